@@ -1,0 +1,5 @@
+import type { CommandSpec } from "../spec.js";
+import { renderCommand } from "./render.js";
+
+/** Every command of the CLI, in the order help lists them. */
+export const COMMANDS: readonly CommandSpec[] = [renderCommand];

@@ -1,0 +1,36 @@
+import { findRoot, render, renderCheck } from "@homelab/core";
+import type { CommandSpec } from "../spec.js";
+
+export const renderCommand: CommandSpec = {
+  path: ["render"],
+  summary: "write the layered folders ArgoCD syncs from the component packages",
+  description:
+    "Renders values, extra manifests and ApplicationSets of the named components (all when none is named; then components that no longer exist are pruned). Render only writes, updates and deletes files it wrote itself.",
+  positionals: [{ name: "components", description: "component names", variadic: true }],
+  flags: [{ name: "check", type: "boolean", description: "write nothing; exit 1 and list the files when the committed output differs from a fresh render" }],
+  async run(args, io) {
+    const root = typeof args.flags.root === "string" ? args.flags.root : findRoot(io.cwd);
+    const components = args.positionals;
+    if (args.flags.check) {
+      const changes = await renderCheck({ root, components });
+      const lines = [
+        ...changes.changed.map((f) => `  changed  ${f}`),
+        ...changes.stale.map((f) => `  stale    ${f}`),
+      ];
+      if (lines.length === 0) {
+        io.stdout("render --check: committed output is current\n");
+        return 0;
+      }
+      io.stdout(`render --check: ${lines.length} file(s) differ from a fresh render:\n${lines.join("\n")}\nrun \`npx nx run-many -t render\` and commit the result\n`);
+      return 1;
+    }
+    const result = await render({ root, components });
+    const parts = [`${result.written} file(s) written`, `${result.stale.length} stale file(s) removed`];
+    if (result.removedComponents.length) parts.push(`pruned removed component(s) ${result.removedComponents.join(", ")}`);
+    io.stdout(`render: ${parts.join(", ")}\n`);
+    if (result.unowned.length > 0) {
+      io.stderr(`render: left alone ${result.unowned.length} file(s) it did not write:\n${result.unowned.map((f) => `  ${f}`).join("\n")}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,3 @@
+export type { Arch, ClusterFacts, ClusterNode, IngressExposure, IngressFacts, LoadBalancerPool, NodeRole, StorageClassFacts } from "./facts.js";
+export { hostFor, nodesWhere } from "./facts.js";
+export { homelab, labels } from "./homelab.js";

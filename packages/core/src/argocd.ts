@@ -1,0 +1,146 @@
+import type { ClusterFacts } from "@homelab/cluster";
+import { ANNOTATIONS, LABELS, MANAGED_BY, PART_OF } from "./labels.js";
+import { APPLICATIONS_FOLDER, layer, type Component, type KubernetesObject } from "./model.js";
+import { instanceNamespace, manifestsFolder, releaseName, valuesFile } from "./paths.js";
+
+const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/** Retry with backoff: a layer's CRDs or webhooks may still be starting when the next one syncs. */
+const RETRY = { limit: 10, backoff: { duration: "15s", factor: 2, maxDuration: "10m" } } as const;
+
+export interface InstanceElement {
+  instance: string;
+  application: string;
+  releaseName: string;
+  namespace: string;
+  valuesFile: string;
+  manifestsPath: string;
+}
+
+function applicationName(component: Component, instance: string): string {
+  return instance === component.name ? component.name : `${component.name}-${instance}`;
+}
+
+export function instanceElements(component: Component, hasManifests: (instance: string) => boolean): InstanceElement[] {
+  return component.instances.map((instance) => ({
+    instance: instance.name,
+    application: applicationName(component, instance.name),
+    releaseName: releaseName(component, instance),
+    namespace: instanceNamespace(component, instance),
+    valuesFile: valuesFile(component, instance),
+    // Empty when the instance has no extra manifests: ArgoCD rejects a source path that does not exist.
+    manifestsPath: hasManifests(instance.name) ? manifestsFolder(component, instance) : "",
+  }));
+}
+
+function syncOptions(component: Component): string[] {
+  const sync = component.sync ?? {};
+  const options = [`CreateNamespace=${sync.createNamespace ?? true}`];
+  if (sync.serverSideApply) options.push("ServerSideApply=true");
+  if (sync.ignoreDifferences?.length) options.push("RespectIgnoreDifferences=true");
+  options.push(...(sync.extra ?? []));
+  return options;
+}
+
+/**
+ * One ApplicationSet per component, a list generator with one element per
+ * chart instance, each Application multi-source: the chart, this repository
+ * as `$values`, and the instance's manifests folder when it has one.
+ */
+export function applicationSet(cluster: ClusterFacts, component: Component, elements: readonly InstanceElement[]): KubernetesObject {
+  const wave = String(layer(component.layer).order);
+  const labels = {
+    [LABELS.partOf]: PART_OF,
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.component]: component.name,
+    [LABELS.layer]: component.layer,
+    [LABELS.version]: component.version,
+  };
+  const chartSource = {
+    repoURL: component.chart.repoURL,
+    chart: component.chart.chart,
+    targetRevision: component.chart.version,
+    helm: { releaseName: "{{.releaseName}}", valueFiles: ["$values/{{.valuesFile}}"] },
+  };
+  const valuesSource = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, ref: "values" };
+  const manifestsSource = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
+  const withManifests = elements.filter((e) => e.manifestsPath).length;
+  const sync = component.sync ?? {};
+  const template = {
+    metadata: {
+      name: "{{.application}}",
+      namespace: cluster.argocd.namespace,
+      labels: { ...labels, [LABELS.instance]: "{{.instance}}" },
+      annotations: { [ANNOTATIONS.syncWave]: wave },
+      // Deleting the Application deletes what it deployed instead of orphaning it.
+      finalizers: ["resources-finalizer.argocd.argoproj.io"],
+    },
+    spec: {
+      project: cluster.argocd.project,
+      destination: { server: IN_CLUSTER, namespace: "{{.namespace}}" },
+      sources: withManifests === elements.length ? [chartSource, valuesSource, manifestsSource] : [chartSource, valuesSource],
+      syncPolicy: {
+        automated: { prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
+        syncOptions: syncOptions(component),
+        retry: RETRY,
+      },
+      ...(sync.ignoreDifferences?.length ? { ignoreDifferences: sync.ignoreDifferences } : {}),
+    },
+  };
+  // Some instances have manifests and others not: a patch adds the third source only where it exists.
+  const templatePatch =
+    withManifests > 0 && withManifests < elements.length
+      ? [
+          "{{- if .manifestsPath }}",
+          "spec:",
+          "  sources:",
+          ...[chartSource, valuesSource, manifestsSource].map((s) => `    - ${JSON.stringify(s)}`),
+          "{{- end }}",
+          "",
+        ].join("\n")
+      : undefined;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: {
+      name: component.name,
+      namespace: cluster.argocd.namespace,
+      labels,
+      annotations: { [ANNOTATIONS.syncWave]: wave },
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ list: { elements } }],
+      template,
+      ...(templatePatch ? { templatePatch } : {}),
+    },
+  } as KubernetesObject;
+}
+
+/**
+ * The app of apps, applied once by hand after the first ArgoCD install; it
+ * then manages itself with the ApplicationSets in apps-root-config/applications.
+ */
+export function rootApplication(cluster: ClusterFacts): KubernetesObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name: "homelab-root",
+      namespace: cluster.argocd.namespace,
+      labels: { [LABELS.partOf]: PART_OF, [LABELS.managedBy]: MANAGED_BY },
+    },
+    spec: {
+      project: cluster.argocd.project,
+      source: { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: APPLICATIONS_FOLDER },
+      destination: { server: IN_CLUSTER, namespace: cluster.argocd.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        // ApplicationSet CRDs are too large for client-side apply's last-applied annotation.
+        syncOptions: ["ServerSideApply=true"],
+        retry: RETRY,
+      },
+    },
+  } as KubernetesObject;
+}

@@ -1,0 +1,143 @@
+import type { ClusterFacts } from "@homelab/cluster";
+import { ANNOTATIONS, LABELS } from "./labels.js";
+import type { Component, Instance, KubernetesObject, Route, SecretRef } from "./model.js";
+import { instanceNamespace } from "./paths.js";
+
+/** Full host of a route: a bare label is placed under the exposure's domain. */
+export function routeHost(cluster: ClusterFacts, route: Route): string {
+  const host = route.host ?? route.name;
+  return host.includes(".") ? host : `${host}.${cluster.ingress[route.exposure].domain}`;
+}
+
+function belongsTo(component: Component, instanceName: string | undefined, instance: Instance<unknown>): boolean {
+  return (instanceName ?? component.instances[0]!.name) === instance.name;
+}
+
+/**
+ * A route becomes a cert-manager Certificate and a Traefik IngressRoute on the
+ * instance serving its exposure; forward-auth routes reference the Authentik
+ * middleware named in the cluster facts.
+ */
+export function routeManifests(cluster: ClusterFacts, component: Component, instance: Instance<unknown>): KubernetesObject[] {
+  const namespace = instanceNamespace(component, instance);
+  const out: KubernetesObject[] = [];
+  for (const route of component.routes ?? []) {
+    if (!belongsTo(component, route.instance, instance)) continue;
+    const ingress = cluster.ingress[route.exposure];
+    const host = routeHost(cluster, route);
+    const secretName = `${route.name}-tls`;
+    const middlewares = [
+      ...(route.auth === "forward-auth" ? [cluster.auth.forwardAuthMiddleware] : []),
+      ...(route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? namespace })),
+    ];
+    const match = route.pathPrefix ? `Host(\`${host}\`) && PathPrefix(\`${route.pathPrefix}\`)` : `Host(\`${host}\`)`;
+    out.push({
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: { name: secretName, namespace },
+      spec: {
+        secretName,
+        dnsNames: [host],
+        issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: cluster.tls.issuers.production },
+      },
+    } as KubernetesObject);
+    out.push({
+      apiVersion: "traefik.io/v1alpha1",
+      kind: "IngressRoute",
+      metadata: {
+        name: route.name,
+        namespace,
+        annotations: {
+          [ANNOTATIONS.ingressClass]: ingress.className,
+          [ANNOTATIONS.exposure]: route.exposure,
+          [ANNOTATIONS.auth]: route.auth,
+          ...(route.admin ? { [ANNOTATIONS.admin]: "true" } : {}),
+        },
+      },
+      spec: {
+        entryPoints: [ingress.entryPoint],
+        routes: [
+          {
+            kind: "Rule",
+            match,
+            ...(middlewares.length ? { middlewares } : {}),
+            services: [
+              {
+                name: route.service.name,
+                port: route.service.port,
+                ...(route.service.namespace && route.service.namespace !== namespace ? { namespace: route.service.namespace } : {}),
+              },
+            ],
+          },
+        ],
+        tls: { secretName },
+      },
+    } as KubernetesObject);
+  }
+  return out;
+}
+
+/** Secret references become ExternalSecrets (or SecretProviderClasses): values stay in Vault. */
+export function secretManifests(cluster: ClusterFacts, component: Component, instance: Instance<unknown>): KubernetesObject[] {
+  const out: KubernetesObject[] = [];
+  for (const secret of component.secrets ?? []) {
+    if (!belongsTo(component, secret.instance, instance)) continue;
+    const namespace = secret.namespace ?? instanceNamespace(component, instance);
+    out.push(secret.via === "csi" ? secretProviderClass(cluster, component, secret, namespace) : externalSecret(cluster, secret, namespace));
+  }
+  return out;
+}
+
+function externalSecret(cluster: ClusterFacts, secret: SecretRef, namespace: string): KubernetesObject {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: secret.name, namespace },
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: cluster.secrets.clusterSecretStore },
+      target: {
+        name: secret.name,
+        creationPolicy: "Owner",
+        ...(secret.type ? { template: { type: secret.type } } : {}),
+      },
+      data: Object.entries(secret.keys).map(([secretKey, property]) => ({
+        secretKey,
+        remoteRef: { key: secret.vaultPath, property },
+      })),
+    },
+  } as KubernetesObject;
+}
+
+function secretProviderClass(cluster: ClusterFacts, component: Component, secret: SecretRef, namespace: string): KubernetesObject {
+  const objects = Object.entries(secret.keys).map(([objectName, property]) => ({
+    objectName,
+    secretPath: `${cluster.secrets.vault.kvMount}/data/${secret.vaultPath}`,
+    secretKey: property,
+  }));
+  return {
+    apiVersion: "secrets-store.csi.x-k8s.io/v1",
+    kind: "SecretProviderClass",
+    metadata: { name: secret.name, namespace },
+    spec: {
+      provider: "vault",
+      parameters: {
+        vaultAddress: cluster.secrets.vault.address,
+        roleName: component.name,
+        // The Vault provider takes its object list as a YAML string; JSON is valid YAML and keeps it one line.
+        objects: JSON.stringify(objects),
+      },
+    },
+  } as KubernetesObject;
+}
+
+/** Labels every extra manifest carries so findings and ArgoCD views map back to the component. */
+export function stampManifest(object: KubernetesObject, component: Component, instance: Instance<unknown>): KubernetesObject {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      labels: { ...object.metadata.labels, [LABELS.component]: component.name, [LABELS.instance]: instance.name },
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { ClusterFacts, IngressExposure } from "@homelab/cluster";
+import type { ValuesSchema } from "@homelab/values";
+
+/**
+ * Deployment layers in the order ArgoCD brings them up. Layer 0 is applied by
+ * hand (k3s + the first ArgoCD install); render still writes what that step applies.
+ */
+export const LAYERS = [
+  { name: "bootstrap", order: 0, folder: "apps-root-config/bootstrap", title: "Bootstrap (manual)" },
+  { name: "init", order: 1, folder: "cluster-init-apps", title: "Cluster init" },
+  { name: "critical", order: 2, folder: "cluster-critical-apps", title: "Cluster critical" },
+  { name: "platform", order: 3, folder: "cluster-platform-apps", title: "Platform" },
+  { name: "apps", order: 4, folder: "cluster-workload-apps", title: "Applications" },
+] as const;
+
+export type LayerName = (typeof LAYERS)[number]["name"];
+export type Layer = (typeof LAYERS)[number];
+
+/** Folder holding one ApplicationSet per component, synced by the root Application. */
+export const APPLICATIONS_FOLDER = "apps-root-config/applications";
+
+export function layer(name: LayerName): Layer {
+  return LAYERS.find((l) => l.name === name)!;
+}
+
+/** A Helm chart at an exact version. */
+export interface ChartRef {
+  repoURL: string;
+  chart: string;
+  version: string;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** Any Kubernetes object; typed kinds come from @homelab/crds and kubernetes-models. */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export type AuthMode = "forward-auth" | "oidc" | "none";
+
+/** An HTTP route a component exposes; rendered as a Traefik IngressRoute with TLS. */
+export interface Route {
+  /** Route name, unique in the component; also the default host label. */
+  name: string;
+  exposure: IngressExposure;
+  /** Host label under the exposure's domain (defaults to `name`), or a full host when it contains a dot. */
+  host?: string;
+  service: { name: string; port: number | string; namespace?: string };
+  /** forward-auth: Authentik middleware in front; oidc: the app authenticates itself; none: anonymous. */
+  auth: AuthMode;
+  /** Admin dashboards and internal APIs: must stay on the private exposure. */
+  admin?: boolean;
+  pathPrefix?: string;
+  /** Further Traefik middlewares (namespace/name) applied after auth. */
+  middlewares?: readonly { name: string; namespace?: string }[];
+  /** Instance whose manifests carry the route (defaults to the first). */
+  instance?: string;
+}
+
+/** A secret the component needs, as a reference into Vault: never a value. */
+export interface SecretRef {
+  /** Name of the Kubernetes Secret that is materialised. */
+  name: string;
+  /** Path under the Vault KV mount. */
+  vaultPath: string;
+  /** Secret key → property at the Vault path. */
+  keys: Readonly<Record<string, string>>;
+  /** `external-secret` (default) syncs a Kubernetes Secret; `csi` mounts files via a SecretProviderClass. */
+  via?: "external-secret" | "csi";
+  namespace?: string;
+  instance?: string;
+  /** Secret type, e.g. kubernetes.io/basic-auth; Opaque by default. */
+  type?: string;
+}
+
+export interface IgnoreDifference {
+  group?: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: readonly string[];
+  jqPathExpressions?: readonly string[];
+}
+
+export interface SyncOptions {
+  /** ServerSideApply=true: needed for CRDs too large for the last-applied annotation. */
+  serverSideApply?: boolean;
+  /** Defaults to true. */
+  createNamespace?: boolean;
+  prune?: boolean;
+  selfHeal?: boolean;
+  ignoreDifferences?: readonly IgnoreDifference[];
+  /** Extra raw ArgoCD sync options. */
+  extra?: readonly string[];
+}
+
+/** A reviewed exception to a policy rule; expires so it cannot be forgotten. */
+export interface Waiver {
+  rule: string;
+  /** Which findings it covers: all given fields must match. */
+  match?: { kind?: string; name?: string; namespace?: string; file?: string; instance?: string };
+  reason: string;
+  /** ISO date (YYYY-MM-DD) after which the waiver is an error. */
+  expires: string;
+}
+
+/** One release of the component's chart. */
+export interface Instance<V> {
+  name: string;
+  /** Helm release name; defaults to the component name for a single instance, else `<component>-<instance>`. */
+  releaseName?: string;
+  namespace?: string;
+  values: V;
+  /** Extra manifests synced with this instance. */
+  manifests?: readonly KubernetesObject[];
+}
+
+export interface Component<V = unknown> {
+  name: string;
+  /** npm package the component comes from (named in generated headers). */
+  packageName: string;
+  /** Component release version (changesets); stamped on what render writes. */
+  version: string;
+  description?: string;
+  layer: LayerName;
+  namespace: string;
+  chart: ChartRef;
+  /** Values schema from the component's generated chart module. */
+  valuesSchema: ValuesSchema;
+  instances: readonly Instance<V>[];
+  routes?: readonly Route[];
+  secrets?: readonly SecretRef[];
+  /** Names of components this one needs; one in a later layer must be allowed explicitly. */
+  dependsOn?: readonly string[];
+  /** Dependencies on a later layer that are resolved on purpose, with the reason. */
+  allowLaterLayerDependencies?: Readonly<Record<string, string>>;
+  sync?: SyncOptions;
+  waivers?: readonly Waiver[];
+}
+
+/** A component package exports a factory of this type: plain data from cluster facts. */
+export type ComponentFactory<V = unknown> = (cluster: ClusterFacts) => Component<V>;
+
+export interface HomelabConfig {
+  cluster: ClusterFacts;
+  components: readonly ComponentFactory<any>[];
+}
+
+/** Identity function that gives config files type checking. */
+export function defineConfig(config: HomelabConfig): HomelabConfig {
+  return config;
+}

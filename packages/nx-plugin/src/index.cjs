@@ -1,0 +1,72 @@
+// CommonJS on purpose: Nx loads plugins with require(), and on Node 20 a
+// TypeScript plugin would need swc-node or ts-node just for this file.
+"use strict";
+const { readFileSync } = require("node:fs");
+const path = require("node:path");
+
+/** Every folder render may write a component's files into (see LAYERS in @homelab/core). */
+const OUTPUT_FOLDERS = ["apps-root-config/bootstrap", "cluster-init-apps", "cluster-critical-apps", "cluster-platform-apps", "cluster-workload-apps"];
+const HOMELAB = "node packages/cli/bin/homelab.js";
+
+/** @param {string} component */
+function renderOutputs(component) {
+  return [
+    `{workspaceRoot}/apps-root-config/applications/${component}.yaml`,
+    ...OUTPUT_FOLDERS.map((folder) => `{workspaceRoot}/${folder}/${component}`),
+    `{workspaceRoot}/.homelab/rendered/${component}.json`,
+  ];
+}
+
+/**
+ * @param {string} component
+ * @param {string} projectRoot
+ * @returns {Record<string, import("nx/src/config/workspace-json-project-json").TargetConfiguration>}
+ */
+function componentTargets(component, projectRoot) {
+  return {
+    render: {
+      command: `${HOMELAB} render ${component}`,
+      options: { cwd: "{workspaceRoot}" },
+      cache: true,
+      inputs: ["production", "^production", "homelabConfig", { externalDependencies: ["yaml", "ajv", "tsx"] }],
+      outputs: renderOutputs(component),
+      metadata: { description: `Render ${component} into the layered ArgoCD folders` },
+    },
+    codegen: {
+      command: `node --import tsx packages/codegen/src/bin.ts --component ${component}`,
+      options: { cwd: "{workspaceRoot}" },
+      cache: true,
+      inputs: [`{projectRoot}/package.json`, `{projectRoot}/codegen.patch.json`, "^production"],
+      outputs: [`{workspaceRoot}/${projectRoot}/generated`],
+      metadata: { description: `Generate the typed values of ${component}'s chart` },
+    },
+  };
+}
+
+/** @type {import("nx/src/project-graph/plugins/public-api").CreateNodes} */
+const createNodes = [
+  "packages/components/*/package.json",
+  (files, _options, context) =>
+    files.flatMap((file) => {
+      const manifest = JSON.parse(readFileSync(path.join(context.workspaceRoot, file), "utf8"));
+      const component = manifest.homelab && manifest.homelab.component;
+      if (typeof component !== "string") return [];
+      const projectRoot = path.posix.dirname(file);
+      return [
+        [
+          file,
+          {
+            projects: {
+              [projectRoot]: {
+                name: component,
+                tags: ["type:component"],
+                targets: componentTargets(component, projectRoot),
+              },
+            },
+          },
+        ],
+      ];
+    }),
+];
+
+module.exports = { createNodes, createNodesV2: createNodes, renderOutputs };
