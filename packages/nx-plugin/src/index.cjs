@@ -58,7 +58,6 @@ const createNodes = [
           {
             projects: {
               [projectRoot]: {
-                name: component,
                 tags: ["type:component"],
                 targets: componentTargets(component, projectRoot),
               },

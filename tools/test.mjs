@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm test`: build what the tests need (Go tools, wasm; Nx-cached), type-check,
+// run every vitest suite, then prove committed generated output is current.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+
+const steps = [
+  ["build (Go tools, policy and validator wasm)", "npx", ["nx", "run-many", "-t", "build", "--outputStyle=static"]],
+  ["type-check", "npx", ["tsc", "-p", "tsconfig.json"]],
+  ["vitest", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.tmp/vitest.json"]],
+  ["rendered folders are current", "node", ["packages/cli/bin/homelab.js", "render", "--check"]],
+];
+
+mkdirSync(".tmp", { recursive: true });
+const failed = [];
+for (const [title, command, args] of steps) {
+  process.stdout.write(`\n▶ ${title}: ${command} ${args.join(" ")}\n`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, NX_DAEMON: "false" } });
+  if (result.status !== 0) failed.push(title);
+}
+
+let counts = "";
+try {
+  const report = JSON.parse(readFileSync(".tmp/vitest.json", "utf8"));
+  counts = `${report.numPassedTests} passed, ${report.numFailedTests} failed`;
+  if (report.numPendingTests + report.numTodoTests > 0) counts += `, ${report.numPendingTests + report.numTodoTests} skipped`;
+} catch {
+  counts = "0 passed, 1 failed";
+}
+process.stdout.write(`\n${failed.length ? `failed steps: ${failed.join("; ")}` : "all steps passed"}\n`);
+// The plain closing line CI reads.
+process.stdout.write(`tests: ${counts}\n`);
+process.exit(failed.length ? 1 : 0);
