@@ -1,0 +1,190 @@
+// Command shim exposes kubeconform's validator package to a WebAssembly host
+// (GOOS=wasip1, built with -buildmode=c-shared so the module stays loaded
+// between calls). The host writes a request into memory obtained from
+// kc_alloc, calls kc_configure or kc_validate, and reads the JSON answer at the
+// pointer/length packed into the returned uint64.
+//
+// Schemas are read through WASI preopened directories: the host maps every
+// schema location to a guest path, so the module never touches the network.
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"unsafe"
+
+	"github.com/yannh/kubeconform/pkg/resource"
+	"github.com/yannh/kubeconform/pkg/validator"
+)
+
+type config struct {
+	KubernetesVersion string   `json:"kubernetesVersion"`
+	Strict            bool     `json:"strict"`
+	SchemaLocations   []string `json:"schemaLocations"`
+	SkipKinds         []string `json:"skipKinds"`
+}
+
+type finding struct {
+	File       int                         `json:"file"`
+	Document   int                         `json:"document"`
+	Start      int                         `json:"start"`
+	End        int                         `json:"end"`
+	Item       int                         `json:"item"` // index in a kind: List, -1 otherwise
+	Status     string                      `json:"status"`
+	Kind       string                      `json:"kind,omitempty"`
+	APIVersion string                      `json:"apiVersion,omitempty"`
+	Name       string                      `json:"name,omitempty"`
+	Err        string                      `json:"err,omitempty"`
+	Errors     []validator.ValidationError `json:"errors,omitempty"`
+}
+
+type answer struct {
+	Error    string    `json:"error,omitempty"`
+	Findings []finding `json:"findings"`
+	Valid    int       `json:"valid"`
+	Skipped  int       `json:"skipped"`
+	Empty    int       `json:"empty"`
+}
+
+var (
+	// input and output stay referenced here so the collector keeps them alive
+	// while the host reads or writes them (Go's heap does not move).
+	input  []byte
+	output []byte
+	val    validator.Validator
+)
+
+//go:wasmexport kc_alloc
+func kcAlloc(size uint32) uint32 {
+	input = make([]byte, size+1) // +1: never a zero-length slice, so &input[0] is valid
+	return uint32(uintptr(unsafe.Pointer(&input[0])))
+}
+
+//go:wasmexport kc_configure
+func kcConfigure(size uint32) uint64 {
+	var cfg config
+	if err := json.Unmarshal(input[:size], &cfg); err != nil {
+		return reply(answer{Error: "bad configuration: " + err.Error()})
+	}
+	skip := map[string]struct{}{}
+	for _, k := range cfg.SkipKinds {
+		skip[k] = struct{}{}
+	}
+	v, err := validator.New(cfg.SchemaLocations, validator.Opts{
+		KubernetesVersion: cfg.KubernetesVersion,
+		Strict:            cfg.Strict,
+		SkipKinds:         skip,
+	})
+	if err != nil {
+		return reply(answer{Error: err.Error()})
+	}
+	val = v
+	return reply(answer{Findings: []finding{}})
+}
+
+// kc_validate reads a batch: u32 file count, then per file u32 length and the
+// bytes of the file (little endian).
+//
+//go:wasmexport kc_validate
+func kcValidate(size uint32) uint64 {
+	if val == nil {
+		return reply(answer{Error: "kc_configure was not called"})
+	}
+	data := input[:size]
+	if len(data) < 4 {
+		return reply(answer{Error: "truncated batch"})
+	}
+	count := int(binary.LittleEndian.Uint32(data))
+	data = data[4:]
+	out := answer{Findings: []finding{}}
+	for f := 0; f < count; f++ {
+		if len(data) < 4 {
+			return reply(answer{Error: "truncated batch"})
+		}
+		n := int(binary.LittleEndian.Uint32(data))
+		if len(data) < 4+n {
+			return reply(answer{Error: "truncated batch"})
+		}
+		validateFile(f, data[4:4+n], &out)
+		data = data[4+n:]
+	}
+	return reply(out)
+}
+
+// validateFile splits a file exactly as kubeconform's stream reader does and
+// records where each document starts so the host can find its lines.
+func validateFile(fileIndex int, text []byte, out *answer) {
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		// SplitYAMLDocument waits for the newline ending a "---" line; give it one.
+		text = append(append(make([]byte, 0, len(text)+1), text...), '\n')
+	}
+	offset := 0
+	for doc := 0; offset < len(text); doc++ {
+		advance, token, _ := resource.SplitYAMLDocument(text[offset:], true)
+		if advance == 0 {
+			break
+		}
+		start := offset
+		offset += advance
+		res := resource.Resource{Path: "", Bytes: token}
+		if !mayBeList(token) {
+			record(out, fileIndex, doc, start, start+len(token), -1, val.ValidateResource(res))
+			continue
+		}
+		// A kind: List expands to its items; their paths get the items/<n> prefix on the host.
+		items := res.Resources()
+		if len(items) == 1 && bytes.Equal(items[0].Bytes, token) {
+			record(out, fileIndex, doc, start, start+len(token), -1, val.ValidateResource(items[0]))
+			continue
+		}
+		for i, item := range items {
+			record(out, fileIndex, doc, start, start+len(token), i, val.ValidateResource(item))
+		}
+	}
+}
+
+// mayBeList avoids parsing every document a second time just to find the rare
+// kind: List; a false positive only costs that second parse.
+func mayBeList(token []byte) bool {
+	return bytes.Contains(token, []byte("List"))
+}
+
+func record(out *answer, file, doc, start, end, item int, r validator.Result) {
+	switch r.Status {
+	case validator.Valid:
+		out.Valid++
+		return
+	case validator.Skipped:
+		out.Skipped++
+		return
+	case validator.Empty:
+		out.Empty++
+		return
+	}
+	f := finding{File: file, Document: doc, Start: start, End: end, Item: item, Errors: r.ValidationErrors}
+	if r.Status == validator.Invalid {
+		f.Status = "invalid"
+	} else {
+		f.Status = "error"
+	}
+	if r.Err != nil {
+		f.Err = r.Err.Error()
+	}
+	if sig, _ := r.Resource.Signature(); sig != nil {
+		f.Kind, f.APIVersion, f.Name = sig.Kind, sig.Version, sig.Name
+	}
+	out.Findings = append(out.Findings, f)
+}
+
+func reply(a answer) uint64 {
+	b, err := json.Marshal(a)
+	if err != nil {
+		b = []byte(fmt.Sprintf(`{"error":%q,"findings":[]}`, err.Error()))
+	}
+	output = b
+	return uint64(uintptr(unsafe.Pointer(&output[0])))<<32 | uint64(len(output))
+}
+
+func main() {}

@@ -1,0 +1,115 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, schemasRoot } from "./artifacts.js";
+import { toDiagnostics, type ManifestFile, type SchemaDiagnostic } from "./diagnostics.js";
+import { Shim } from "./wasm.js";
+
+export type { ManifestFile, SchemaDiagnostic, DiagnosticCode } from "./diagnostics.js";
+export { build, type BuildOptions, type BuildResult } from "./build.js";
+export { generateSchemas, schemaFileName, type SchemaFile, type Swagger } from "./schemas.js";
+export { coreSchemaDir, crdSchemaDir, crdLocation, buildCommand, wasmPath, nativePath } from "./artifacts.js";
+
+export interface ValidateOptions {
+  /** e.g. "1.35.4" (`homelab.kubernetes.version` of @homelab/cluster). */
+  kubernetesVersion: string;
+  /** Unknown fields and duplicate keys are errors. Default true. */
+  strict?: boolean;
+  /**
+   * Local folders (kubeconform's `<dir>/v<version>-standalone[-strict]/<kind>-<group>-<version>.json`
+   * layout) or path templates (`{{.Group}}`, `{{.ResourceKind}}`, ...), tried in order.
+   * Default: the built core schemas, then the CRD schemas of @homelab/crds.
+   */
+  schemaLocations?: string[];
+  /** `"group/version/Kind"` (core: `"v1/Kind"`) or `"Kind"` → why it is not validated. */
+  skipKinds?: Record<string, string>;
+}
+
+export interface Validator {
+  validate(files: ManifestFile[]): Promise<SchemaDiagnostic[]>;
+  close(): void;
+}
+
+/** Loads kubeconform once; the validator then takes any number of batches. */
+export async function createValidator(options: ValidateOptions): Promise<Validator> {
+  const strict = options.strict ?? true;
+  const skipKinds = Object.entries(options.skipKinds ?? {});
+  for (const [kind, reason] of skipKinds) {
+    if (!reason.trim()) {
+      throw new HomelabError(ErrorCode.Config, `skipKinds["${kind}"] needs a reason: a skipped kind is never validated`);
+    }
+  }
+  const locations = options.schemaLocations ?? defaultLocations(options.kubernetesVersion, strict);
+  const { preopens, guest } = mapLocations(locations);
+  let shim: Shim | undefined = await Shim.load(preopens, {
+    kubernetesVersion: options.kubernetesVersion,
+    strict,
+    schemaLocations: guest,
+    skipKinds: skipKinds.map(([kind]) => kind),
+  });
+  const context = { kubernetesVersion: options.kubernetesVersion };
+  return {
+    async validate(files) {
+      if (!shim) throw new Error("validator used after close()");
+      const buffers = files.map((f) => Buffer.from(f.text, "utf8"));
+      const answer = shim.validate(buffers);
+      return toDiagnostics(files, buffers, answer.findings, context);
+    },
+    close() {
+      shim = undefined; // the instance and its memory go with the last reference
+    },
+  };
+}
+
+/** One-shot validation; for many calls keep a `createValidator` instance. */
+export async function validate(files: ManifestFile[], options: ValidateOptions): Promise<SchemaDiagnostic[]> {
+  const validator = await createValidator(options);
+  try {
+    return await validator.validate(files);
+  } finally {
+    validator.close();
+  }
+}
+
+function defaultLocations(kubernetesVersion: string, strict: boolean): string[] {
+  const core = coreSchemaDir(kubernetesVersion, strict);
+  if (!existsSync(core)) {
+    throw new HomelabError(ErrorCode.MissingArtifact, `no core schemas for Kubernetes ${kubernetesVersion} (${core})`, {
+      hint: `run \`${buildCommand(kubernetesVersion)}\` (needs Go and the Go module proxy)`,
+    });
+  }
+  const crds = crdSchemaDir();
+  return crds ? [schemasRoot, crdLocation(crds)] : [schemasRoot];
+}
+
+/**
+ * The module sees the file system only through WASI preopens: each location's
+ * fixed directory part becomes `/schemas/<n>` inside the guest.
+ */
+function mapLocations(locations: readonly string[]): { preopens: Record<string, string>; guest: string[] } {
+  const preopens: Record<string, string> = {};
+  const guest: string[] = [];
+  locations.forEach((location, index) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+      throw new HomelabError(ErrorCode.Config, `schema location ${location} is not a local path: validation is offline`);
+    }
+    const template = location.indexOf("{{");
+    let dir: string;
+    let rest: string;
+    if (template >= 0) {
+      const cut = location.lastIndexOf("/", template);
+      dir = path.resolve(cut > 0 ? location.slice(0, cut) : ".");
+      rest = cut >= 0 ? location.slice(cut) : `/${location}`;
+    } else {
+      dir = path.resolve(location);
+      rest = "";
+    }
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new HomelabError(ErrorCode.Config, `schema location ${location}: folder ${dir} does not exist`);
+    }
+    const mount = `/schemas/${index}`;
+    preopens[mount] = dir;
+    guest.push(`${mount}${rest}`);
+  });
+  return { preopens, guest };
+}

@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from "node:fs";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { buildCommand, wasmPath } from "./artifacts.js";
+
+/** The shim's answer (go/shim/main.go). */
+export interface ShimFinding {
+  file: number;
+  /** kubeconform's document index: the n-th `---`-separated chunk. */
+  document: number;
+  /** Byte range of that chunk in the file. */
+  start: number;
+  end: number;
+  /** Index in a `kind: List`, -1 otherwise. */
+  item: number;
+  status: "invalid" | "error";
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  err?: string;
+  errors?: { path: string; msg: string }[];
+}
+
+export interface ShimAnswer {
+  error?: string;
+  findings: ShimFinding[];
+  valid: number;
+  skipped: number;
+  empty: number;
+}
+
+export interface ShimConfig {
+  kubernetesVersion: string;
+  strict: boolean;
+  /** Guest paths or templates, inside the preopened directories. */
+  schemaLocations: string[];
+  skipKinds: string[];
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  kc_alloc(size: number): number;
+  kc_configure(size: number): bigint;
+  kc_validate(size: number): bigint;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compiling 17 MB of wasm is the slow part of start-up: once per process. */
+function compileModule(): Promise<WebAssembly.Module> {
+  if (!existsSync(wasmPath)) {
+    throw new HomelabError(ErrorCode.MissingArtifact, `kubeconform.wasm has not been built (${wasmPath})`, {
+      hint: `run \`${buildCommand()}\` (needs Go)`,
+    });
+  }
+  compiled ??= WebAssembly.compile(readFileSync(wasmPath)).catch((error: unknown) => {
+    compiled = undefined;
+    throw error;
+  });
+  return compiled;
+}
+
+/**
+ * node:wasi prints "ExperimentalWarning: WASI is an experimental feature" when
+ * loaded; that line means nothing to a user of our CLI, so only it is dropped.
+ */
+async function loadWasi(): Promise<typeof import("node:wasi")> {
+  const original = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+    const text = typeof warning === "string" ? warning : warning.message;
+    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    const name = typeof warning === "string" ? type : warning.name;
+    if (name === "ExperimentalWarning" && text.includes("WASI")) return;
+    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return await import("node:wasi");
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+/** One instance of the shim: configured once, then any number of batches. */
+export class Shim {
+  private constructor(private readonly exports: Exports) {}
+
+  static async load(preopens: Record<string, string>, config: ShimConfig): Promise<Shim> {
+    const module = await compileModule();
+    const { WASI } = await loadWasi();
+    const wasi = new WASI({ version: "preview1", preopens, args: ["kubeconform"], env: {}, returnOnExit: true });
+    const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+    wasi.initialize(instance);
+    const shim = new Shim(instance.exports as unknown as Exports);
+    const answer = shim.call("kc_configure", Buffer.from(JSON.stringify(config)));
+    if (answer.error) throw new HomelabError(ErrorCode.Config, `kubeconform rejected the configuration: ${answer.error}`);
+    return shim;
+  }
+
+  /** Validates whole files; kubeconform splits them into documents itself. */
+  validate(files: readonly Buffer[]): ShimAnswer {
+    let size = 4;
+    for (const file of files) size += 4 + file.length;
+    const request = Buffer.allocUnsafe(size);
+    request.writeUInt32LE(files.length, 0);
+    let offset = 4;
+    for (const file of files) {
+      request.writeUInt32LE(file.length, offset);
+      file.copy(request, offset + 4);
+      offset += 4 + file.length;
+    }
+    const answer = this.call("kc_validate", request);
+    if (answer.error) throw new Error(`kubeconform-wasm shim failed: ${answer.error}`);
+    return answer;
+  }
+
+  private call(fn: "kc_configure" | "kc_validate", request: Buffer): ShimAnswer {
+    const pointer = this.exports.kc_alloc(request.length) >>> 0;
+    new Uint8Array(this.exports.memory.buffer, pointer, request.length).set(request);
+    const packed = BigInt.asUintN(64, this.exports[fn](request.length));
+    const at = Number(packed >> 32n);
+    const length = Number(packed & 0xffffffffn);
+    // Read after the call: the memory may have grown and detached older views.
+    const text = Buffer.from(this.exports.memory.buffer, at, length).toString("utf8");
+    return JSON.parse(text) as ShimAnswer;
+  }
+}
