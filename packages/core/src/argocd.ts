@@ -8,6 +8,24 @@ const IN_CLUSTER = "https://kubernetes.default.svc";
 /** Retry with backoff: a layer's CRDs or webhooks may still be starting when the next one syncs. */
 const RETRY = { limit: 10, backoff: { duration: "15s", factor: 2, maxDuration: "10m" } } as const;
 
+/** Chart, values and manifests sources of one instance's Application. */
+function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement): object[] {
+  const instance = component.instances.find((i) => i.name === element.instance)!;
+  const chart = {
+    repoURL: component.chart.repoURL,
+    chart: component.chart.chart,
+    targetRevision: component.chart.version,
+    helm: {
+      releaseName: "{{.releaseName}}",
+      valueFiles: ["$values/{{.valuesFile}}"],
+      ...(instance.skipCrds ? { skipCrds: true } : {}),
+    },
+  };
+  const values = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, ref: "values" };
+  const manifests = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
+  return element.manifestsPath ? [chart, values, manifests] : [chart, values];
+}
+
 export interface InstanceElement {
   instance: string;
   application: string;
@@ -56,16 +74,10 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
     [LABELS.layer]: component.layer,
     [LABELS.version]: component.version,
   };
-  const chartSource = {
-    repoURL: component.chart.repoURL,
-    chart: component.chart.chart,
-    targetRevision: component.chart.version,
-    helm: { releaseName: "{{.releaseName}}", valueFiles: ["$values/{{.valuesFile}}"] },
-  };
-  const valuesSource = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, ref: "values" };
-  const manifestsSource = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
-  const withManifests = elements.filter((e) => e.manifestsPath).length;
   const sync = component.sync ?? {};
+  const sources = elements.map((element) => instanceSources(cluster, component, element));
+  const common = sources[0]!;
+  const differing = elements.filter((_, i) => JSON.stringify(sources[i]) !== JSON.stringify(common));
   const template = {
     metadata: {
       name: "{{.application}}",
@@ -78,7 +90,7 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
     spec: {
       project: cluster.argocd.project,
       destination: { server: IN_CLUSTER, namespace: "{{.namespace}}" },
-      sources: withManifests === elements.length ? [chartSource, valuesSource, manifestsSource] : [chartSource, valuesSource],
+      sources: common,
       syncPolicy: {
         automated: { prune: sync.prune ?? true, selfHeal: sync.selfHeal ?? true },
         syncOptions: syncOptions(component),
@@ -87,18 +99,20 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
       ...(sync.ignoreDifferences?.length ? { ignoreDifferences: sync.ignoreDifferences } : {}),
     },
   };
-  // Some instances have manifests and others not: a patch adds the third source only where it exists.
-  const templatePatch =
-    withManifests > 0 && withManifests < elements.length
-      ? [
-          "{{- if .manifestsPath }}",
+  // Instances whose sources differ structurally (no manifests folder, CRDs owned by
+  // another instance) get them from a patch: template fields can only hold strings.
+  const templatePatch = differing.length
+    ? differing
+        .flatMap((element) => [
+          `{{- if eq .instance ${JSON.stringify(element.instance)} }}`,
           "spec:",
           "  sources:",
-          ...[chartSource, valuesSource, manifestsSource].map((s) => `    - ${JSON.stringify(s)}`),
+          ...sources[elements.indexOf(element)]!.map((source) => `    - ${JSON.stringify(source)}`),
           "{{- end }}",
-          "",
-        ].join("\n")
-      : undefined;
+        ])
+        .concat("")
+        .join("\n")
+    : undefined;
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "ApplicationSet",

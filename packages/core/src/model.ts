@@ -119,6 +119,11 @@ export interface Instance<V> {
   releaseName?: string;
   namespace?: string;
   values: V;
+  /**
+   * Skip the chart's `crds/` folder: when two releases of one chart share a
+   * cluster, exactly one of them may own the CRDs.
+   */
+  skipCrds?: boolean;
   /** Extra manifests synced with this instance. */
   manifests?: readonly KubernetesObject[];
 }
