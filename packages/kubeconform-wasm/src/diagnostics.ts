@@ -136,7 +136,7 @@ function diagnose(chunk: Chunk, finding: ShimFinding, context: Context): SchemaD
         at([...prefix, "kind"], "missing-schema", `no schema for ${what} (Kubernetes ${context.kubernetesVersion} core schemas and CRD schemas searched): unknown apiVersion/kind, or add its CRD schema, or skip the kind with a reason`),
       ];
     }
-    const missingKey = /^missing '(kind|apiVersion)' key/.exec(err);
+    const missingKey = /missing '(kind|apiVersion)' key/.exec(err);
     if (missingKey) return [at(prefix, "invalid", `missing required key "${missingKey[1]}"`)];
     return [at(prefix, "invalid", err)];
   }

@@ -36,26 +36,41 @@ export interface ShimConfig {
   skipKinds: string[];
 }
 
+/**
+ * The slice of the WebAssembly JS API used here; the repo's lib (ES2023, no
+ * DOM) does not declare it.
+ */
+interface WasmModule {
+  readonly __brand?: "WasmModule";
+}
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+  instantiate(module: WasmModule, imports: object): Promise<{ exports: unknown }>;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface Exports {
-  memory: WebAssembly.Memory;
+  memory: { buffer: ArrayBuffer };
   kc_alloc(size: number): number;
   kc_configure(size: number): bigint;
   kc_validate(size: number): bigint;
 }
 
-let compiled: Promise<WebAssembly.Module> | undefined;
+let compiled: Promise<WasmModule> | undefined;
 
 /** Compiling 17 MB of wasm is the slow part of start-up: once per process. */
-function compileModule(): Promise<WebAssembly.Module> {
+function compileModule(): Promise<WasmModule> {
   if (!existsSync(wasmPath)) {
     throw new HomelabError(ErrorCode.MissingArtifact, `kubeconform.wasm has not been built (${wasmPath})`, {
       hint: `run \`${buildCommand()}\` (needs Go)`,
     });
   }
-  compiled ??= WebAssembly.compile(readFileSync(wasmPath)).catch((error: unknown) => {
-    compiled = undefined;
-    throw error;
-  });
+  if (!compiled) {
+    compiled = wasm.compile(readFileSync(wasmPath)).catch((error: unknown) => {
+      compiled = undefined;
+      throw error;
+    });
+  }
   return compiled;
 }
 
@@ -87,7 +102,7 @@ export class Shim {
     const module = await compileModule();
     const { WASI } = await loadWasi();
     const wasi = new WASI({ version: "preview1", preopens, args: ["kubeconform"], env: {}, returnOnExit: true });
-    const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as WebAssembly.Imports);
+    const instance = await wasm.instantiate(module, wasi.getImportObject());
     wasi.initialize(instance);
     const shim = new Shim(instance.exports as unknown as Exports);
     const answer = shim.call("kc_configure", Buffer.from(JSON.stringify(config)));
