@@ -1,4 +1,5 @@
 import type { ClusterFacts } from "@homelab/cluster";
+import * as crds from "@homelab/crds";
 import { ANNOTATIONS, LABELS, MANAGED_BY, PART_OF } from "./labels.js";
 import { APPLICATIONS_FOLDER, layer, type Component, type KubernetesObject } from "./model.js";
 import { instanceNamespace, manifestsFolder, releaseName, valuesFile } from "./paths.js";
@@ -8,8 +9,10 @@ const IN_CLUSTER = "https://kubernetes.default.svc";
 /** Retry with backoff: a layer's CRDs or webhooks may still be starting when the next one syncs. */
 const RETRY = { limit: 10, backoff: { duration: "15s", factor: 2, maxDuration: "10m" } } as const;
 
+type Source = NonNullable<crds.ApplicationSetTemplate["spec"]["sources"]>[number];
+
 /** Chart, values and manifests sources of one instance's Application. */
-function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement): object[] {
+function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement): Source[] {
   const instance = component.instances.find((i) => i.name === element.instance)!;
   const chart = {
     repoURL: component.chart.repoURL,
@@ -113,9 +116,7 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
         .concat("")
         .join("\n")
     : undefined;
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "ApplicationSet",
+  return crds.applicationSet({
     metadata: {
       name: component.name,
       namespace: cluster.argocd.namespace,
@@ -125,11 +126,11 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
-      generators: [{ list: { elements } }],
+      generators: [{ list: { elements: [...elements] } }],
       template,
       ...(templatePatch ? { templatePatch } : {}),
     },
-  } as KubernetesObject;
+  });
 }
 
 /**
@@ -137,9 +138,7 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
  * then manages itself with the ApplicationSets in apps-root-config/applications.
  */
 export function rootApplication(cluster: ClusterFacts): KubernetesObject {
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Application",
+  return crds.application({
     metadata: {
       name: "homelab-root",
       namespace: cluster.argocd.namespace,
@@ -156,5 +155,5 @@ export function rootApplication(cluster: ClusterFacts): KubernetesObject {
         retry: RETRY,
       },
     },
-  } as KubernetesObject;
+  });
 }

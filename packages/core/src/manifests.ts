@@ -1,4 +1,5 @@
 import type { ClusterFacts } from "@homelab/cluster";
+import * as crds from "@homelab/crds";
 import { ANNOTATIONS, LABELS } from "./labels.js";
 import type { Component, Instance, KubernetesObject, Route, SecretRef } from "./model.js";
 import { instanceNamespace } from "./paths.js";
@@ -31,19 +32,18 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
       ...(route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? namespace })),
     ];
     const match = route.pathPrefix ? `Host(\`${host}\`) && PathPrefix(\`${route.pathPrefix}\`)` : `Host(\`${host}\`)`;
-    out.push({
-      apiVersion: "cert-manager.io/v1",
-      kind: "Certificate",
+    out.push(
+      crds.certificate({
       metadata: { name: secretName, namespace },
       spec: {
         secretName,
         dnsNames: [host],
         issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: cluster.tls.issuers.production },
       },
-    } as KubernetesObject);
-    out.push({
-      apiVersion: "traefik.io/v1alpha1",
-      kind: "IngressRoute",
+      }),
+    );
+    out.push(
+      crds.ingressRoute({
       metadata: {
         name: route.name,
         namespace,
@@ -72,7 +72,8 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
         ],
         tls: { secretName },
       },
-    } as KubernetesObject);
+      }),
+    );
   }
   return out;
 }
@@ -89,9 +90,7 @@ export function secretManifests(cluster: ClusterFacts, component: Component, ins
 }
 
 function externalSecret(cluster: ClusterFacts, secret: SecretRef, namespace: string): KubernetesObject {
-  return {
-    apiVersion: "external-secrets.io/v1",
-    kind: "ExternalSecret",
+  return crds.externalSecret({
     metadata: { name: secret.name, namespace },
     spec: {
       refreshInterval: "1h",
@@ -106,7 +105,7 @@ function externalSecret(cluster: ClusterFacts, secret: SecretRef, namespace: str
         remoteRef: { key: secret.vaultPath, property },
       })),
     },
-  } as KubernetesObject;
+  });
 }
 
 function secretProviderClass(cluster: ClusterFacts, component: Component, secret: SecretRef, namespace: string): KubernetesObject {
@@ -115,9 +114,7 @@ function secretProviderClass(cluster: ClusterFacts, component: Component, secret
     secretPath: `${cluster.secrets.vault.kvMount}/data/${secret.vaultPath}`,
     secretKey: property,
   }));
-  return {
-    apiVersion: "secrets-store.csi.x-k8s.io/v1",
-    kind: "SecretProviderClass",
+  return crds.secretProviderClass({
     metadata: { name: secret.name, namespace },
     spec: {
       provider: "vault",
@@ -128,7 +125,7 @@ function secretProviderClass(cluster: ClusterFacts, component: Component, secret
         objects: JSON.stringify(objects),
       },
     },
-  } as KubernetesObject;
+  });
 }
 
 /** Labels every extra manifest carries so findings and ArgoCD views map back to the component. */

@@ -86,8 +86,8 @@ export interface IgnoreDifference {
   kind: string;
   name?: string;
   namespace?: string;
-  jsonPointers?: readonly string[];
-  jqPathExpressions?: readonly string[];
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
 }
 
 export interface SyncOptions {
@@ -97,7 +97,7 @@ export interface SyncOptions {
   createNamespace?: boolean;
   prune?: boolean;
   selfHeal?: boolean;
-  ignoreDifferences?: readonly IgnoreDifference[];
+  ignoreDifferences?: IgnoreDifference[];
   /** Extra raw ArgoCD sync options. */
   extra?: readonly string[];
 }
