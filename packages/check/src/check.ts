@@ -1,0 +1,277 @@
+import { resolve, relative, join, sep } from "node:path";
+import { homelab } from "@homelab/cluster";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type Severity } from "@homelab/policy";
+import { loadTree, type SkippedFile } from "./load.js";
+import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
+import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
+
+/** The interface of @homelab/kubeconform-wasm's validator (issue 6). */
+export interface SchemaDiagnostic {
+  file: string;
+  line: number;
+  column?: number;
+  documentIndex: number;
+  kind?: string;
+  apiVersion?: string;
+  name?: string;
+  path: string;
+  message: string;
+  code: string;
+}
+
+export interface SchemaValidator {
+  validate(files: { file: string; text: string }[]): Promise<SchemaDiagnostic[]>;
+  close(): Promise<void> | void;
+}
+
+export interface SchemaValidatorOptions {
+  kubernetesVersion: string;
+  strict: boolean;
+  schemaLocations?: string[];
+  skipKinds?: string[];
+}
+
+export interface CheckOptions {
+  /** Directory of Kubernetes/ArgoCD YAML (rendered or hand-written). */
+  dir: string;
+  /** Ingress classes that face the internet (default: the cluster facts' public class). */
+  publicClasses?: string[];
+  /** Entry points that terminate TLS (default: websecure). */
+  tlsEntryPoints?: string[];
+  /** Forward-auth middlewares (namespace/name) defined outside the checked tree (default: the cluster facts'). */
+  forwardAuthMiddlewares?: { namespace: string; name: string }[];
+  /** Further service names that are admin UIs. */
+  adminServices?: string[];
+  /** Report only findings of these components (render's component names or Application names). */
+  components?: string[];
+  /** Clock for waiver expiry (default: now). */
+  now?: Date;
+  /** Run schema validation before policy (default true). */
+  schema?: boolean;
+  /** Schema validator to use instead of loading @homelab/kubeconform-wasm (tests, long-lived callers). */
+  validator?: SchemaValidator;
+  /** Options for the default validator. */
+  schemaOptions?: Partial<SchemaValidatorOptions>;
+  /** Compiled policy (path or bytes); default: packages/policy/build/policy.wasm. */
+  policyWasm?: string | Uint8Array;
+  /** Extra gitignore-syntax patterns, on top of `.homelabignore`. */
+  ignore?: string[];
+  /** Layer folders (default: the ones render writes). */
+  layers?: readonly LayerFolder[];
+}
+
+export interface Violation {
+  rule: string;
+  severity: Severity;
+  component: string | null;
+  /** Relative to the checked directory, `/`-separated. */
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  /** Sub-check of the rule (e.g. `route-no-tls`), stable like the rule id. */
+  code: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  title: string;
+}
+
+export interface CheckSummary {
+  files: number;
+  documents: number;
+  errors: number;
+  warnings: number;
+  /** Findings covered by a waiver. */
+  waived: number;
+  /** Files not checked (Helm templates). */
+  skipped: number;
+  byRule: Record<string, number>;
+}
+
+export interface CheckResult {
+  dir: string;
+  violations: Violation[];
+  waivers: AppliedWaiver[];
+  skipped: SkippedFile[];
+  rules: RuleInfo[];
+  summary: CheckSummary;
+  /** 0: no error-severity finding; 1: at least one. Bad input throws a HomelabError (exit 2). */
+  exitCode: 0 | 1;
+}
+
+const EXTRA_RULES: RuleInfo[] = [
+  { id: "schema", severity: "error", title: "Documents match their Kubernetes/CRD schema (kubeconform, strict)" },
+  { id: "waiver", severity: "error", title: "Waivers are current and used" },
+];
+
+const engines = new Map<string, Promise<PolicyEngine>>();
+
+function engineFor(wasm: string | Uint8Array | undefined): Promise<PolicyEngine> {
+  if (typeof wasm === "object") return loadPolicyEngine({ wasm });
+  const key = wasm ?? "";
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = loadPolicyEngine(wasm === undefined ? {} : { wasm });
+    engines.set(key, engine);
+    engine.catch(() => engines.delete(key));
+  }
+  return engine;
+}
+
+async function defaultValidator(options: SchemaValidatorOptions): Promise<SchemaValidator> {
+  // Loaded lazily by name: the validator is a separately built wasm package and policy-only callers must not need it.
+  const name = "@homelab/kubeconform-wasm";
+  let module: { createValidator?: (o: SchemaValidatorOptions) => Promise<SchemaValidator> };
+  try {
+    module = (await import(name)) as typeof module;
+  } catch (cause) {
+    throw new HomelabError(ErrorCode.MissingArtifact, `schema validation needs ${name}, which could not be loaded`, {
+      cause,
+      hint: "build it (see packages/kubeconform-wasm/README.md) or run the check without schema validation",
+    });
+  }
+  if (typeof module.createValidator !== "function") {
+    throw new HomelabError(ErrorCode.MissingArtifact, `${name} does not export createValidator`);
+  }
+  return module.createValidator(options);
+}
+
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const dir = resolve(options.dir);
+  const now = options.now ?? new Date();
+  const tree = loadTree(dir, options.ignore ? { ignore: options.ignore } : {});
+  const config: PolicyConfig = {
+    publicClasses: options.publicClasses ?? [homelab.ingress.public.className],
+    tlsEntryPoints: options.tlsEntryPoints ?? [homelab.ingress.public.entryPoint],
+    forwardAuthMiddlewares: options.forwardAuthMiddlewares ?? [homelab.auth.forwardAuthMiddleware],
+    adminServices: options.adminServices ?? [],
+  };
+  const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
+  const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
+  const raw: RawViolation[] = [];
+
+  if (options.schema !== false) {
+    const owned = options.validator === undefined;
+    const validator =
+      options.validator ??
+      (await defaultValidator({ kubernetesVersion: homelab.kubernetes.version, strict: true, ...options.schemaOptions }));
+    try {
+      const diagnostics = await validator.validate(model.kubernetesFiles.map((f) => ({ file: f.file, text: f.source.text })));
+      for (const d of diagnostics) {
+        raw.push({
+          rule: "schema",
+          severity: "error",
+          code: d.code,
+          file: d.file,
+          index: d.documentIndex,
+          line: d.line,
+          column: d.column ?? 1,
+          message: d.path ? `${d.path}: ${d.message}` : d.message,
+          info: infoOf(d.file, d.documentIndex),
+        });
+      }
+    } finally {
+      if (owned) await validator.close();
+    }
+  }
+
+  const report = (await engineFor(options.policyWasm)).evaluate(model.input);
+  for (const f of report.findings) {
+    const source = tree.files.get(f.file)?.source;
+    const at = source ? source.locate(f.index, f.path) : { line: 1, column: 1 };
+    raw.push({ rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message: formatMessage(f), info: infoOf(f.file, f.index) });
+  }
+
+  const only = options.components ? new Set(options.components) : null;
+  const inScope = (component: string | null): boolean => only === null || (component !== null && only.has(component));
+  const repoFile = (file: string): string => relative(tree.root, join(dir, file)).split(sep).join("/");
+
+  const violations: Violation[] = [];
+  const applied = new Map<number, AppliedWaiver>();
+  const used = new Set<number>();
+  const toViolation = (v: RawViolation): Violation => ({
+    rule: v.rule,
+    severity: v.severity,
+    component: v.info.component,
+    file: v.file,
+    line: v.line,
+    column: v.column,
+    message: v.message,
+    code: v.code,
+    ...(v.info.kind ? { kind: v.info.kind } : {}),
+    ...(v.info.name ? { name: v.info.name } : {}),
+    ...(v.info.namespace ? { namespace: v.info.namespace } : {}),
+  });
+  const locate = (file: string, index: number, path: readonly (string | number)[]) => tree.files.get(file)?.source.locate(index, path) ?? { line: 1, column: 1 };
+
+  for (const v of raw) {
+    if (!inScope(v.info.component)) continue;
+    const w = model.waivers.findIndex((waiver) => !isExpired(waiver, now) && matches(waiver, v, repoFile(v.file)));
+    if (w < 0) {
+      violations.push(toViolation(v));
+      continue;
+    }
+    used.add(w);
+    const waiver = model.waivers[w]!;
+    const at = locate(waiver.declaredIn.file, waiver.declaredIn.index, waiver.declaredIn.path);
+    const entry = applied.get(w) ?? {
+      rule: waiver.rule,
+      component: waiver.component,
+      reason: waiver.reason,
+      expires: waiver.expires,
+      declaredIn: `${waiver.declaredIn.file}:${at.line}`,
+      covers: [],
+    };
+    entry.covers.push({ file: v.file, line: v.line, message: v.message });
+    applied.set(w, entry);
+  }
+
+  model.waivers.forEach((waiver, i) => {
+    if (!inScope(waiver.component) && waiver.component !== null) return;
+    const expired = isExpired(waiver, now);
+    if (!expired && used.has(i)) return;
+    const at = locate(waiver.declaredIn.file, waiver.declaredIn.index, expired ? [...waiver.declaredIn.path, "expires"] : waiver.declaredIn.path);
+    violations.push({
+      rule: "waiver",
+      severity: expired ? "error" : "warning",
+      component: waiver.component,
+      file: waiver.declaredIn.file,
+      line: at.line,
+      column: at.column,
+      code: expired ? "expired" : "unused",
+      message: expired
+        ? `waiver of ${waiver.rule} expired on ${waiver.expires} (${waiver.reason}); fix the finding or renew the waiver with a reason`
+        : `waiver of ${waiver.rule} matches no finding; remove it`,
+    });
+  });
+
+  violations.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message)));
+  const errors = violations.filter((v) => v.severity === "error").length;
+  const byRule: Record<string, number> = {};
+  for (const v of violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
+  const waivers = [...applied.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+  return {
+    dir,
+    violations,
+    waivers,
+    skipped: tree.skipped,
+    rules: [...report.rules, ...EXTRA_RULES],
+    summary: {
+      files: model.kubernetesFiles.length,
+      documents: model.input.documents.length,
+      errors,
+      warnings: violations.length - errors,
+      waived: waivers.reduce((n, w) => n + w.covers.length, 0),
+      skipped: tree.skipped.length,
+      byRule,
+    },
+    exitCode: errors > 0 ? 1 : 0,
+  };
+}

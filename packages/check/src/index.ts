@@ -1,0 +1,15 @@
+export {
+  check,
+  type CheckOptions,
+  type CheckResult,
+  type CheckSummary,
+  type RuleInfo,
+  type SchemaDiagnostic,
+  type SchemaValidator,
+  type SchemaValidatorOptions,
+  type Violation,
+} from "./check.js";
+export { FORMATS, formatGithub, formatJson, formatJunit, formatResult, formatSarif, formatText, type Format } from "./format.js";
+export { IGNORE_FILE, loadTree, type SkippedFile, type Tree } from "./load.js";
+export { DEFAULT_LAYERS, WAIVERS_FILE, buildModel, type LayerFolder, type Model, type RenderRecordFile, type WaiverDecl } from "./model.js";
+export type { AppliedWaiver } from "./waivers.js";

@@ -1,0 +1,15 @@
+export { DEFAULT_WASM, ENTRYPOINT, loadPolicyEngine, type PolicyEngine } from "./engine.js";
+export { MESSAGES, formatMessage } from "./messages.js";
+export type {
+  DocumentRef,
+  InputChart,
+  InputComponent,
+  InputDocument,
+  InputValues,
+  PolicyConfig,
+  PolicyFinding,
+  PolicyInput,
+  PolicyReport,
+  RuleMeta,
+  Severity,
+} from "./types.js";

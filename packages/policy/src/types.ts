@@ -1,0 +1,85 @@
+import type { JsonPath } from "@homelab/yaml";
+
+export type Severity = "error" | "warning";
+
+/** Where a policy input item sits: a file relative to the checked directory and a YAML document in it. */
+export interface DocumentRef {
+  file: string;
+  index: number;
+}
+
+/** One Kubernetes/ArgoCD object of the checked tree. */
+export interface InputDocument extends DocumentRef {
+  component: string | null;
+  instance: string | null;
+  /** Layer order of the file (from a render record or the layer folder it sits in), null if unknown. */
+  layerOrder: number | null;
+  object: Record<string, unknown>;
+}
+
+/** Helm values linked to their chart: a values file, an Application's valuesObject, a wrapper chart's block. */
+export interface InputValues extends DocumentRef {
+  /** Where the values start inside the document (empty for a values file). */
+  path: JsonPath;
+  component: string | null;
+  instance: string | null;
+  chart: { name: string; version: string | null; repoURL: string | null };
+  values: unknown;
+}
+
+/** One chart reference: an Application source, an ApplicationSet element, a render record. */
+export interface InputChart extends DocumentRef {
+  /** Path of the version in its document (targetRevision, or the generator element field it came from). */
+  path: JsonPath;
+  chart: string;
+  repoURL: string | null;
+  version: string;
+  component: string | null;
+  layerOrder: number | null;
+  /** Sync options of the Application that installs it, and where they sit (null when not an Application). */
+  syncOptions: string[];
+  syncOptionsPath: JsonPath | null;
+}
+
+/** A render record (`.homelab/rendered/<component>.json`), reduced to what rules read. */
+export interface InputComponent extends DocumentRef {
+  component: string;
+  layer: string;
+  layerOrder: number;
+  dependsOn: string[];
+}
+
+export interface PolicyConfig {
+  publicClasses: string[];
+  tlsEntryPoints: string[];
+  forwardAuthMiddlewares: { namespace: string; name: string }[];
+  adminServices: string[];
+}
+
+export interface PolicyInput {
+  config: PolicyConfig;
+  documents: InputDocument[];
+  values: InputValues[];
+  charts: InputChart[];
+  components: InputComponent[];
+}
+
+/** A structured finding as the policy returns it; `formatMessage` turns it into text. */
+export interface PolicyFinding extends DocumentRef {
+  rule: string;
+  severity: Severity;
+  code: string;
+  path: (string | number)[];
+  data: Record<string, unknown>;
+}
+
+export interface RuleMeta {
+  id: string;
+  severity: Severity;
+  title: string;
+}
+
+export interface PolicyReport {
+  rules: RuleMeta[];
+  findings: PolicyFinding[];
+}
