@@ -1,0 +1,82 @@
+import path from "node:path";
+import { UsageError } from "@homelab/errors";
+import { REPO_ROOT, codegen, codegenAll } from "./codegen.js";
+import type { ChartInput } from "./load.js";
+
+/** Flags of `homelab codegen` and of the codegen script, in one table (help is printed from it). */
+export const CODEGEN_FLAGS = {
+  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it)" },
+  "chart-dir": { value: "DIR", help: "chart directory (Chart.yaml, values.yaml, values.schema.json)" },
+  tgz: { value: "FILE", help: "chart archive (.tgz)" },
+  repo: { value: "URL", help: "Helm repository URL (reads its index.yaml), with --chart and --version" },
+  chart: { value: "NAME", help: "chart name in --repo" },
+  version: { value: "VERSION", help: "chart version in --repo" },
+  repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
+  out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
+  all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
+  "charts-dir": { value: "DIR", help: "with --all: folder of chart directories (default ../shared/charts)" },
+} as const;
+
+type Flag = keyof typeof CODEGEN_FLAGS;
+
+export function codegenHelp(): string {
+  const lines = ["usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)", "       codegen --all [--charts-dir DIR]", ""];
+  for (const [flag, spec] of Object.entries(CODEGEN_FLAGS)) lines.push(`  --${flag}${spec.value ? ` ${spec.value}` : ""}`.padEnd(28) + spec.help);
+  return lines.join("\n");
+}
+
+export function parseCodegenArgs(argv: readonly string[]): Partial<Record<Flag, string | true>> {
+  const out: Partial<Record<Flag, string | true>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)) as Flag;
+    if (!arg.startsWith("--") || !(name in CODEGEN_FLAGS)) throw new UsageError(`unknown argument ${arg}`, codegenHelp());
+    if (CODEGEN_FLAGS[name].value === undefined) {
+      out[name] = true;
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`, codegenHelp());
+    out[name] = value;
+  }
+  return out;
+}
+
+export interface CodegenCliResult {
+  lines: string[];
+}
+
+/** The command behind `homelab codegen` and the Nx target: returns what to print. */
+export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()): Promise<CodegenCliResult> {
+  const flags = parseCodegenArgs(argv);
+  const str = (f: Flag) => (typeof flags[f] === "string" ? (flags[f] as string) : undefined);
+  if (flags.all) {
+    const chartsDir = path.resolve(cwd, str("charts-dir") ?? path.join(REPO_ROOT, "../shared/charts"));
+    const started = performance.now();
+    const { results, registry } = await codegenAll({ chartsDir });
+    const lines = results.map((r) => `${r.component}: ${r.ir.chart.name}@${r.ir.chart.version} ${r.ir.source}, ${r.files["types.ts"]!.length} B types (${Math.round(r.ms)} ms)`);
+    lines.push(`wrote ${path.relative(cwd, registry.file)}`, `${results.length} charts in ${Math.round(performance.now() - started)} ms`);
+    return { lines };
+  }
+  let input: ChartInput;
+  if (str("chart-dir")) input = { kind: "dir", dir: path.resolve(cwd, str("chart-dir")!) };
+  else if (str("tgz")) input = { kind: "tgz", file: path.resolve(cwd, str("tgz")!) };
+  else if (str("repo")) {
+    if (!str("chart") || !str("version")) throw new UsageError("--repo needs --chart and --version", codegenHelp());
+    input = { kind: "repo", repo: str("repo")!, chart: str("chart")!, version: str("version")! };
+  } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
+  const started = performance.now();
+  const result = await codegen({
+    input,
+    ...(str("component") ? { component: str("component")! } : {}),
+    ...(str("out") ? { outDir: path.resolve(cwd, str("out")!) } : {}),
+    ...(str("repository") ? { repository: str("repository")! } : {}),
+  });
+  return {
+    lines: [
+      `${result.ir.chart.name}@${result.ir.chart.version}: schema ${result.ir.source} (${result.ir.draft}), ${result.files["types.ts"]!.length} B types → ${path.relative(cwd, result.outDir) || "."} (${Math.round(performance.now() - started)} ms)`,
+      ...result.ir.notes.map((n) => `  note: ${n}`),
+    ],
+  };
+}

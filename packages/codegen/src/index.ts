@@ -1,0 +1,9 @@
+export { codegen, codegenAll, emitRegistry, listComponents, readComponent, REPO_ROOT } from "./codegen.js";
+export type { CodegenAllOptions, CodegenAllResult, CodegenOptions, CodegenResult, ComponentChart } from "./codegen.js";
+export { loadChart, parseChartYaml, type ChartInput, type ChartMeta, type LoadedChart } from "./load.js";
+export { inferSchema, OPEN_KEYS, type InferOptions, type Inferred } from "./infer.js";
+export { completeSchema, flattenAllOf, resolveSchema, defaultFetchSchema, type FetchSchema } from "./shipped.js";
+export { applyPatches, readPatchFile, type SchemaPatch, type SchemaPatchFile } from "./patch.js";
+export { buildIR, emitFiles, GENERATOR, type ChartIR } from "./pipeline.js";
+export { emitValuesInterface } from "./emit-types.js";
+export { parseCodegenArgs, runCodegenCli, type CodegenCliResult } from "./cli.js";

@@ -1,0 +1,19 @@
+export { DRAFT_URIS, normaliseDraft, type SchemaDraft } from "./draft.js";
+export {
+  compileOverrideValidator,
+  pruneNulls,
+  suggestKey,
+  toOverrideSchema,
+  validateValues,
+  type ValuesIssue,
+  type ValuesSchema,
+} from "./validate.js";
+export { findChart, type ChartSchemaEntry } from "./registry.js";
+export {
+  validateValuesFiles,
+  validateValuesSource,
+  type ValidateValuesFilesOptions,
+  type ValuesFileIssue,
+  type ValuesFilesResult,
+} from "./files.js";
+export { charts } from "../generated/registry.js";

@@ -1,0 +1,217 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { closest, distance } from "fastest-levenshtein";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { pointerToPath } from "@homelab/yaml";
+import type { SchemaDraft } from "./draft.js";
+
+export interface ValuesSchema {
+  chart: { name: string; version: string; repository: string };
+  draft: SchemaDraft;
+  source: "shipped" | "inferred";
+  /** Self-contained JSON schema of the merged values (no remote refs). */
+  schema: Record<string, unknown>;
+}
+
+export interface ValuesIssue {
+  path: (string | number)[];
+  message: string;
+  /** The allowed key closest to an unknown one ("did you mean"). */
+  suggestion?: string;
+  /** The JSON-schema keyword that failed (additionalProperties, type, enum, ...). */
+  keyword: string;
+}
+
+// ajv-formats is CommonJS with a default export; under NodeNext the namespace may wrap it.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+type AnyAjv = Ajv;
+const instances = new Map<SchemaDraft, AnyAjv>();
+
+function ajvFor(draft: SchemaDraft): AnyAjv {
+  let ajv = instances.get(draft);
+  if (!ajv) {
+    // strict off: chart schemas use unknown keywords and formats; allowUnionTypes for `type: [x, "null"]`.
+    const options = { strict: false, allowUnionTypes: true, allErrors: true, verbose: true, validateSchema: false } as const;
+    ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
+    addFormats(ajv);
+    instances.set(draft, ajv);
+  }
+  return ajv;
+}
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+/** Compiles (once per schema object) the override variant of a values schema. */
+export function compileOverrideValidator(schema: ValuesSchema): ValidateFunction {
+  let validate = compiled.get(schema.schema);
+  if (!validate) {
+    const override = toOverrideSchema(schema.schema);
+    try {
+      validate = ajvFor(schema.draft).compile(override);
+    } catch (error) {
+      throw new HomelabError(ErrorCode.SchemaInvalid, `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`, {
+        position: { file: `${schema.chart.name}/values.schema.json` },
+        cause: error,
+      });
+    }
+    compiled.set(schema.schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates Helm override values (deep-partial; null deletes a default).
+ * Compiled validators are cached per schema object.
+ */
+export function validateValues(schema: ValuesSchema, values: unknown): ValuesIssue[] {
+  const validate = compileOverrideValidator(schema);
+  const data = pruneNulls(values ?? {});
+  if (validate(data)) return [];
+  return toIssues(validate.errors ?? [], data);
+}
+
+/**
+ * Helm deletes a key whose override is null, so the merged values never see
+ * it: drop such keys before validating. Lists replace wholesale, so nothing
+ * inside them is touched.
+ */
+export function pruneNulls(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child === null) continue;
+    out[key] = pruneNulls(child);
+  }
+  return out;
+}
+
+const SCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"] as const;
+const SCHEMA_ONE = ["additionalProperties", "not", "if", "then", "else", "propertyNames", "unevaluatedProperties"] as const;
+const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf"] as const;
+const ITEM_KEYWORDS = ["items", "prefixItems", "additionalItems", "contains", "unevaluatedItems"] as const;
+
+/**
+ * The schema users' overrides are checked against: Helm merges them over the
+ * defaults, so nothing outside a list is required, and `oneOf` branches that
+ * differed only by `required` would all match, hence `anyOf`. Lists replace
+ * their default wholesale: their items keep the chart's rules.
+ */
+export function toOverrideSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  return relax(schema, false) as Record<string, unknown>;
+}
+
+function relax(node: unknown, inList: boolean): unknown {
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (!inList && (key === "required" || key === "minProperties" || key === "dependentRequired")) continue;
+    if ((SCHEMA_MAPS as readonly string[]).includes(key) && isRecord(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, relax(v, inList)]));
+    } else if ((SCHEMA_ONE as readonly string[]).includes(key)) {
+      out[key] = relax(value, inList);
+    } else if ((SCHEMA_LISTS as readonly string[]).includes(key) && Array.isArray(value)) {
+      out[!inList && key === "oneOf" ? "anyOf" : key] = value.map((v) => relax(v, inList));
+    } else if ((ITEM_KEYWORDS as readonly string[]).includes(key)) {
+      out[key] = Array.isArray(value) ? value.map((v) => relax(v, true)) : relax(value, true);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** "Did you mean": the allowed key closest to `key`, if it is close enough to be a typo. */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  const lower = key.toLowerCase();
+  const sameCase = allowed.find((a) => a.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  const best = closest(key, allowed as string[]);
+  const d = distance(key, best);
+  return d <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function toIssues(errors: readonly ErrorObject[], data: unknown): ValuesIssue[] {
+  const dropped = new Set<ErrorObject>();
+  const merged = new Map<ErrorObject, string>();
+  for (const combo of errors) {
+    if (combo.keyword !== "anyOf" && combo.keyword !== "oneOf") continue;
+    const children = errors.filter((e) => e !== combo && e.schemaPath.startsWith(`${combo.schemaPath}/`));
+    const shallow = children.filter((e) => e.instancePath === combo.instancePath && ["type", "enum", "const"].includes(e.keyword));
+    if (shallow.length === children.length && shallow.length > 0) {
+      // Every branch failed right here: one message listing what would do.
+      const wanted = new Set<string>();
+      for (const e of shallow) for (const w of expectation(e)) wanted.add(w);
+      merged.set(combo, `must be ${[...wanted].join(" or ")}`);
+      for (const e of shallow) dropped.add(e);
+    } else {
+      // A branch matched further down: its deeper errors say what is wrong.
+      dropped.add(combo);
+      for (const e of shallow) dropped.add(e);
+    }
+  }
+  const issues: ValuesIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (dropped.has(error) || error.keyword === "if") continue;
+    const issue = toIssue(error, data, merged.get(error));
+    const key = `${JSON.stringify(issue.path)}\0${issue.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push(issue);
+  }
+  return issues;
+}
+
+function expectation(error: ErrorObject): string[] {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "type") return String(params.type).split(",");
+  if (error.keyword === "enum") return ((params.allowedValues as unknown[]) ?? []).map((v) => JSON.stringify(v));
+  if (error.keyword === "const") return [JSON.stringify(params.allowedValue)];
+  return [];
+}
+
+function toIssue(error: ErrorObject, data: unknown, mergedMessage?: string): ValuesIssue {
+  const path = typedPath(pointerToPath(error.instancePath), data);
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
+    const key = String(params.additionalProperty ?? params.unevaluatedProperty);
+    const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
+    const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
+    const suggestion = suggestKey(key, allowed);
+    const issue: ValuesIssue = {
+      path: [...path, key],
+      message: suggestion ? `unknown key "${key}"; did you mean "${suggestion}"?` : `unknown key "${key}"`,
+      keyword: error.keyword,
+    };
+    if (suggestion) issue.suggestion = suggestion;
+    return issue;
+  }
+  let message = mergedMessage ?? error.message ?? error.keyword;
+  if (!mergedMessage && error.keyword === "enum") message = `must be one of ${expectation(error).join(", ")}`;
+  return { path, message, keyword: error.keyword };
+}
+
+/** Pointer segments with array indices as numbers, so paths print as `list[0].name`. */
+function typedPath(segments: readonly string[], data: unknown): (string | number)[] {
+  const out: (string | number)[] = [];
+  let node = data;
+  for (const segment of segments) {
+    if (Array.isArray(node)) {
+      const index = Number(segment);
+      out.push(index);
+      node = node[index];
+    } else {
+      out.push(segment);
+      node = isRecord(node) ? node[segment] : undefined;
+    }
+  }
+  return out;
+}
