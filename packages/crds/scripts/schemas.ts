@@ -236,6 +236,7 @@ export function hoistRepeatedSubtrees(schema: JsonObject, kind: string, options:
       if (!name) {
         name = nameFor(hint);
         names.set(hash, name);
+        definitions[name] = {}; // reserve the slot: definitions appear in first-use order, outermost first
         definitions[name] = titles ? { ...(rewriteChildren(node, hint) as JsonObject), title: name } : rewriteChildren(node, hint);
       }
       return { $ref: `#/definitions/${name}` };

@@ -34,7 +34,7 @@ export type * from "./core.js";
 
 // Custom resources (storage version where several are served), with their spec types.
 export type { Application, ApplicationSpec } from "../generated/types/argoproj.io/application_v1alpha1.js";
-export type { ApplicationSet, ApplicationSetSpec, ApplicationSetTemplate, ApplicationSetGenerator } from "../generated/types/argoproj.io/applicationset_v1alpha1.js";
+export type { ApplicationSet, ApplicationSetSpec, ApplicationSetTemplate } from "../generated/types/argoproj.io/applicationset_v1alpha1.js";
 export type { AppProject, AppProjectSpec } from "../generated/types/argoproj.io/appproject_v1alpha1.js";
 export type { Certificate, CertificateSpec } from "../generated/types/cert-manager.io/certificate_v1.js";
 export type { ClusterIssuer, ClusterIssuerSpec } from "../generated/types/cert-manager.io/clusterissuer_v1.js";
