@@ -48,8 +48,8 @@ export function validateComponentValues(component: Component): void {
   const problems: string[] = [];
   for (const instance of component.instances) {
     for (const issue of validateValues(component.valuesSchema, instance.values)) {
-      const hint = issue.suggestion ? ` (did you mean ${JSON.stringify(issue.suggestion)}?)` : "";
-      problems.push(`${component.name}/${instance.name}: ${formatPath(issue.path)}: ${issue.message}${hint}`);
+      // The message already carries the "did you mean" suggestion.
+      problems.push(`${component.name}/${instance.name}: ${formatPath(issue.path)}: ${issue.message}`);
     }
   }
   if (problems.length > 0) {

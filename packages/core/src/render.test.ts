@@ -150,7 +150,7 @@ describe("render", () => {
     const typo = demoComponent({ instances: [{ name: "demo", values: { replicaCont: 2 } as never }] });
     const error = await render({ root, config: demoConfig(typo) }).catch((e: unknown) => e);
     expect((error as HomelabError).code).toBe("VALUES_INVALID");
-    expect((error as HomelabError).details.join("\n")).toMatch(/^demo\/demo: .*replicaCont.*did you mean "replicaCount"/);
+    expect((error as HomelabError).details).toEqual([`demo/demo: replicaCont: unknown key "replicaCont"; did you mean "replicaCount"?`]);
     expect(await tree(root)).toEqual({});
   });
 });

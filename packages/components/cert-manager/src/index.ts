@@ -1,0 +1,71 @@
+import type { ClusterFacts } from "@homelab/cluster";
+import { chartRef, packageInfo, type Component, type KubernetesObject } from "@homelab/core";
+import { valuesSchema, type Values } from "../generated/index.js";
+import manifest from "../package.json" with { type: "json" };
+
+const NAMESPACE = "cert-manager";
+const TOKEN_SECRET = "cloudflare-api-token";
+const ACME = {
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+
+function clusterIssuer(cluster: ClusterFacts, name: string, server: string): KubernetesObject {
+  return {
+    apiVersion: "cert-manager.io/v1",
+    kind: "ClusterIssuer",
+    metadata: { name },
+    spec: {
+      acme: {
+        email: cluster.tls.acmeEmail,
+        server,
+        privateKeySecretRef: { name: `${name}-account-key` },
+        solvers: [
+          {
+            dns01: { cloudflare: { apiTokenSecretRef: { name: TOKEN_SECRET, key: "api-token" } } },
+            selector: { dnsZones: [...new Set([cluster.ingress.public.domain, cluster.ingress.private.domain])] },
+          },
+        ],
+      },
+    },
+  } as KubernetesObject;
+}
+
+/**
+ * cert-manager with its CRDs and Let's Encrypt ClusterIssuers solving DNS-01
+ * through Cloudflare; the API token comes from Vault via an ExternalSecret.
+ */
+export function certManager(cluster: ClusterFacts): Component<Values> {
+  return {
+    name: "cert-manager",
+    ...packageInfo(manifest),
+    description: manifest.description,
+    layer: "init",
+    namespace: NAMESPACE,
+    chart: chartRef(valuesSchema),
+    valuesSchema,
+    instances: [
+      {
+        name: "cert-manager",
+        values: {
+          // keep: the CRDs survive an uninstall, so deleting the Application never deletes every Certificate.
+          crds: { enabled: true, keep: true },
+          replicaCount: 2,
+          podDisruptionBudget: { enabled: true, minAvailable: 1 },
+          webhook: { replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+          cainjector: { replicaCount: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+          // Check DNS-01 propagation against public resolvers, not the split-horizon home DNS.
+          dns01RecursiveNameservers: "1.1.1.1:53,9.9.9.9:53",
+          dns01RecursiveNameserversOnly: true,
+        },
+        manifests: [clusterIssuer(cluster, cluster.tls.issuers.staging, ACME.staging), clusterIssuer(cluster, cluster.tls.issuers.production, ACME.production)],
+      },
+    ],
+    secrets: [{ name: TOKEN_SECRET, vaultPath: cluster.tls.cloudflareTokenVaultPath, keys: { "api-token": "api-token" } }],
+    sync: {
+      serverSideApply: true,
+      // The ExternalSecret's CRD arrives with External Secrets in a later layer; until then ArgoCD retries.
+      extra: ["SkipDryRunOnMissingResource=true"],
+    },
+  };
+}
