@@ -1,0 +1,179 @@
+import type { ChartRef } from "./diff.js";
+import type { Finding } from "./findings.js";
+import type { AffectedComponent, Report } from "./model.js";
+import { fence, fitSections, nameList, type Section } from "./truncate.js";
+
+/** GitHub's documented limits. */
+export const LIMITS = {
+  checkOutput: 65_535,
+  comment: 65_536,
+  statusDescription: 140,
+  annotationsPerRequest: 50,
+  /** Job summaries are limited to 1 MiB per step. */
+  stepSummary: 1_000_000,
+} as const;
+
+/** Hidden marker that identifies the report's PR comment, so each push updates it in place. */
+export const COMMENT_MARKER = "<!-- homelab:pr-report -->";
+
+const SEVERITY_ICON: Record<Finding["severity"], string> = { error: "❌", warning: "⚠️", info: "ℹ️" };
+
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+export function location(file: string | null, line: number | null): string {
+  if (!file) return "";
+  return line ? `${file}:${line}` : file;
+}
+
+function chartText(chart: ChartRef | null): string {
+  return chart ? `${chart.chart}@${chart.version}` : "";
+}
+
+function chartCell(c: AffectedComponent): string {
+  if (c.chartChanged) {
+    const before = c.base?.chart;
+    const after = c.head?.chart;
+    if (before && after && before.chart === after.chart) return `${after.chart} ${before.version} → **${after.version}**`;
+    return `${chartText(before ?? null)} → **${chartText(after ?? null)}**`;
+  }
+  return chartText((c.head ?? c.base)?.chart ?? null);
+}
+
+function versionCell(c: AffectedComponent): string {
+  if (c.versionChanged) return `${c.base?.version} → **${c.head?.version}**`;
+  return (c.head ?? c.base)?.version ?? "";
+}
+
+function changeCell(c: AffectedComponent): string {
+  if (c.change === "unchanged") return "no rendered change";
+  const stats = c.files.length ? ` (${plural(c.files.length, "file")}, +${c.additions} −${c.deletions})` : "";
+  return `${c.change}${stats}`;
+}
+
+export function headline(report: Report): string {
+  const errors = report.findings.violations.filter((v) => v.severity === "error").length;
+  const warnings = report.findings.violations.filter((v) => v.severity === "warning").length;
+  const verdict = report.exitCode === 0 ? "✅ policy passed" : "❌ policy failed";
+  const findings = report.findings.sources.length === 0 ? "no findings input" : `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  return `${verdict}: ${findings}; ${plural(report.components.length, "affected component")}`;
+}
+
+function range(report: Report): string {
+  return `Base \`${report.base.slice(0, 12)}\` → head \`${report.head.slice(0, 12)}\`.`;
+}
+
+function componentRows(report: Report): Section[] {
+  return report.components.map((c) => ({
+    label: c.component,
+    full: `| ${cell(c.component)} | ${cell(changeCell(c))} | ${cell(c.layer ?? "")} | ${cell(chartCell(c))} | ${cell(versionCell(c))} | ${c.errors} | ${c.warnings} | ${c.waivers} |\n`,
+  }));
+}
+
+const COMPONENTS_HEAD = "| component | change | layer | chart | version | errors | warnings | waivers |\n|---|---|---|---|---|---:|---:|---:|\n";
+
+function findingRows(findings: readonly Finding[]): Section[] {
+  return findings.map((f, i) => ({
+    label: `${f.rule} at ${location(f.file, f.line) || `finding ${i + 1}`}`,
+    full: `| ${SEVERITY_ICON[f.severity]} ${f.severity} | \`${cell(f.rule)}\` | ${cell(f.component ?? "")} | ${cell(location(f.file, f.line))} | ${cell(f.message)} |\n`,
+  }));
+}
+
+const FINDINGS_HEAD = "| severity | rule | component | location | message |\n|---|---|---|---|---|\n";
+
+function waiverTable(report: Report): string {
+  const waivers = report.findings.waivers;
+  if (waivers.length === 0) return "";
+  const rows = waivers.map(
+    (w) => `| \`${cell(w.rule)}\` | ${cell(w.component ?? "")} | ${cell(location(w.file, w.line))} | ${cell(w.reason)} | ${cell(w.expires ?? "")} |\n`,
+  );
+  return `\n### Applied waivers\n\n| rule | component | location | reason | expires |\n|---|---|---|---|---|\n${rows.join("")}`;
+}
+
+/** Sorted so errors come first: if the table must be cut, warnings go before errors do. */
+function sortedFindings(report: Report): Finding[] {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return [...report.findings.violations].sort((a, b) => rank[a.severity] - rank[b.severity]);
+}
+
+function truncationNote(what: string, limit: number, report: Report) {
+  return ({ shortened, dropped }: { shortened: string[]; dropped: string[] }) => {
+    const parts: string[] = [];
+    if (shortened.length) parts.push(`shortened ${nameList(shortened)}`);
+    if (dropped.length) parts.push(`left out ${plural(dropped.length, "entry")} (${nameList(dropped)})`);
+    return `> [!WARNING]\n> **Truncated** to GitHub's ${limit.toLocaleString("en-US")}-character limit for ${what}: ${parts.join("; ")}. The full report is ${report.fullReportAt}.`;
+  };
+}
+
+/**
+ * The check run summary: verdict, affected components with chart versions and
+ * finding counts, the findings (errors first) and the applied waivers.
+ */
+export function checkSummary(report: Report, limit: number = LIMITS.checkOutput): string {
+  const head = `## ${headline(report)}\n\n${range(report)}\n\n`;
+  const components = componentRows(report);
+  const findings = findingRows(sortedFindings(report));
+  const sections: Section[] = [
+    { label: "components table", full: components.length ? `### Affected components\n\n${COMPONENTS_HEAD}` : "No component's rendered output changed.\n" },
+    ...components,
+    { label: "findings table", full: findings.length ? `\n### Findings\n\n${FINDINGS_HEAD}` : "" },
+    ...findings,
+    { label: "applied waivers", full: waiverTable(report) },
+  ];
+  return fitSections({ head, sections, limit, note: truncationNote("a check run summary", limit, report) });
+}
+
+/** The check run text: the changed files per component, with line counts. */
+export function checkText(report: Report, limit: number = LIMITS.checkOutput): string {
+  const changed = report.components.filter((c) => c.files.length > 0);
+  const sections: Section[] = changed.map((c) => ({
+    label: c.component,
+    full: `### ${c.component}\n\n${c.files.map((f) => `- ${f.status} \`${f.path}\` (+${f.additions} −${f.deletions})`).join("\n")}\n\n`,
+    short: `### ${c.component}\n\n${plural(c.files.length, "file")} changed (+${c.additions} −${c.deletions}).\n\n`,
+  }));
+  const head = changed.length ? "## Rendered files changed\n\n" : "No rendered file changed.\n";
+  return fitSections({ head, sections, limit, note: truncationNote("check run text", limit, report) });
+}
+
+function diffDetails(c: AffectedComponent): Section {
+  const extras: string[] = [];
+  if (c.chartChanged) extras.push(`chart ${chartText(c.base?.chart ?? null)} → ${chartText(c.head?.chart ?? null)}`);
+  if (c.versionChanged) extras.push(`version ${c.base?.version} → ${c.head?.version}`);
+  const summary = `<b>${c.component}</b>: ${changeCell(c)}${extras.length ? `; ${extras.join("; ")}` : ""}`;
+  const patch = c.files.map((f) => f.patch).join("\n");
+  const body = c.files.length ? fence(patch, "diff") : "_No rendered file differs._";
+  return {
+    label: c.component,
+    full: `<details><summary>${summary}</summary>\n\n${body}\n\n</details>\n\n`,
+    short: `<details><summary>${summary}</summary>\n\n_Diff left out to fit the comment._\n\n</details>\n\n`,
+  };
+}
+
+/** The PR comment: hidden marker, verdict, then one collapsible rendered diff per component. */
+export function commentBody(report: Report, limit: number = LIMITS.comment): string {
+  const head = `${COMMENT_MARKER}\n### homelab: rendered diff\n\n${headline(report)}. ${range(report)}\n\n`;
+  const sections = report.components.filter((c) => c.change !== "unchanged").map(diffDetails);
+  const tail = sections.length ? "" : "No component's rendered output changed.\n";
+  return fitSections({ head, sections, tail, limit, note: truncationNote("a comment", limit, report) });
+}
+
+/** The whole report as one markdown document, never truncated (the artifact the notes point to). */
+export function markdownReport(report: Report): string {
+  const components = componentRows(report).map((s) => s.full).join("");
+  const findings = findingRows(sortedFindings(report)).map((s) => s.full).join("");
+  const diffs = report.components.filter((c) => c.change !== "unchanged").map((c) => diffDetails(c).full).join("");
+  return [
+    `# homelab pull-request report\n\n## ${headline(report)}\n\n${range(report)}\n`,
+    components ? `## Affected components\n\n${COMPONENTS_HEAD}${components}` : "No component's rendered output changed.\n",
+    findings ? `## Findings\n\n${FINDINGS_HEAD}${findings}` : `## Findings\n\n${report.findings.sources.length ? "None." : "No findings input was given."}\n`,
+    waiverTable(report).replace("### Applied", "## Applied"),
+    diffs ? `## Rendered diff\n\n${diffs}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
