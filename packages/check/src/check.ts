@@ -57,6 +57,8 @@ export interface CheckOptions {
   policyWasm?: string | Uint8Array;
   /** Extra gitignore-syntax patterns, on top of `.homelabignore`. */
   ignore?: string[];
+  /** Repository root the `$values/` paths and render records are relative to (default: nearest ancestor with `.homelab/rendered` or `.git`). */
+  root?: string;
   /** Layer folders (default: the ones render writes). */
   layers?: readonly LayerFolder[];
 }
@@ -143,16 +145,21 @@ async function defaultValidator(options: SchemaValidatorOptions): Promise<Schema
   return module.createValidator(options);
 }
 
+/** The policy's configuration: cluster facts by default, overridable for other repos. */
+export function policyConfig(options: Pick<CheckOptions, "publicClasses" | "tlsEntryPoints" | "forwardAuthMiddlewares" | "adminServices"> = {}): PolicyConfig {
+  return {
+    publicClasses: options.publicClasses ?? [homelab.ingress.public.className],
+    tlsEntryPoints: options.tlsEntryPoints ?? [homelab.ingress.public.entryPoint],
+    forwardAuthMiddlewares: options.forwardAuthMiddlewares ?? [{ ...homelab.auth.forwardAuthMiddleware }],
+    adminServices: options.adminServices ?? [],
+  };
+}
+
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const dir = resolve(options.dir);
   const now = options.now ?? new Date();
-  const tree = loadTree(dir, options.ignore ? { ignore: options.ignore } : {});
-  const config: PolicyConfig = {
-    publicClasses: options.publicClasses ?? [homelab.ingress.public.className],
-    tlsEntryPoints: options.tlsEntryPoints ?? [homelab.ingress.public.entryPoint],
-    forwardAuthMiddlewares: options.forwardAuthMiddlewares ?? [homelab.auth.forwardAuthMiddleware],
-    adminServices: options.adminServices ?? [],
-  };
+  const tree = loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
+  const config = policyConfig(options);
   const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
   const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
   const raw: RawViolation[] = [];

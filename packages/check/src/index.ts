@@ -1,5 +1,6 @@
 export {
   check,
+  policyConfig,
   type CheckOptions,
   type CheckResult,
   type CheckSummary,

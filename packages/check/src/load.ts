@@ -43,7 +43,7 @@ function isTemplate(file: string, text: string): boolean {
   return /(^|\/)templates\//.test(file) && /\{\{[-\s]/.test(text);
 }
 
-export function loadTree(dir: string, options: { ignore?: readonly string[] } = {}): Tree {
+export function loadTree(dir: string, options: { ignore?: readonly string[]; root?: string } = {}): Tree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new HomelabError(ErrorCode.Usage, `not a directory: ${dir}`);
   }
@@ -88,7 +88,7 @@ export function loadTree(dir: string, options: { ignore?: readonly string[] } = 
       hint: `fix the YAML, or list the file in ${IGNORE_FILE}`,
     });
   }
-  return { dir, root: findRoot(dir), files, skipped };
+  return { dir, root: options.root ?? findRoot(dir), files, skipped };
 }
 
 /** Loads a file outside the walked set (a values file named by an Application), or undefined when absent. */

@@ -232,7 +232,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
     const instance = str(labels["homelab.dev/instance"]);
     const syncPolicy = isObj(spec.syncPolicy) ? spec.syncPolicy : {};
     const syncOptions = Array.isArray(syncPolicy.syncOptions) ? syncPolicy.syncOptions.filter((o): o is string => typeof o === "string") : [];
-    const sources: { source: Obj; path: JsonPath }[] = Array.isArray(spec.sources)
+    const sources: { source: Obj; path: JsonPath }[] = Array.isArray(spec.sources) && spec.sources.length > 0
       ? spec.sources.flatMap((s, i) => (isObj(s) ? [{ source: s, path: ["spec", "sources", i] }] : []))
       : isObj(spec.source)
         ? [{ source: spec.source, path: ["spec", "source"] }]

@@ -1,0 +1,39 @@
+package homelab.rules.https_only_test
+
+import data.homelab.rules.https_only
+
+cases := data.testdata.inputs.https_only
+
+test_pass_case_is_clean if {
+	count(https_only.findings) == 0 with input as cases.pass
+}
+
+test_fail_case_reports_every_plaintext_path if {
+	found := {[f.code, f.file, f.index] | some f in https_only.findings} with input as cases.fail
+	found == {
+		["ingress-no-tls", "routes.yaml", 0],
+		["ingress-plain-entrypoint", "routes.yaml", 0],
+		["route-no-entrypoints", "routes.yaml", 1],
+		["route-no-tls", "routes.yaml", 1],
+		["route-plain-entrypoint", "routes.yaml", 2],
+		["traefik-no-redirect", "cluster-init-apps/traefik/values.yaml", 0],
+	}
+}
+
+traefik(values) := {"config": {"tlsEntryPoints": ["websecure"]}, "documents": [], "values": [{"file": "v.yaml", "index": 0, "path": [], "instance": "public", "chart": {"name": "traefik"}, "values": values}]}
+
+test_older_chart_redirect_shapes_count if {
+	count(https_only.findings) == 0 with input as traefik({"ports": {"web": {"redirections": {"entryPoint": {"to": "websecure"}}}}})
+	count(https_only.findings) == 0 with input as traefik({"ports": {"web": {"redirectTo": {"port": "websecure"}}}})
+}
+
+test_disabled_web_needs_no_redirect if {
+	count(https_only.findings) == 0 with input as traefik({"ports": {"web": null}})
+	count(https_only.findings) == 0 with input as traefik({"ports": {"web": {"expose": {"default": false}}}})
+}
+
+test_redirect_to_plain_entrypoint_fails if {
+	some f in https_only.findings with input as traefik({"ports": {"web": {"http": {"redirections": {"entryPoint": {"to": "web"}}}}}})
+	f.code == "traefik-no-redirect"
+	f.path == ["ports", "web"]
+}
