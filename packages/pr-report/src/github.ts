@@ -90,8 +90,8 @@ export function createClient(target: GitHubTarget, options: GitHubClientOptions,
     userAgent: "homelab-pr-report",
     // Octokit's own logging would print request details; route it through the redacting warn.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(String(m)), error: (m: string) => warn(String(m)) },
-    request: { retries },
-    retry: { retryAfterBaseValue: unit },
+    // Not `request.retries`: the retry plugin would then retry every error, 403 and 422 included.
+    retry: { retryAfterBaseValue: unit, retries },
     throttle: {
       retryAfterBaseValue: unit,
       fallbackSecondaryRateRetryAfter: 60,
