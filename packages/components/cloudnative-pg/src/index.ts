@@ -1,0 +1,61 @@
+import type { ClusterFacts } from "@homelab/cluster";
+import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { valuesSchema, type Values } from "../generated/index.js";
+import manifest from "../package.json" with { type: "json" };
+
+const NAMESPACE = "cnpg-system";
+/** Label k3s sets on its servers; not in the cluster facts because k3s, not Ansible, owns it. */
+const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
+const APP_LABEL = { "app.kubernetes.io/name": "cloudnative-pg" };
+
+/**
+ * The CloudNativePG operator. Database HA lives in each `Cluster`
+ * (spec.instances); the operator itself runs two replicas with leader
+ * election (on by default in the operator) so a drained node does not stall
+ * failovers and backups. Its images are multi-arch, so it may run on any worker.
+ */
+export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
+  return {
+    name: "cloudnative-pg",
+    ...packageInfo(manifest),
+    description: manifest.description,
+    layer: "platform",
+    namespace: NAMESPACE,
+    chart: chartRef(valuesSchema),
+    valuesSchema,
+    instances: [
+      {
+        name: "cloudnative-pg",
+        values: {
+          replicaCount: 2,
+          crds: { create: true },
+          // Cluster-wide: application databases (Authentik, apps) live in their own namespaces.
+          config: { clusterWide: true },
+          affinity: {
+            // Control plane untouched.
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" }] }],
+              },
+            },
+          },
+          topologySpreadConstraints: [
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: APP_LABEL } },
+          ],
+          resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+          monitoring: {
+            podMonitorEnabled: true,
+            // kube-prometheus-stack's Grafana sidecar loads ConfigMaps labelled grafana_dashboard=1 from every namespace.
+            grafanaDashboard: { create: true },
+          },
+        },
+      },
+    ],
+    // The PodMonitor needs the Prometheus Operator CRDs from kube-prometheus-stack.
+    dependsOn: ["kube-prometheus-stack"],
+    sync: {
+      // The CRDs (Cluster's especially) exceed the client-side last-applied annotation limit.
+      serverSideApply: true,
+    },
+  };
+}

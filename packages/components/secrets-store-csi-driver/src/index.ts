@@ -1,0 +1,77 @@
+import type { ClusterFacts } from "@homelab/cluster";
+import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { valuesSchema, type Values } from "../generated/index.js";
+import manifest from "../package.json" with { type: "json" };
+
+const NAMESPACE = "secrets-store-csi-driver";
+/** Label k3s sets on its servers; not in the cluster facts because k3s, not Ansible, owns it. */
+const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
+
+/** The example's Vault path and file → property map: a reference, the value stays in Vault. */
+export const EXAMPLE_SECRET = {
+  name: "vault-file-example",
+  vaultPath: "platform/examples/file-secret",
+  keys: { "api-key": "api-key" },
+} as const;
+
+/**
+ * Secrets Store CSI driver for applications that read secrets as files.
+ * The Vault provider plugin itself is the vault chart's CSI provider
+ * (`csi.enabled`); it must run on the same nodes as this DaemonSet.
+ *
+ * The driver runs on every worker (it is needed wherever a pod mounts a
+ * secret volume) but not on the control plane, where no workload runs.
+ */
+export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values> {
+  return {
+    name: "secrets-store-csi-driver",
+    ...packageInfo(manifest),
+    description: manifest.description,
+    layer: "platform",
+    namespace: NAMESPACE,
+    chart: chartRef(valuesSchema),
+    valuesSchema,
+    instances: [
+      {
+        name: "secrets-store-csi-driver",
+        values: {
+          linux: {
+            enabled: true,
+            crds: { enabled: true },
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        // The chart's default, kept: a replaced affinity drops it.
+                        { key: "type", operator: "NotIn", values: ["virtual-kubelet"] },
+                        { key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          windows: { enabled: false },
+          // Mirror mounted secrets into Kubernetes Secrets (SecretProviderClass `secretObjects`), for env vars.
+          syncSecret: { enabled: true },
+          // Re-read Vault periodically so a rotated secret reaches mounted files and synced Secrets.
+          enableSecretRotation: true,
+          rotationPollInterval: "2m",
+          providerHealthCheck: true,
+        },
+      },
+    ],
+    // Example of a file-based secret: core renders it as a SecretProviderClass on the
+    // Vault provider. Copy it into an application's namespace and mount it with
+    // `csi: {driver: secrets-store.csi.k8s.io, volumeAttributes: {secretProviderClass: <name>}}`.
+    secrets: [{ ...EXAMPLE_SECRET, via: "csi" }],
+    dependsOn: ["vault"],
+    sync: {
+      // The SecretProviderClass's CRD is installed by this same sync.
+      extra: ["SkipDryRunOnMissingResource=true"],
+    },
+  };
+}
