@@ -28,6 +28,10 @@ export type IngressExposure = "public" | "private";
 export interface IngressFacts {
   /** Traefik instance name (the chart instance) serving this exposure. */
   instance: string;
+  /** Namespace the Traefik instance runs in; its shared Middlewares live there. */
+  namespace: string;
+  /** Middlewares (in `namespace`) every route on this exposure passes through, in order, before auth. */
+  middlewares: readonly string[];
   /** IngressClass name; also the class the instance's providers watch. */
   className: string;
   /** The TLS entry point routes use. */

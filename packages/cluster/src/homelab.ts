@@ -2,6 +2,7 @@ import type { ClusterFacts, ClusterNode } from "./facts.js";
 
 const STORAGE_LABEL = "homelab.dev/storage";
 const HARDWARE_LABEL = "homelab.dev/hardware";
+const LONGHORN_DISK_LABEL = "node.longhorn.io/create-default-disk";
 
 function pi(name: string, role: ClusterNode["role"], nvme: boolean): ClusterNode {
   return {
@@ -11,7 +12,8 @@ function pi(name: string, role: ClusterNode["role"], nvme: boolean): ClusterNode
     hardware: "raspberry-pi-4",
     memoryGiB: 8,
     nvme,
-    labels: { [HARDWARE_LABEL]: "raspberry-pi", ...(nvme ? { [STORAGE_LABEL]: "nvme" } : {}) },
+    // Longhorn creates its default disk only on nodes labelled create-default-disk (createDefaultDiskLabeledNodes).
+    labels: { [HARDWARE_LABEL]: "raspberry-pi", ...(nvme ? { [STORAGE_LABEL]: "nvme", [LONGHORN_DISK_LABEL]: "true" } : {}) },
   };
 }
 
@@ -29,8 +31,16 @@ export const homelab: ClusterFacts = {
   git: { repoURL: "https://github.com/homelab/k3s-cluster-infra-apps.git", revision: "main" },
   argocd: { namespace: "argocd", project: "default" },
   ingress: {
-    public: { instance: "public", className: "traefik-public", entryPoint: "websecure", pool: publicPool, domain: "example.com" },
-    private: { instance: "private", className: "traefik-private", entryPoint: "websecure", pool: privatePool, domain: "home.example.com" },
+    public: {
+      instance: "public",
+      namespace: "traefik",
+      middlewares: ["public-rate-limit", "public-security-headers"],
+      className: "traefik-public", entryPoint: "websecure", pool: publicPool, domain: "example.com" },
+    private: {
+      instance: "private",
+      namespace: "traefik",
+      middlewares: ["private-security-headers"],
+      className: "traefik-private", entryPoint: "websecure", pool: privatePool, domain: "home.example.com" },
   },
   nodes: [
     pi("k3s-server-1", "control-plane", false),
@@ -63,4 +73,4 @@ export const homelab: ClusterFacts = {
   },
 };
 
-export const labels = { storage: STORAGE_LABEL, hardware: HARDWARE_LABEL } as const;
+export const labels = { storage: STORAGE_LABEL, hardware: HARDWARE_LABEL, longhornDisk: LONGHORN_DISK_LABEL } as const;

@@ -27,7 +27,9 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
     const ingress = cluster.ingress[route.exposure];
     const host = routeHost(cluster, route);
     const secretName = `${route.name}-tls`;
+    // Exposure-wide middlewares (rate limit, headers) first, then auth, then the route's own.
     const middlewares = [
+      ...ingress.middlewares.map((name) => ({ name, namespace: ingress.namespace })),
       ...(route.auth === "forward-auth" ? [cluster.auth.forwardAuthMiddleware] : []),
       ...(route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? namespace })),
     ];
@@ -64,7 +66,7 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
             services: [
               {
                 name: route.service.name,
-                port: route.service.port,
+                ...(route.service.kind === "TraefikService" ? { kind: "TraefikService" as const } : { port: route.service.port ?? 80 }),
                 ...(route.service.namespace && route.service.namespace !== namespace ? { namespace: route.service.namespace } : {}),
               },
             ],

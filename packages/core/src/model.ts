@@ -53,7 +53,8 @@ export interface Route {
   exposure: IngressExposure;
   /** Host label under the exposure's domain (defaults to `name`), or a full host when it contains a dot. */
   host?: string;
-  service: { name: string; port: number | string; namespace?: string };
+  /** The backend: a Service (name and port) or a TraefikService such as `api@internal`. */
+  service: { name: string; port?: number | string; namespace?: string; kind?: "Service" | "TraefikService" };
   /** forward-auth: Authentik middleware in front; oidc: the app authenticates itself; none: anonymous. */
   auth: AuthMode;
   /** Admin dashboards and internal APIs: must stay on the private exposure. */

@@ -1019,7 +1019,12 @@ export interface Values {
     nameOverride?: string | null;
     single?: boolean | null;
     spec?: {
-      type?: string | null;
+      externalTrafficPolicy?: "Cluster" | "Local";
+      loadBalancerIP?: string;
+      loadBalancerClass?: string;
+      loadBalancerSourceRanges?: string[];
+      ipFamilyPolicy?: string;
+      ipFamilies?: string[];
     } | null;
   } | null;
   serviceAccount?: {
