@@ -216,6 +216,8 @@ function addCommentedOptions(ctx: Context, root: Schema): string[][] {
     if (!isRecord(target.properties) || target.additionalProperties !== false) continue;
     const props = target.properties as Record<string, Schema>;
     if (option.key in props) continue;
+    // A documented `otlp.address: ''` says the map takes free-form dotted keys (argocd-cmd-params-cm).
+    if (/[./]/.test(option.key)) target.additionalProperties = true;
     props[option.key] = permissive(option.value);
     added.push([...(parent?.path.map(String) ?? []), option.key]);
   }

@@ -16,6 +16,7 @@ export type SchemaPatch =
   | { op: "open"; path: string[]; reason: string }
   | { op: "close"; path: string[]; reason: string }
   | { op: "set"; path: string[]; schema: Schema; reason: string }
+  /** Deep merge: `properties` given here are added to the existing ones. */
   | { op: "merge"; path: string[]; schema: Schema; reason: string }
   | { op: "remove"; path: string[]; reason: string };
 
@@ -61,7 +62,7 @@ export function applyPatches(schema: Schema, file: SchemaPatchFile, fileName: st
     }
     if (last === undefined) {
       if (patch.op === "open" || patch.op === "close") node.additionalProperties = patch.op === "open";
-      else if (patch.op === "merge") Object.assign(node, patch.schema);
+      else if (patch.op === "merge") Object.assign(node, deepMerge(node, patch.schema));
       else throw new HomelabError(ErrorCode.Config, `patch ${i}: op "${patch.op}" needs a non-empty path`, { position: { file: fileName } });
       continue;
     }
@@ -70,10 +71,20 @@ export function applyPatches(schema: Schema, file: SchemaPatchFile, fileName: st
     if (patch.op === "set") props[last] = patch.schema;
     else if (!isRecord(target)) throw missing(i, patch.path, fileName);
     else if (patch.op === "remove") delete props[last];
-    else if (patch.op === "merge") props[last] = { ...target, ...patch.schema };
+    else if (patch.op === "merge") props[last] = deepMerge(target, patch.schema);
     else target.additionalProperties = patch.op === "open";
   }
   return root;
+}
+
+/** `merge` adds to what is there: nested objects (properties) merge key by key, anything else is replaced. */
+function deepMerge(base: Schema, extra: Schema): Schema {
+  const out: Schema = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const existing = out[key];
+    out[key] = isRecord(existing) && isRecord(value) ? deepMerge(existing, value) : value;
+  }
+  return out;
 }
 
 function missing(index: number, path: string[], file: string): HomelabError {

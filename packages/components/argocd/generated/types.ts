@@ -135,6 +135,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       "otlp.address"?: unknown;
+      [key: string]: unknown;
     } | null;
     rbac?: {
       create?: boolean | null;

@@ -422,6 +422,7 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         "app.kubernetes.io/name"?: unknown;
+        [key: string]: unknown;
       } | null;
       additionalIngress?: unknown[] | null;
       egress?: {

@@ -528,8 +528,7 @@ export interface Values {
     } | null;
     namespaced?: boolean | null;
     "seccomp.security.alpha.kubernetes.io/allowedProfileNames"?: unknown;
-    "seccomp.security.alpha.kubernetes.io/defaultProfileName"?: unknown;
-    "apparmor.security.beta.kubernetes.io/defaultProfileName"?: unknown;
+    [key: string]: unknown;
   } | null;
   networkPolicy?: {
     enabled?: boolean | null;
@@ -3139,6 +3138,7 @@ export interface Values {
       } | null;
       additionalGroups?: unknown[] | null;
       "e.g."?: unknown;
+      [key: string]: unknown;
     } | null;
     serviceMonitor?: {
       enabled?: boolean | null;

@@ -399,6 +399,7 @@ export interface Values {
     } | null;
     secrets?: unknown;
     "kubernetes.io/tls-acme"?: unknown;
+    [key: string]: unknown;
   } | null;
   httproute?: {
     enabled?: boolean | null;

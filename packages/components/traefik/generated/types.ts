@@ -1019,6 +1019,7 @@ export interface Values {
     nameOverride?: string | null;
     single?: boolean | null;
     spec?: {
+      type?: string | null;
       externalTrafficPolicy?: "Cluster" | "Local";
       loadBalancerIP?: string;
       loadBalancerClass?: string;

@@ -1,0 +1,312 @@
+import { execFile } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { create as createTar } from "tar";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { HomelabError } from "@homelab/errors";
+import { charts, validateValues, type ValuesSchema } from "@homelab/values";
+import { REPO_ROOT, codegen, codegenAll, listComponents } from "./index.js";
+
+const SHARED_CHARTS = path.resolve(REPO_ROOT, "../shared/charts");
+
+async function chartDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-chart-"));
+  for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+async function generate(files: Record<string, string>, extra: Partial<Parameters<typeof codegen>[0]> = {}) {
+  const dir = await chartDir(files);
+  return codegen({ input: { kind: "dir", dir }, repository: "https://charts.example.test", write: false, outDir: dir, ...extra });
+}
+
+function asValuesSchema(result: Awaited<ReturnType<typeof codegen>>): ValuesSchema {
+  return { chart: result.ir.chart, draft: result.ir.draft, source: result.ir.source, schema: JSON.parse(result.files["schema.json"]!) as Record<string, unknown> };
+}
+
+const CHART_YAML = "apiVersion: v2\nname: demo\nversion: 1.2.3\n";
+
+describe("shipped schemas", () => {
+  it("draft-07: normalises $schema, inlines #/definitions refs, flattens allOf, closes objects", async () => {
+    const result = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "controller:\n  image: nginx\n  replicas: 1\n",
+      "values.schema.json": JSON.stringify({
+        $schema: "https://json-schema.org/draft-07/schema",
+        definitions: { component: { type: "object", description: "prose that is dropped", properties: { image: { type: "string" } } } },
+        type: "object",
+        properties: { controller: { allOf: [{ $ref: "#/definitions/component" }, { properties: { replicas: { type: "integer" } } }] } },
+      }),
+    });
+    expect(result.ir.draft).toBe("draft-07");
+    expect(result.ir.source).toBe("shipped");
+    const schema = JSON.parse(result.files["schema.json"]!) as Record<string, unknown>;
+    expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+    expect(result.files["schema.json"]).not.toContain("prose that is dropped");
+    expect(result.files["schema.json"]).not.toContain("$ref");
+    const vs = asValuesSchema(result);
+    expect(validateValues(vs, { controller: { image: "x", replicas: 2 } })).toEqual([]);
+    expect(validateValues(vs, { controller: { replica: 2 } }).map((i) => i.suggestion)).toEqual(["replicas"]);
+    expect(result.files["types.ts"]).toContain("export interface Values {\n  controller?: {\n    image?: string | null;\n    replicas?: number | null;\n  } | null;\n  global?: {\n    [key: string]: unknown;\n  };\n}");
+  });
+
+  it("2019-09: $defs refs are inlined", async () => {
+    const result = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "tls:\n  enabled: false\n",
+      "values.schema.json": JSON.stringify({
+        $schema: "https://json-schema.org/draft/2019-09/schema#",
+        $defs: { tls: { type: "object", properties: { enabled: { type: "boolean" } } } },
+        type: "object",
+        properties: { tls: { $ref: "#/$defs/tls" } },
+      }),
+    });
+    expect(result.ir.draft).toBe("2019-09");
+    const vs = asValuesSchema(result);
+    expect(validateValues(vs, { tls: { enabled: true } })).toEqual([]);
+    expect(validateValues(vs, { tls: { enabled: "yes" } }).map((i) => i.message)).toEqual(["must be boolean"]);
+  });
+
+  it("2020-12: prefixItems become tuple types and are validated", async () => {
+    const result = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "pair: [a, 1]\n",
+      "values.schema.json": JSON.stringify({
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        type: "object",
+        additionalProperties: false,
+        properties: { pair: { type: "array", prefixItems: [{ type: "string" }, { type: "integer" }] } },
+      }),
+    });
+    expect(result.ir.draft).toBe("2020-12");
+    expect(result.files["types.ts"]).toContain("pair?: [string?, number?, ...unknown[]] | null;");
+    expect(validateValues(asValuesSchema(result), { pair: ["a", "b"] }).map((i) => i.path)).toEqual([["pair", 1]]);
+  });
+
+  it("inlines remote $refs at codegen time (relative file and HTTP), so the output has none", async () => {
+    const server = await serve({ "/common.json": JSON.stringify({ $defs: { port: { type: "integer", minimum: 1 } } }) });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/common.json`;
+      const result = await generate({
+        "Chart.yaml": CHART_YAML,
+        "values.yaml": "image: {}\nport: 80\n",
+        "defs/image.json": JSON.stringify({ type: "object", properties: { tag: { type: "string" } }, additionalProperties: false }),
+        "values.schema.json": JSON.stringify({
+          $schema: "https://json-schema.org/draft/2020-12/schema",
+          type: "object",
+          properties: { image: { $ref: "defs/image.json" }, port: { $ref: `${url}#/$defs/port` } },
+        }),
+      });
+      expect(result.files["schema.json"]).not.toContain("$ref");
+      const vs = asValuesSchema(result);
+      expect(validateValues(vs, { image: { tag: "1" }, port: 8080 })).toEqual([]);
+      expect(validateValues(vs, { image: { tga: "1" }, port: 0 }).map((i) => i.path.join("."))).toEqual(["image.tga", "port"]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("an unresolvable $ref is a SchemaInvalid error naming the file", async () => {
+    const error = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "a: 1\n",
+      "values.schema.json": JSON.stringify({ type: "object", properties: { a: { $ref: "#/definitions/missing" } } }),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SCHEMA_INVALID", message: "$ref #/definitions/missing points at nothing" });
+  });
+
+  it("adds keys only values.yaml knows to an incomplete shipped schema, and treats a stub as inferred", async () => {
+    const stub = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "a: 1\nb: x\nc: true\nd: {}\ne:\n  f: 1\n",
+      "values.schema.json": JSON.stringify({ $schema: "https://json-schema.org/draft-07/schema#", properties: { e: { type: "object", properties: { f: { type: ["integer", "null"] } } } } }),
+    });
+    expect(stub.ir.source).toBe("inferred");
+    const vs = asValuesSchema(stub);
+    expect(validateValues(vs, { a: 2, d: { free: 1 }, e: { f: 2 } })).toEqual([]);
+    expect(validateValues(vs, { e: { g: 1 }, z: 1 }).map((i) => i.path.join("."))).toEqual(["z", "e.g"]);
+  });
+
+  it("applies a component patch file, and rejects a patch whose path the chart lacks", async () => {
+    const dir = await chartDir({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "configs:\n  cm:\n    url: x\n",
+      "patch.json": JSON.stringify({
+        patches: [
+          { op: "open", path: ["configs", "cm"], reason: "argocd-cm takes any key" },
+          { op: "merge", path: ["configs"], schema: { properties: { extra: { type: "integer" } } }, reason: "documented elsewhere" },
+        ],
+      }),
+      "bad-patch.json": JSON.stringify({ patches: [{ op: "open", path: ["configs", "nope"], reason: "stale" }] }),
+    });
+    const base = { input: { kind: "dir", dir } as const, repository: "https://x.test", write: false, outDir: dir };
+    const patched = await codegen({ ...base, patchFile: path.join(dir, "patch.json") });
+    expect(validateValues(asValuesSchema(patched), { configs: { cm: { "any.key": "v", url: "u" }, extra: 1 } })).toEqual([]);
+    expect(validateValues(asValuesSchema(patched), { configs: { extra: "x", other: 1 } }).map((i) => i.path.join("."))).toEqual(["configs.other", "configs.extra"]);
+    const error = await codegen({ ...base, patchFile: path.join(dir, "bad-patch.json") }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CONFIG", message: "patch 0: configs.nope is not in the chart's schema" });
+  });
+});
+
+describe("malformed input", () => {
+  it("a directory without Chart.yaml is ChartInvalid", async () => {
+    const error = await generate({ "values.yaml": "a: 1\n" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HomelabError);
+    expect(error).toMatchObject({ code: "CHART_INVALID", message: expect.stringMatching(/^not a Helm chart: no Chart.yaml in /) });
+  });
+
+  it("a Chart.yaml without a version names the file", async () => {
+    const error = await generate({ "Chart.yaml": "name: demo\n", "values.yaml": "a: 1\n" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CHART_INVALID", message: 'Chart.yaml: "version" must be a string', position: { line: 1, column: 1 } });
+  });
+
+  it("a malformed values.yaml gives file and line", async () => {
+    const error = await generate({ "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\nb:\n  - x\n  c: y\n" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SYNTAX", position: { file: expect.stringMatching(/values\.yaml$/), line: 4 } });
+  });
+
+  it("a malformed values.schema.json gives file, line and column", async () => {
+    const error = await generate({ "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\n", "values.schema.json": '{\n  "type": "object",\n  "properties": }\n' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SYNTAX", position: { file: expect.stringMatching(/values\.schema\.json$/), line: 3, column: 17 } });
+  });
+
+  it("an archive that is not a chart is ChartInvalid", async () => {
+    const dir = await chartDir({ "notes/readme.txt": "hello" });
+    await createTar({ file: path.join(dir, "x.tgz"), gzip: true, cwd: dir }, ["notes"]);
+    const error = await codegen({ input: { kind: "tgz", file: path.join(dir, "x.tgz") }, repository: "https://x.test", write: false, outDir: dir }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "CHART_INVALID", message: "chart archive has no <name>/Chart.yaml" });
+  });
+});
+
+function serve(routes: Record<string, string | Buffer>): Promise<Server> {
+  const server = createServer((req, res) => {
+    const body = routes[req.url ?? ""];
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200).end(body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+describe("Helm repository input", () => {
+  let server: Server;
+  let repo: string;
+  beforeAll(async () => {
+    const dir = await chartDir({
+      "demo/Chart.yaml": CHART_YAML + "dependencies:\n  - name: sub\n    version: 0.1.0\n",
+      "demo/values.yaml": "replicas: 1\nsub:\n  enabled: true\n",
+      "demo/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+      "demo/charts/sub/values.yaml": "enabled: false\nport: 80\n",
+    });
+    await createTar({ file: path.join(dir, "demo-1.2.3.tgz"), gzip: true, cwd: dir, portable: true }, ["demo"]);
+    const tgz = await readFile(path.join(dir, "demo-1.2.3.tgz"));
+    const index = "apiVersion: v1\nentries:\n  demo:\n    - name: demo\n      version: 1.2.3\n      urls: [charts/demo-1.2.3.tgz]\n    - name: demo\n      version: 1.0.0\n      urls: [charts/demo-1.0.0.tgz]\n";
+    server = await serve({ "/repo/index.yaml": index, "/repo/charts/demo-1.2.3.tgz": tgz });
+    repo = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo`;
+  });
+  afterAll(() => server.close());
+
+  it("reads index.yaml, downloads the .tgz and generates, with bundled subchart values closed", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "codegen-out-"));
+    const result = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.2.3" }, outDir: out });
+    expect(result.ir.chart).toEqual({ name: "demo", version: "1.2.3", repository: repo });
+    expect((await readFile(path.join(out, "index.ts"), "utf8")).split("\n")[0]).toBe(
+      `// Generated by @homelab/codegen from chart demo 1.2.3 (${repo}). Do not edit: run the component's codegen target.`,
+    );
+    const vs = asValuesSchema(result);
+    expect(validateValues(vs, { sub: { port: 8080 }, global: { x: 1 } })).toEqual([]);
+    expect(validateValues(vs, { sub: { prot: 1 } }).map((i) => i.suggestion)).toEqual(["port"]);
+  });
+
+  it("an unknown version lists the available ones", async () => {
+    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "9.9.9" }, write: false, outDir: "/nonexistent" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "REMOTE", message: 'chart "demo" has no version 9.9.9 in the repository', hint: "available: 1.2.3, 1.0.0" });
+  });
+
+  it("a missing archive is a Remote error naming the URL", async () => {
+    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.0.0" }, write: false, outDir: "/nonexistent" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "REMOTE", message: `GET ${repo}/charts/demo-1.0.0.tgz: HTTP 404` });
+  });
+});
+
+describe("the 13 real charts", () => {
+  it("committed generated output is what codegen produces now (byte for byte)", async () => {
+    const outRoot = await mkdtemp(path.join(os.tmpdir(), "codegen-all-"));
+    const { results, registry } = await codegenAll({ chartsDir: SHARED_CHARTS, outRoot });
+    expect(results.map((r) => r.component)).toEqual((await listComponents(REPO_ROOT)).map((c) => c.component));
+    expect(results).toHaveLength(13);
+    const stale: string[] = [];
+    for (const r of results) {
+      for (const [name, content] of Object.entries(r.files)) {
+        const committed = await readFile(path.join(REPO_ROOT, "packages/components", r.component, "generated", name), "utf8").catch(() => "");
+        if (committed !== content) stale.push(`packages/components/${r.component}/generated/${name}`);
+      }
+    }
+    if ((await readFile(path.join(REPO_ROOT, "packages/values/generated/registry.ts"), "utf8")) !== registry.content) stale.push("packages/values/generated/registry.ts");
+    expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
+  });
+
+  it("every chart's own defaults validate against its generated schema", async () => {
+    expect(charts).toHaveLength(13);
+    const failures: string[] = [];
+    for (const entry of charts) {
+      const schema = await entry.load();
+      const defaults = parseYaml(await readFile(path.join(SHARED_CHARTS, entry.chart.name, entry.chart.version, "values.yaml"), "utf8")) as unknown;
+      for (const issue of validateValues(schema, defaults)) failures.push(`${entry.chart.name}: ${issue.path.join(".")}: ${issue.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("a typo'd key in a real chart is rejected by ajv with a suggestion", async () => {
+    const traefik = await charts.find((c) => c.chart.name === "traefik")!.load();
+    expect(validateValues(traefik, { providers: { kubernetesCRD: { allowCrossNamespaces: true } } })).toEqual([
+      {
+        path: ["providers", "kubernetesCRD", "allowCrossNamespaces"],
+        message: 'unknown key "allowCrossNamespaces"; did you mean "allowCrossNamespace"?',
+        suggestion: "allowCrossNamespace",
+        keyword: "additionalProperties",
+      },
+    ]);
+    const argo = await charts.find((c) => c.chart.name === "argo-cd")!.load();
+    expect(validateValues(argo, { server: { replcas: 2 } }).map((i) => i.suggestion)).toEqual(["replicas"]);
+  });
+
+  it("typo'd keys are rejected by tsc (type test with @ts-expect-error)", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-tsc-"));
+    const tsconfig = path.join(dir, "tsconfig.json");
+    await writeFile(
+      tsconfig,
+      JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] }, files: [path.join(REPO_ROOT, "packages/codegen/src/type-tests/values.typetest.ts")] }),
+    );
+    const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
+    const run = await promisify(execFile)(process.execPath, [tsc, "-p", tsconfig], { cwd: REPO_ROOT }).then(
+      () => ({ code: 0, out: "" }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+    );
+    expect(run).toEqual({ code: 0, out: "" });
+    // The same file without the expectations must fail once per expectation: the types do reject the typos.
+    const source = await readFile(path.join(REPO_ROOT, "packages/codegen/src/type-tests/values.typetest.ts"), "utf8");
+    const stripped = path.join(REPO_ROOT, "packages/codegen/src/type-tests/.tmp-stripped.typetest.ts");
+    await writeFile(stripped, source.replace(/\/\/ @ts-expect-error.*\n/g, ""));
+    try {
+      await writeFile(tsconfig, JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] }, files: [stripped] }));
+      const failing = await promisify(execFile)(process.execPath, [tsc, "-p", tsconfig], { cwd: REPO_ROOT }).then(
+        () => "",
+        (e: { stdout: string }) => e.stdout,
+      );
+      expect(failing.match(/error TS\d+/g)).toHaveLength((source.match(/^\/\/ @ts-expect-error/gm) ?? []).length);
+    } finally {
+      await rm(stripped, { force: true });
+    }
+  });
+});

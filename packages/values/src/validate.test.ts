@@ -1,0 +1,174 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { HomelabError } from "@homelab/errors";
+import {
+  findChart,
+  normaliseDraft,
+  toOverrideSchema,
+  validateValues,
+  validateValuesFiles,
+  type ChartSchemaEntry,
+  type SchemaDraft,
+  type ValuesSchema,
+} from "./index.js";
+
+function schemaOf(draft: SchemaDraft, schema: Record<string, unknown>): ValuesSchema {
+  return { chart: { name: "demo", version: "1.0.0", repository: "https://charts.example.test" }, draft, source: "shipped", schema };
+}
+
+const closed = schemaOf("draft-07", {
+  type: "object",
+  additionalProperties: false,
+  required: ["replicas"],
+  properties: {
+    replicas: { type: "integer" },
+    image: { type: "object", additionalProperties: false, required: ["tag"], properties: { repository: { type: "string" }, tag: { type: "string" } } },
+    pullPolicy: { enum: ["Always", "IfNotPresent"] },
+    port: { anyOf: [{ type: "integer" }, { type: "string" }] },
+    env: { type: "array", items: { type: "object", required: ["name"], properties: { name: { type: "string" }, value: { type: "string" } } } },
+  },
+});
+
+describe("normaliseDraft", () => {
+  it("reads every spelling charts use", () => {
+    expect(normaliseDraft("http://json-schema.org/draft-07/schema#")).toBe("draft-07");
+    expect(normaliseDraft("https://json-schema.org/draft-07/schema#")).toBe("draft-07");
+    expect(normaliseDraft("https://json-schema.org/draft-07/schema")).toBe("draft-07");
+    expect(normaliseDraft("http://json-schema.org/draft-04/schema#")).toBe("draft-07");
+    expect(normaliseDraft("https://json-schema.org/draft/2019-09/schema")).toBe("2019-09");
+    expect(normaliseDraft("https://json-schema.org/draft/2020-12/schema#")).toBe("2020-12");
+    expect(normaliseDraft(undefined)).toBe("draft-07");
+  });
+
+  it("rejects an unknown draft with a SchemaInvalid error naming the file", () => {
+    expect(() => normaliseDraft("https://example.test/my-schema", "chart/values.schema.json")).toThrowError(
+      expect.objectContaining({ code: "SCHEMA_INVALID", position: { file: "chart/values.schema.json" } }),
+    );
+  });
+});
+
+describe("validateValues", () => {
+  it("accepts a deep-partial override: required keys outside lists may be left out", () => {
+    expect(validateValues(closed, { image: { repository: "nginx" } })).toEqual([]);
+  });
+
+  it("rejects an unknown key with a did-you-mean suggestion", () => {
+    expect(validateValues(closed, { replcas: 2, image: { tga: "1" } })).toEqual([
+      { path: ["replcas"], message: 'unknown key "replcas"; did you mean "replicas"?', suggestion: "replicas", keyword: "additionalProperties" },
+      { path: ["image", "tga"], message: 'unknown key "tga"; did you mean "tag"?', suggestion: "tag", keyword: "additionalProperties" },
+    ]);
+  });
+
+  it("gives no suggestion when nothing is close", () => {
+    expect(validateValues(closed, { somethingElse: true })).toEqual([{ path: ["somethingElse"], message: 'unknown key "somethingElse"', keyword: "additionalProperties" }]);
+  });
+
+  it("treats null as deleting a default, not as a type error", () => {
+    expect(validateValues(closed, { replicas: null, image: { tag: null } })).toEqual([]);
+  });
+
+  it("keeps list items whole: required keys inside list items still count", () => {
+    expect(validateValues(closed, { env: [{ value: "x" }] })).toEqual([
+      { path: ["env", 0], message: "must have required property 'name'", keyword: "required" },
+    ]);
+  });
+
+  it("reports wrong types, enums and anyOf failures as one readable message each", () => {
+    expect(validateValues(closed, { replicas: "two", pullPolicy: "Sometimes", port: true })).toEqual([
+      { path: ["replicas"], message: "must be integer", keyword: "type" },
+      { path: ["pullPolicy"], message: 'must be one of "Always", "IfNotPresent"', keyword: "enum" },
+      { path: ["port"], message: "must be integer or string", keyword: "anyOf" },
+    ]);
+  });
+
+  it("validates draft 2019-09 schemas ($defs, dependentSchemas)", () => {
+    const schema = schemaOf("2019-09", {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      type: "object",
+      unevaluatedProperties: false,
+      properties: { tls: { $ref: "#/$defs/tls" } },
+      $defs: { tls: { type: "object", properties: { enabled: { type: "boolean" } }, additionalProperties: false } },
+    });
+    expect(validateValues(schema, { tls: { enabled: true } })).toEqual([]);
+    expect(validateValues(schema, { tls: { enabld: true }, tsl: {} }).map((i) => [i.path, i.suggestion])).toEqual([
+      [["tls", "enabld"], "enabled"],
+      [["tsl"], "tls"],
+    ]);
+  });
+
+  it("validates draft 2020-12 schemas (prefixItems)", () => {
+    const schema = schemaOf("2020-12", {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      type: "object",
+      properties: { pair: { type: "array", prefixItems: [{ type: "string" }, { type: "integer" }], items: false } },
+    });
+    expect(validateValues(schema, { pair: ["a", 1] })).toEqual([]);
+    expect(validateValues(schema, { pair: ["a", "b"] })).toEqual([{ path: ["pair", 1], message: "must be integer", keyword: "type" }]);
+  });
+
+  it("validates draft-07 schemas (definitions, tuple items)", () => {
+    const schema = schemaOf("draft-07", {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      definitions: { port: { type: "integer", minimum: 1 } },
+      type: "object",
+      properties: { ports: { type: "array", items: [{ $ref: "#/definitions/port" }] } },
+    });
+    expect(validateValues(schema, { ports: [0] })).toEqual([{ path: ["ports", 0], message: "must be >= 1", keyword: "minimum" }]);
+  });
+
+  it("caches the compiled validator per schema object and does not mutate the schema", () => {
+    const before = JSON.stringify(closed.schema);
+    validateValues(closed, {});
+    expect(JSON.stringify(closed.schema)).toBe(before);
+    expect(toOverrideSchema(closed.schema)).not.toHaveProperty("required");
+    expect((toOverrideSchema(closed.schema).properties as Record<string, Record<string, unknown>>).env!.items).toHaveProperty("required", ["name"]);
+  });
+});
+
+describe("validateValuesFiles", () => {
+  const entry: ChartSchemaEntry = { component: "demo", chart: closed.chart, load: async () => closed };
+
+  it("reports file, line, column and JSON path of each issue", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "values-test-"));
+    await writeFile(path.join(dir, "values.yaml"), "image:\n  repository: nginx\n  tga: latest\nenv:\n  - value: x\n");
+    const result = await validateValuesFiles({ chart: "demo@1.0.0", files: ["values.yaml"], cwd: dir, charts: [entry] });
+    expect(result.issues).toEqual([
+      {
+        path: ["image", "tga"],
+        jsonPath: "image.tga",
+        message: 'unknown key "tga"; did you mean "tag"?',
+        suggestion: "tag",
+        keyword: "additionalProperties",
+        file: "values.yaml",
+        document: 0,
+        line: 3,
+        column: 3,
+      },
+      { path: ["env", 0], jsonPath: "env[0]", message: "must have required property 'name'", keyword: "required", file: "values.yaml", document: 0, line: 5, column: 5 },
+    ]);
+  });
+
+  it("throws a Syntax error with the line for a malformed values file", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "values-test-"));
+    await writeFile(path.join(dir, "bad.yaml"), "image:\n  tag: [unclosed\n");
+    const error = await validateValuesFiles({ chart: "demo", files: ["bad.yaml"], cwd: dir, charts: [entry] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HomelabError);
+    expect(error).toMatchObject({ code: "SYNTAX", position: { file: "bad.yaml", line: 3 } });
+  });
+
+  it("rejects an unknown chart or version as a usage error with a suggestion", () => {
+    expect(() => findChart("dem", [entry])).toThrowError(expect.objectContaining({ code: "USAGE", message: 'unknown chart "dem"; did you mean "demo"?' }));
+    expect(() => findChart("demo@2.0.0", [entry])).toThrowError(expect.objectContaining({ code: "USAGE", message: "no schema for demo@2.0.0" }));
+    expect(findChart("demo@v1.0.0", [entry])).toBe(entry);
+  });
+
+  it("checks a values file against a generated chart schema from the registry", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "values-test-"));
+    await writeFile(path.join(dir, "metallb.yaml"), "controller:\n  logLevel: debug\nspeakr:\n  enabled: false\n");
+    const result = await validateValuesFiles({ chart: "metallb@0.16.1", files: [path.join(dir, "metallb.yaml")] });
+    expect(result.chart).toEqual({ name: "metallb", version: "0.16.1", repository: "https://metallb.github.io/metallb" });
+    expect(result.issues.map((i) => [i.line, i.column, i.jsonPath, i.message])).toEqual([[3, 1, "speakr", 'unknown key "speakr"; did you mean "speaker"?']]);
+  });
+});
