@@ -89,7 +89,8 @@ export function createClient(target: GitHubTarget, options: GitHubClientOptions,
     baseUrl: target.apiUrl.replace(/\/+$/, ""),
     userAgent: "homelab-pr-report",
     // Octokit's own logging would print request details; route it through the redacting warn.
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(String(m)), error: (m: string) => warn(String(m)) },
+    // Failed requests are reported once each through `problems`; octokit's per-attempt error lines would repeat them.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(String(m)), error: () => {} },
     // Not `request.retries`: the retry plugin would then retry every error, 403 and 422 included.
     retry: { retryAfterBaseValue: unit, retries },
     throttle: {
