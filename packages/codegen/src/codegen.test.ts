@@ -296,7 +296,9 @@ describe("the 13 real charts", () => {
     expect(run).toEqual({ code: 0, out: "" });
     // The same file without the expectations must fail once per expectation: the types do reject the typos.
     const source = await readFile(path.join(REPO_ROOT, "packages/codegen/src/type-tests/values.typetest.ts"), "utf8");
-    const stripped = path.join(REPO_ROOT, "packages/codegen/src/type-tests/.tmp-stripped.typetest.ts");
+    // Inside the repo so package imports resolve; .tmp/ is gitignored and outside the root tsconfig.
+    const stripped = path.join(REPO_ROOT, "packages/codegen/.tmp", `stripped-${process.pid}.typetest.ts`);
+    await mkdir(path.dirname(stripped), { recursive: true });
     await writeFile(stripped, source.replace(/\/\/ @ts-expect-error.*\n/g, ""));
     try {
       await writeFile(tsconfig, JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] }, files: [stripped] }));

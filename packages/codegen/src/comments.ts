@@ -131,6 +131,8 @@ export interface CommentedOption {
   indent: number;
   key: string;
   value: unknown;
+  /** 0-based first line of the comment run the option is in. */
+  runStart: number;
 }
 
 /**
@@ -184,7 +186,7 @@ function optionsInRun(lines: readonly string[], start: number, end: number): Com
     if (isRecord(parsed)) {
       for (const [key, value] of Object.entries(parsed)) {
         if (looksLikeProse(key, value)) continue;
-        out.push({ line: start + i, indent: hashColumn(lines[start + i]!) + inner, key, value });
+        out.push({ line: start + i, indent: hashColumn(lines[start + i]!) + inner, key, value, runStart: start });
       }
     }
     i = Math.max(j, i + 1);

@@ -59,6 +59,12 @@ describe("inference from values.yaml", () => {
     expect(paths(s, { service: { priorityClassName: "x" } })).toEqual(["service.priorityClassName"]);
   });
 
+  it("reads commented lines right under an empty map as that map's content, not as siblings", () => {
+    const s = infer("controller:\n  resources: {}\n  # limits:\n  #   cpu: 100m\n  replicas: 1\n");
+    expect(paths(s, { controller: { limits: {} } })).toEqual(["controller.limits"]);
+    expect(validateValues(s, { controller: { resources: { limits: { cpu: "1" } } } })).toEqual([]);
+  });
+
   it("honours # @schema annotations (inline, single line above, and block form)", () => {
     const s = infer(
       [

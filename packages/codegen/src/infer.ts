@@ -201,7 +201,11 @@ function addCommentedOptions(ctx: Context, root: Schema): string[][] {
   const keys = [...ctx.keyIndex].sort((a, b) => a.line - b.line);
   const byPath = new Map(keys.map((k) => [JSON.stringify(k.path), k]));
   const lines = keys.map((k) => k.line);
+  const byLine = new Map(keys.map((k) => [k.line, k]));
   for (const option of commentedOptions(ctx.lines)) {
+    // `resources: {}` followed by `# limits: ...` at the same column documents the empty map's content.
+    const before = byLine.get(option.runStart - 1);
+    if (before && before.column <= option.indent && isEmptyOpenMap(before.schema)) continue;
     // The nearest key above with a column at most the option's: its parent (same column) or itself (smaller).
     let parent: KeyEntry | undefined;
     for (let i = lastBefore(lines, option.line); i >= 0; i--) {
@@ -237,6 +241,10 @@ function lastBefore(lines: readonly number[], line: number): number {
     } else hi = mid - 1;
   }
   return found;
+}
+
+function isEmptyOpenMap(schema: Schema): boolean {
+  return schema.additionalProperties === true && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0);
 }
 
 function permissive(example: unknown): Schema {

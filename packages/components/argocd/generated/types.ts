@@ -1970,9 +1970,6 @@ export interface Values {
         honorLabels?: boolean | null;
         relabelings?: unknown[] | null;
         metricRelabelings?: unknown[] | null;
-        namespace?: unknown;
-        interval?: unknown;
-        scrapeTimeout?: unknown;
       } | null;
     } | null;
     notifiers?: {

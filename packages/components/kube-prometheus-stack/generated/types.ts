@@ -421,8 +421,6 @@ export interface Values {
         podLabels?: {
           [key: string]: unknown;
         } | null;
-        "app.kubernetes.io/name"?: unknown;
-        [key: string]: unknown;
       } | null;
       additionalIngress?: unknown[] | null;
       egress?: {
@@ -463,8 +461,6 @@ export interface Values {
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
-      cpu?: unknown;
-      memory?: unknown;
     } | null;
     config?: {
       global?: {
@@ -543,12 +539,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        sessionName?: unknown;
-        absoluteTimeout?: unknown;
-        cookieConfig?: {
-          lifetimeType?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
     } | null;
     secret?: {
@@ -603,12 +593,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        sessionName?: unknown;
-        absoluteTimeout?: unknown;
-        cookieConfig?: {
-          lifetimeType?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
     } | null;
     service?: {
@@ -789,39 +773,6 @@ export interface Values {
       } | null;
       additionalConfigString?: string | number | boolean | null;
       configSecret?: unknown;
-      volumeClaimTemplate?: {
-        spec?: {
-          storageClassName?: unknown;
-          accessModes?: unknown;
-          resources?: {
-            requests?: {
-              storage?: unknown;
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-          selector?: {
-            [key: string]: unknown;
-          };
-          [key: string]: unknown;
-        };
-        [key: string]: unknown;
-      };
-      requests?: {
-        memory?: unknown;
-        [key: string]: unknown;
-      };
-      nodeAffinity?: {
-        requiredDuringSchedulingIgnoredDuringExecution?: {
-          nodeSelectorTerms?: unknown;
-          [key: string]: unknown;
-        };
-        [key: string]: unknown;
-      };
-      rollingUpdate?: {
-        maxUnavailable?: unknown;
-        [key: string]: unknown;
-      };
     } | null;
     extraSecret?: {
       annotations?: {
@@ -831,7 +782,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       name?: unknown;
-      auth?: unknown;
     } | null;
   } | null;
   grafana?: {
@@ -1608,16 +1558,6 @@ export interface Values {
         priorityClassName?: unknown;
         logFormat?: unknown;
         logLevel?: unknown;
-        limits?: {
-          cpu?: unknown;
-          memory?: unknown;
-          [key: string]: unknown;
-        };
-        requests?: {
-          cpu?: unknown;
-          memory?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
       patch?: {
         enabled?: boolean | null;
@@ -1852,8 +1792,6 @@ export interface Values {
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
-      cpu?: unknown;
-      memory?: unknown;
     } | null;
     image?: {
       registry?: string | null;
@@ -1894,16 +1832,6 @@ export interface Values {
     priorityClassName?: unknown;
     logFormat?: unknown;
     logLevel?: unknown;
-    limits?: {
-      cpu?: unknown;
-      memory?: unknown;
-      [key: string]: unknown;
-    };
-    requests?: {
-      cpu?: unknown;
-      memory?: unknown;
-      [key: string]: unknown;
-    };
     prometheusDefaultBaseImage?: unknown;
     prometheusDefaultBaseImageRegistry?: unknown;
     alertmanagerDefaultBaseImage?: unknown;
@@ -2076,8 +2004,6 @@ export interface Values {
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
-      cpu?: unknown;
-      memory?: unknown;
     } | null;
     thanosIngress?: {
       enabled?: boolean | null;
@@ -2103,7 +2029,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       name?: unknown;
-      auth?: unknown;
     } | null;
     ingress?: {
       enabled?: boolean | null;
@@ -2147,12 +2072,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        sessionName?: unknown;
-        absoluteTimeout?: unknown;
-        cookieConfig?: {
-          lifetimeType?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
     } | null;
     ingressPerReplica?: {
@@ -2202,12 +2121,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        sessionName?: unknown;
-        absoluteTimeout?: unknown;
-        cookieConfig?: {
-          lifetimeType?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
     } | null;
     serviceMonitor?: {
@@ -2455,26 +2368,6 @@ export interface Values {
       additionalConfigString?: string | number | boolean | null;
       maximumStartupDurationSeconds?: number | null;
       scrapeProtocols?: unknown[] | null;
-      labels?: {
-        app?: unknown;
-        "k8s-app"?: unknown;
-        [key: string]: unknown;
-      };
-      nodeAffinity?: {
-        requiredDuringSchedulingIgnoredDuringExecution?: {
-          nodeSelectorTerms?: unknown;
-          [key: string]: unknown;
-        };
-        [key: string]: unknown;
-      };
-      requests?: {
-        memory?: unknown;
-        [key: string]: unknown;
-      };
-      rollingUpdate?: {
-        maxUnavailable?: unknown;
-        [key: string]: unknown;
-      };
     } | null;
     additionalRulesForClusterRole?: unknown[] | null;
     additionalServiceMonitors?: unknown[] | null;
@@ -2539,12 +2432,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        sessionName?: unknown;
-        absoluteTimeout?: unknown;
-        cookieConfig?: {
-          lifetimeType?: unknown;
-          [key: string]: unknown;
-        };
       } | null;
     } | null;
     service?: {
@@ -2737,40 +2624,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       additionalConfigString?: string | number | boolean | null;
-      volumeClaimTemplate?: {
-        spec?: {
-          storageClassName?: unknown;
-          accessModes?: unknown;
-          resources?: {
-            requests?: {
-              storage?: unknown;
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-          selector?: {
-            [key: string]: unknown;
-          };
-          [key: string]: unknown;
-        };
-        [key: string]: unknown;
-      };
       alertmanagersUrl?: unknown;
-      requests?: {
-        memory?: unknown;
-        [key: string]: unknown;
-      };
-      nodeAffinity?: {
-        requiredDuringSchedulingIgnoredDuringExecution?: {
-          nodeSelectorTerms?: unknown;
-          [key: string]: unknown;
-        };
-        [key: string]: unknown;
-      };
-      rollingUpdate?: {
-        maxUnavailable?: unknown;
-        [key: string]: unknown;
-      };
     } | null;
     extraSecret?: {
       annotations?: {
@@ -2780,12 +2634,9 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       name?: unknown;
-      auth?: unknown;
     } | null;
   } | null;
   cleanPrometheusOperatorObjectNames?: boolean | null;
   extraManifests?: unknown;
-  scmhash?: unknown;
-  myLabel?: unknown;
   additionalPrometheusRules?: unknown;
 }

@@ -527,8 +527,6 @@ export interface Values {
       [key: string]: unknown;
     } | null;
     namespaced?: boolean | null;
-    "seccomp.security.alpha.kubernetes.io/allowedProfileNames"?: unknown;
-    [key: string]: unknown;
   } | null;
   networkPolicy?: {
     enabled?: boolean | null;
@@ -2551,16 +2549,6 @@ export interface Values {
     directories?: {
       [key: string]: unknown;
     } | null;
-    tenant_foo?: {
-      "rules1.txt"?: unknown;
-      "rules2.txt"?: unknown;
-      [key: string]: unknown;
-    };
-    tenant_bar?: {
-      "rules1.txt"?: unknown;
-      "rules2.txt"?: unknown;
-      [key: string]: unknown;
-    };
   } | null;
   overridesExporter?: {
     enabled?: boolean | null;
@@ -3137,8 +3125,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       additionalGroups?: unknown[] | null;
-      "e.g."?: unknown;
-      [key: string]: unknown;
     } | null;
     serviceMonitor?: {
       enabled?: boolean | null;

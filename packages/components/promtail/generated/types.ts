@@ -22,8 +22,6 @@ export interface Values {
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
-      cpu?: unknown;
-      memory?: unknown;
       updatePolicy?: unknown;
     } | null;
   } | null;
@@ -193,7 +191,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       rules?: unknown[] | null;
-      namespace?: unknown;
     } | null;
   } | null;
   extraContainers?: {

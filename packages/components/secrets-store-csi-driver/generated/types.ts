@@ -277,5 +277,4 @@ export interface Values {
   global?: {
     [key: string]: unknown;
   };
-  team_name?: unknown;
 }

@@ -143,23 +143,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
     } | null;
-    preStop?: {
-      sleep?: {
-        seconds?: unknown;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    };
-    postStart?: {
-      httpGet?: {
-        path?: unknown;
-        port?: unknown;
-        host?: unknown;
-        scheme?: unknown;
-        [key: string]: unknown;
-      };
-      [key: string]: unknown;
-    };
   } | null;
   enabled?: true | null;
   env?: unknown[] | null;
