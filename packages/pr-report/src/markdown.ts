@@ -105,7 +105,7 @@ function truncationNote(what: string, limit: number, report: Report) {
   return ({ shortened, dropped }: { shortened: string[]; dropped: string[] }) => {
     const parts: string[] = [];
     if (shortened.length) parts.push(`shortened ${nameList(shortened)}`);
-    if (dropped.length) parts.push(`left out ${plural(dropped.length, "entry")} (${nameList(dropped)})`);
+    if (dropped.length) parts.push(`left out ${dropped.length === 1 ? "1 entry" : `${dropped.length} entries`} (${nameList(dropped)})`);
     return `> [!WARNING]\n> **Truncated** to GitHub's ${limit.toLocaleString("en-US")}-character limit for ${what}: ${parts.join("; ")}. The full report is ${report.fullReportAt}.`;
   };
 }
