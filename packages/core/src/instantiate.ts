@@ -62,7 +62,10 @@ export function instantiate(config: HomelabConfig): Component[] {
       }
     }
   }
-  const cycle = findCycle(components);
+  // Allowed later-layer dependencies converge by retrying, not by ordering: they cannot deadlock a sync.
+  const cycle = findCycle(
+    components.map((c) => ({ ...c, dependsOn: (c.dependsOn ?? []).filter((d) => !c.allowLaterLayerDependencies?.[d]) })),
+  );
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
   if (problems.length > 0) {
     throw new HomelabError(ErrorCode.Config, `${problems.length} problem(s) in the component definitions`, { details: problems });

@@ -146,7 +146,11 @@ export interface Component<V = unknown> {
   secrets?: readonly SecretRef[];
   /** Names of components this one needs; one in a later layer must be allowed explicitly. */
   dependsOn?: readonly string[];
-  /** Dependencies on a later layer that are resolved on purpose, with the reason. */
+  /**
+   * Dependencies on a later layer that are resolved on purpose, with the reason
+   * they still converge (ArgoCD retries). They are not package dependencies:
+   * the Nx graph and the cycle check hold only same-or-earlier-layer edges.
+   */
   allowLaterLayerDependencies?: Readonly<Record<string, string>>;
   sync?: SyncOptions;
   waivers?: readonly Waiver[];

@@ -62,6 +62,11 @@ export function certManager(cluster: ClusterFacts): Component<Values> {
       },
     ],
     secrets: [{ name: TOKEN_SECRET, vaultPath: cluster.tls.cloudflareTokenVaultPath, keys: { "api-token": "api-token" } }],
+    dependsOn: ["external-secrets"],
+    allowLaterLayerDependencies: {
+      "external-secrets":
+        "cert-manager and its CRDs must exist before Traefik (critical layer); only the ClusterIssuers wait, not-ready, until External Secrets (platform layer) syncs the Cloudflare token from Vault",
+    },
     sync: {
       serverSideApply: true,
       // The ExternalSecret's CRD arrives with External Secrets in a later layer; until then ArgoCD retries.

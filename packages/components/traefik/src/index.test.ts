@@ -46,7 +46,7 @@ describe("traefik", () => {
 
   it("serves the dashboard only on the private class, behind forward-auth", () => {
     const route = out.object("IngressRoute", "traefik");
-    expect(route.metadata.annotations["kubernetes.io/ingress.class"]).toBe("traefik-private");
+    expect(route.metadata.annotations?.["kubernetes.io/ingress.class"]).toBe("traefik-private");
     expect(route.spec.routes[0].services).toEqual([{ name: "api@internal", kind: "TraefikService" }]);
     expect(route.spec.routes[0].middlewares).toContainEqual(homelab.auth.forwardAuthMiddleware);
   });
