@@ -96,6 +96,9 @@ async function loadWasi(): Promise<typeof import("node:wasi")> {
 
 /** One instance of the shim: configured once, then any number of batches. */
 export class Shim {
+  /** Set when the module trapped (a Go panic): its state is gone, so it is not called again. */
+  private broken: unknown;
+
   private constructor(private readonly exports: Exports) {}
 
   static async load(preopens: Record<string, string>, config: ShimConfig): Promise<Shim> {
@@ -128,6 +131,16 @@ export class Shim {
   }
 
   private call(fn: "kc_configure" | "kc_validate", request: Buffer): ShimAnswer {
+    if (this.broken) throw new Error("kubeconform-wasm crashed earlier; create a new validator", { cause: this.broken });
+    try {
+      return this.callUnguarded(fn, request);
+    } catch (error) {
+      this.broken = error;
+      throw new Error(`kubeconform-wasm crashed in ${fn}: ${String(error)}`, { cause: error });
+    }
+  }
+
+  private callUnguarded(fn: "kc_configure" | "kc_validate", request: Buffer): ShimAnswer {
     const pointer = this.exports.kc_alloc(request.length) >>> 0;
     new Uint8Array(this.exports.memory.buffer, pointer, request.length).set(request);
     const packed = BigInt.asUintN(64, this.exports[fn](request.length));
