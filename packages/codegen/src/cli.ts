@@ -1,11 +1,11 @@
 import path from "node:path";
 import { UsageError } from "@homelab/errors";
-import { REPO_ROOT, codegen, codegenAll } from "./codegen.js";
+import { REPO_ROOT, codegen, codegenAll, readComponent } from "./codegen.js";
 import type { ChartInput } from "./load.js";
 
 /** Flags of `homelab codegen` and of the codegen script, in one table (help is printed from it). */
 export const CODEGEN_FLAGS = {
-  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it)" },
+  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input, reads ../shared/charts/<chart>/<version>)" },
   "chart-dir": { value: "DIR", help: "chart directory (Chart.yaml, values.yaml, values.schema.json)" },
   tgz: { value: "FILE", help: "chart archive (.tgz)" },
   repo: { value: "URL", help: "Helm repository URL (reads its index.yaml), with --chart and --version" },
@@ -65,6 +65,10 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
   else if (str("repo")) {
     if (!str("chart") || !str("version")) throw new UsageError("--repo needs --chart and --version", codegenHelp());
     input = { kind: "repo", repo: str("repo")!, chart: str("chart")!, version: str("version")! };
+  } else if (str("component")) {
+    // The Nx target's default: the component's pinned chart from ../shared/charts beside the repository.
+    const { chart } = await readComponent(REPO_ROOT, str("component")!);
+    input = { kind: "dir", dir: path.join(REPO_ROOT, "../shared/charts", chart.name, chart.version) };
   } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
   const started = performance.now();
   const result = await codegen({

@@ -312,3 +312,19 @@ describe("the 13 real charts", () => {
     }
   });
 });
+
+describe("command line", () => {
+  it("--component alone regenerates the pinned chart from ../shared/charts (the Nx target)", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "codegen-cli-"));
+    const { runCodegenCli } = await import("./cli.js");
+    const { lines } = await runCodegenCli(["--component", "metallb", "--out", out]);
+    expect(lines[0]).toMatch(/^metallb@0\.16\.1: schema shipped \(draft-07\), \d+ B types → /);
+    expect(await readFile(path.join(out, "types.ts"), "utf8")).toBe(await readFile(path.join(REPO_ROOT, "packages/components/metallb/generated/types.ts"), "utf8"));
+  });
+
+  it("rejects unknown flags and missing inputs as usage errors", async () => {
+    const { runCodegenCli } = await import("./cli.js");
+    await expect(runCodegenCli(["--chart-dri", "x"])).rejects.toMatchObject({ code: "USAGE", message: "unknown argument --chart-dri" });
+    await expect(runCodegenCli(["--out", "x"])).rejects.toMatchObject({ code: "USAGE", message: "no chart given: --chart-dir, --tgz or --repo" });
+  });
+});
