@@ -70,6 +70,8 @@ export interface ClusterFacts {
     classes: readonly StorageClassFacts[];
     /** Longhorn backup target (MinIO on TrueNAS) and where its credentials live in Vault. */
     backup: { target: string; vaultPath: string };
+    /** The S3-compatible object store (MinIO on TrueNAS) backups go to, and its credentials in Vault. */
+    objectStore: { endpoint: string; vaultPath: string };
   };
   tls: {
     acmeEmail: string;

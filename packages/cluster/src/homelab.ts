@@ -60,6 +60,7 @@ export const homelab: ClusterFacts = {
       { name: "longhorn-single", replicas: 1, default: false },
     ],
     backup: { target: "s3://longhorn-backups@us-east-1/", vaultPath: "infra/longhorn/backup-target" },
+    objectStore: { endpoint: "https://minio.home.example.com", vaultPath: "infra/minio/backup-writer" },
   },
   tls: {
     acmeEmail: "admin@example.com",
