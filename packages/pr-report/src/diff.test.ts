@@ -117,3 +117,18 @@ describe("renderedDiff", () => {
     });
   });
 });
+
+describe("prReport's comparison range", () => {
+  it("starts at the merge base, so changes that landed on main after the branch point are not the PR's", async () => {
+    const { prReport } = await import("./report.js");
+    const fork = await repo.commit("fork point", renderedFiles(metallb(1)));
+    const head = await repo.commit("PR: metallb", renderedFiles(metallb(2)));
+    await repo.git("checkout", "--quiet", "-b", "later-main", fork);
+    const main = await repo.commit("main moved on", renderedFiles(certManager("1.17.0")));
+    const result = await prReport({ root: repo.dir, base: main, head, outDir: "out" });
+    expect(result.report.base).toBe(fork);
+    expect(result.report.components.map((c) => [c.component, c.change])).toEqual([["metallb", "changed"]]);
+    const direct = await prReport({ root: repo.dir, base: main, head, outDir: "out", mergeBase: false });
+    expect(direct.report.components.map((c) => [c.component, c.change])).toEqual([["cert-manager", "removed"], ["metallb", "changed"]]);
+  });
+});

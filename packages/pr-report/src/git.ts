@@ -39,3 +39,12 @@ export async function listFiles(cwd: string, commit: string, folder: string): Pr
 export function showFile(cwd: string, commit: string, file: string): Promise<string> {
   return git(cwd, ["show", `${commit}:${file}`]);
 }
+
+/** The best common ancestor, so a PR's diff is what the branch changed (GitHub's three-dot diff); `base` itself when there is none. */
+export async function mergeBase(cwd: string, base: string, head: string): Promise<string> {
+  try {
+    return (await git(cwd, ["merge-base", base, head])).trim() || base;
+  } catch {
+    return base;
+  }
+}

@@ -5,7 +5,7 @@ import { ErrorCode, HomelabError, isHomelabError } from "@homelab/errors";
 import { renderedDiff } from "./diff.js";
 import { mergeFindings, NO_FINDINGS, policyExitCode, readFindingsFile, runCheck, type Findings } from "./findings.js";
 import { jsonReport, junitReport, sarifReport } from "./formats.js";
-import { resolveCommit } from "./git.js";
+import { mergeBase, resolveCommit } from "./git.js";
 import { createPublisher, type GitHubClientOptions, type PublishOutcome } from "./github.js";
 import { LIMITS, markdownReport } from "./markdown.js";
 import type { AffectedComponent, AffectedReason, Report } from "./model.js";
@@ -32,6 +32,11 @@ export interface PrReportOptions {
   base: string;
   /** Default `HEAD`. */
   head?: string;
+  /**
+   * Compare from the merge base of base and head (default true), like GitHub's
+   * PR diff: commits that landed on main after the branch point are not the PR's.
+   */
+  mergeBase?: boolean;
   /** Where report.md, report.json, report.sarif and report.junit.xml go; relative to root. */
   outDir: string;
   /** `homelab check --format json` outputs. */
@@ -115,8 +120,9 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
   const redact = redactor([options.github?.token]);
   const safeWarn = (m: string) => warn(redact(m));
   const root = path.resolve(options.root);
-  const base = await resolveCommit(root, options.base);
   const head = await resolveCommit(root, options.head ?? "HEAD");
+  const given = await resolveCommit(root, options.base);
+  const base = options.mergeBase === false ? given : await mergeBase(root, given, head);
   const outDir = path.resolve(root, options.outDir);
   const artifact = options.artifactName ?? "pr-report";
   const fullReportAt = options.runUrl
