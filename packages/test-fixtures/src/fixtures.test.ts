@@ -14,7 +14,7 @@ describe("fake GitHub", () => {
     fetch(`${github.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
 
   it("keeps check runs like GitHub: annotations append across updates", async () => {
-    const created = await (await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", status: "in_progress" })).json();
+    const created = (await (await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", status: "in_progress" })).json()) as { id: number };
     const annotation = { path: "a.yaml", start_line: 1, end_line: 1, annotation_level: "warning", message: "m" };
     await call("PATCH", `/repos/o/r/check-runs/${created.id}`, { output: { title: "t", summary: "s", annotations: [annotation] } });
     await call("PATCH", `/repos/o/r/check-runs/${created.id}`, { status: "completed", conclusion: "success", output: { title: "t", summary: "s2", annotations: [annotation] } });
