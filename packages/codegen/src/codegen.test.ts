@@ -9,7 +9,8 @@ import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { HomelabError } from "@homelab/errors";
-import { charts, validateValues, type ValuesSchema } from "@homelab/values";
+import { charts } from "@homelab/charts";
+import { validateValues, type ValuesSchema } from "@homelab/values";
 import { REPO_ROOT, codegen, codegenAll, listComponents } from "./index.js";
 
 const SHARED_CHARTS = path.resolve(REPO_ROOT, "../shared/charts");
@@ -252,7 +253,7 @@ describe("the 13 real charts", () => {
         if (committed !== content) stale.push(`packages/components/${r.component}/generated/${name}`);
       }
     }
-    if ((await readFile(path.join(REPO_ROOT, "packages/values/generated/registry.ts"), "utf8")) !== registry.content) stale.push("packages/values/generated/registry.ts");
+    if ((await readFile(path.join(REPO_ROOT, "packages/charts/generated/registry.ts"), "utf8")) !== registry.content) stale.push("packages/charts/generated/registry.ts");
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
   });
 

@@ -100,7 +100,9 @@ function externalSecret(cluster: ClusterFacts, secret: SecretRef, namespace: str
       target: {
         name: secret.name,
         creationPolicy: "Owner",
-        ...(secret.type ? { template: { type: secret.type } } : {}),
+        ...(secret.type || secret.labels
+          ? { template: { ...(secret.type ? { type: secret.type } : {}), ...(secret.labels ? { metadata: { labels: { ...secret.labels } } } : {}) } }
+          : {}),
       },
       data: Object.entries(secret.keys).map(([secretKey, property]) => ({
         secretKey,

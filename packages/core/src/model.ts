@@ -80,6 +80,8 @@ export interface SecretRef {
   instance?: string;
   /** Secret type, e.g. kubernetes.io/basic-auth; Opaque by default. */
   type?: string;
+  /** Labels on the materialised Secret (ArgoCD reads `$secret:key` only from Secrets labelled part-of argocd). */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export interface IgnoreDifference {

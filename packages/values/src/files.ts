@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { YamlSource, formatPath } from "@homelab/yaml";
-import { charts as generatedCharts } from "../generated/registry.js";
 import { findChart, type ChartSchemaEntry } from "./registry.js";
 import { validateValues, type ValuesIssue, type ValuesSchema } from "./validate.js";
 
@@ -12,8 +11,8 @@ export interface ValidateValuesFilesOptions {
   /** Values files, relative to `cwd` or absolute. */
   files: readonly string[];
   cwd?: string;
-  /** Defaults to the charts generated into the component packages. */
-  charts?: readonly ChartSchemaEntry[];
+  /** The known charts; `@homelab/charts` has the ones of this repository's components. */
+  charts: readonly ChartSchemaEntry[];
 }
 
 export interface ValuesFileIssue extends ValuesIssue {
@@ -41,7 +40,7 @@ export interface ValuesFilesResult {
  */
 export async function validateValuesFiles(options: ValidateValuesFilesOptions): Promise<ValuesFilesResult> {
   if (options.files.length === 0) throw new UsageError("no values file given", "homelab values validate --chart NAME[@VERSION] FILE...");
-  const entry = findChart(options.chart, options.charts ?? generatedCharts);
+  const entry = findChart(options.chart, options.charts);
   const schema = await entry.load();
   const cwd = options.cwd ?? process.cwd();
   const issues: ValuesFileIssue[] = [];

@@ -16,4 +16,3 @@ export {
   type ValuesFileIssue,
   type ValuesFilesResult,
 } from "./files.js";
-export { charts } from "../generated/registry.js";

@@ -1,0 +1,34 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateValuesFiles } from "@homelab/values";
+import { charts } from "./index.js";
+
+describe("chart registry", () => {
+  it("knows every component chart", () => {
+    expect(charts.map((c) => c.component)).toEqual([
+      "argocd",
+      "authentik",
+      "cert-manager",
+      "cloudnative-pg",
+      "external-secrets",
+      "kube-prometheus-stack",
+      "loki",
+      "longhorn",
+      "metallb",
+      "promtail",
+      "secrets-store-csi-driver",
+      "traefik",
+      "vault",
+    ]);
+  });
+
+  it("checks a values file against a generated chart schema", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "values-test-"));
+    await writeFile(path.join(dir, "metallb.yaml"), "controller:\n  logLevel: debug\nspeakr:\n  enabled: false\n");
+    const result = await validateValuesFiles({ chart: "metallb@0.16.1", files: [path.join(dir, "metallb.yaml")], charts });
+    expect(result.chart).toEqual({ name: "metallb", version: "0.16.1", repository: "https://metallb.github.io/metallb" });
+    expect(result.issues.map((i) => [i.line, i.column, i.jsonPath, i.message])).toEqual([[3, 1, "speakr", 'unknown key "speakr"; did you mean "speaker"?']]);
+  });
+});
