@@ -20,14 +20,20 @@ describe("findings adapter", () => {
       {
         violations: [{ rule: "https-only", severity: "warning", component: "traefik", file: "traefik/public/values.yaml", line: 4, message: "m" }],
         summary: { errors: 0, warnings: 1 },
-        waivers: [{ rule: "forward-auth", component: "authentik", reason: "native OIDC", expires: "2027-01-01" }],
+        waivers: [
+          { rule: "forward-auth", component: "authentik", reason: "native OIDC", expires: "2027-01-01" },
+          { rule: "forward-auth", component: "whoami", reason: "echo", expires: "2026-12-31", declaredIn: ".homelab/waivers.yaml:2", covers: [] },
+        ],
       },
       "findings.json",
       "cluster-critical-apps",
     );
     expect(findings).toEqual({
       violations: [{ rule: "https-only", severity: "warning", component: "traefik", file: "cluster-critical-apps/traefik/public/values.yaml", line: 4, message: "m" }],
-      waivers: [{ rule: "forward-auth", component: "authentik", reason: "native OIDC", expires: "2027-01-01", file: null, line: null }],
+      waivers: [
+        { rule: "forward-auth", component: "authentik", reason: "native OIDC", expires: "2027-01-01", file: null, line: null },
+        { rule: "forward-auth", component: "whoami", reason: "echo", expires: "2026-12-31", file: ".homelab/waivers.yaml", line: 2 },
+      ],
       sources: ["findings.json"],
     });
     expect(policyExitCode(findings)).toBe(0);

@@ -101,13 +101,15 @@ export function parseFindings(data: unknown, source: string, fileBase = ""): Fin
     if (typeof item !== "object" || item === null) throw bad(source, `${where} must be an object`);
     const w = item as Record<string, unknown>;
     if (typeof w.rule !== "string") throw bad(source, `${where}.rule must be a string`);
+    // @homelab/check says where a waiver is declared as `declaredIn: "path:line"`, relative to the repository root.
+    const declared = typeof w.declaredIn === "string" ? /^(.*?)(?::(\d+))?$/.exec(w.declaredIn) : null;
     return {
       rule: w.rule,
       component: optionalString(w.component, source, `${where}.component`),
       reason: optionalString(w.reason, source, `${where}.reason`) ?? "",
       expires: optionalString(w.expires, source, `${where}.expires`),
-      file: joinFile(fileBase, optionalString(w.file, source, `${where}.file`)),
-      line: optionalLine(w.line, source, `${where}.line`),
+      file: declared ? declared[1]! : joinFile(fileBase, optionalString(w.file, source, `${where}.file`)),
+      line: declared?.[2] ? Number(declared[2]) : optionalLine(w.line, source, `${where}.line`),
     };
   });
   return { violations, waivers, sources: [source] };
