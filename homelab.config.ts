@@ -1,4 +1,6 @@
 import { homelab } from "@homelab/cluster";
+import { argocd } from "@homelab/component-argocd";
+import { authentik } from "@homelab/component-authentik";
 import { certManager } from "@homelab/component-cert-manager";
 import { externalSecrets } from "@homelab/component-external-secrets";
 import { metallb } from "@homelab/component-metallb";
@@ -6,12 +8,18 @@ import { secretsStoreCsiDriver } from "@homelab/component-secrets-store-csi-driv
 import { longhorn } from "@homelab/component-longhorn";
 import { traefik } from "@homelab/component-traefik";
 import { vault } from "@homelab/component-vault";
+import { cloudnativePg } from "@homelab/component-cloudnative-pg";
+import { kubePrometheusStack } from "@homelab/component-kube-prometheus-stack";
+import { loki } from "@homelab/component-loki";
+import { promtail } from "@homelab/component-promtail";
 import { defineConfig } from "@homelab/core";
 
 /** The cluster and every component it runs; `homelab render` reads this file. */
 export default defineConfig({
   cluster: homelab,
   components: [
+    // Layer 0: bootstrap (applied by hand once, then self-managed)
+    argocd,
     // Layer 1: init
     metallb,
     certManager,
@@ -22,5 +30,10 @@ export default defineConfig({
     // Layer 3: platform
     externalSecrets,
     secretsStoreCsiDriver,
+    kubePrometheusStack,
+    loki,
+    promtail,
+    cloudnativePg,
+    authentik,
   ],
 });
