@@ -1,11 +1,9 @@
-import type { ClusterFacts } from "@homelab/cluster";
+import { workersOnly, type ClusterFacts } from "@homelab/cluster";
 import { chartRef, packageInfo, type Component } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
 const NAMESPACE = "cnpg-system";
-/** Label k3s sets on its servers; not in the cluster facts because k3s, not Ansible, owns it. */
-const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 const APP_LABEL = { "app.kubernetes.io/name": "cloudnative-pg" };
 
 /**
@@ -31,14 +29,8 @@ export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
           crds: { create: true },
           // Cluster-wide: application databases (Authentik, apps) live in their own namespaces.
           config: { clusterWide: true },
-          affinity: {
-            // Control plane untouched.
-            nodeAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" }] }],
-              },
-            },
-          },
+          // Control plane untouched.
+          affinity: workersOnly,
           topologySpreadConstraints: [
             { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: APP_LABEL } },
           ],

@@ -35,7 +35,7 @@ describe("external-secrets", () => {
       },
     });
     expect(out.values().serviceAccount.name).toBe("external-secrets");
-    expect(store.metadata.annotations["argocd.argoproj.io/sync-wave"]).toBe("1");
+    expect(store.metadata.annotations).toEqual({ "argocd.argoproj.io/sync-wave": "1" });
   });
 
   it("needs Vault and syncs server-side, tolerating its own CRDs arriving in the same sync", () => {

@@ -1,4 +1,4 @@
-import type { ClusterFacts } from "@homelab/cluster";
+import { workersOnly, type ClusterFacts } from "@homelab/cluster";
 import { ANNOTATIONS, chartRef, packageInfo, type Component } from "@homelab/core";
 import { clusterSecretStore } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
@@ -9,16 +9,6 @@ const NAMESPACE = "external-secrets";
 const SERVICE_ACCOUNT = "external-secrets";
 /** Vault role for the store: by convention the component name (core names CSI roles the same way). */
 const VAULT_ROLE = "external-secrets";
-/** Label k3s sets on its servers; not in the cluster facts because k3s, not Ansible, owns it. */
-const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
-
-const offControlPlane = {
-  nodeAffinity: {
-    requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" }] }],
-    },
-  },
-};
 
 /** One replica per node, so losing a node never takes every replica. */
 function spread(name: string): unknown[] {
@@ -57,7 +47,8 @@ export function externalSecrets(cluster: ClusterFacts): Component<Values> {
           // Two controllers without leader election would both reconcile every ExternalSecret.
           leaderElect: true,
           serviceAccount: { create: true, name: SERVICE_ACCOUNT },
-          global: { affinity: offControlPlane },
+          // Every deployment (controller, webhook, cert controller) off the control plane.
+          global: { affinity: workersOnly },
           topologySpreadConstraints: spread("external-secrets"),
           podDisruptionBudget: { enabled: true, minAvailable: 1 },
           resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "256Mi" } },

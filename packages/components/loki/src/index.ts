@@ -1,4 +1,4 @@
-import { labels, nodesWhere, type ClusterFacts } from "@homelab/cluster";
+import { onVirtualMachines, type ClusterFacts } from "@homelab/cluster";
 import { chartRef, packageInfo, type Component } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
@@ -31,7 +31,6 @@ export const RETENTION_DAYS = 31;
  */
 export function loki(cluster: ClusterFacts): Component<Values> {
   const storageClass = cluster.storage.classes.find((c) => c.default) ?? cluster.storage.classes[0]!;
-  const vm = nodesWhere(cluster, (n) => n.hardware === "proxmox-vm" && n.role === "worker", "Proxmox VM worker")[0]!;
   return {
     name: "loki",
     ...packageInfo(manifest),
@@ -63,7 +62,7 @@ export function loki(cluster: ClusterFacts): Component<Values> {
           },
           singleBinary: {
             replicas: 1,
-            nodeSelector: { [labels.hardware]: vm.labels[labels.hardware]! },
+            nodeSelector: onVirtualMachines,
             resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "2Gi" } },
             persistence: {
               enabled: true,

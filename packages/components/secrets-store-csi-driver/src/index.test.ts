@@ -10,16 +10,9 @@ describe("secrets-store-csi-driver", () => {
     expect(out.values()).toMatchObject({ syncSecret: { enabled: true }, enableSecretRotation: true, rotationPollInterval: "2m", windows: { enabled: false } });
   });
 
-  it("runs on workers, not on the control plane, keeping the chart's virtual-kubelet exclusion", () => {
+  it("runs on workers, not on the control plane", () => {
     const terms = out.values().linux.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(terms).toEqual([
-      {
-        matchExpressions: [
-          { key: "type", operator: "NotIn", values: ["virtual-kubelet"] },
-          { key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" },
-        ],
-      },
-    ]);
+    expect(terms).toEqual([{ matchExpressions: [{ key: "node-role.kubernetes.io/control-plane", operator: "DoesNotExist" }] }]);
   });
 
   it("has a SecretProviderClass example reading a Vault KV v2 path through the Vault provider", () => {

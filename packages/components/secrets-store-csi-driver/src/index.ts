@@ -1,11 +1,9 @@
-import type { ClusterFacts } from "@homelab/cluster";
+import { workersOnly, type ClusterFacts } from "@homelab/cluster";
 import { chartRef, packageInfo, type Component } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
 const NAMESPACE = "secrets-store-csi-driver";
-/** Label k3s sets on its servers; not in the cluster facts because k3s, not Ansible, owns it. */
-const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
 /** The example's Vault path and file → property map: a reference, the value stays in Vault. */
 export const EXAMPLE_SECRET = {
@@ -38,21 +36,8 @@ export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values>
           linux: {
             enabled: true,
             crds: { enabled: true },
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: [
-                    {
-                      matchExpressions: [
-                        // The chart's default, kept: a replaced affinity drops it.
-                        { key: "type", operator: "NotIn", values: ["virtual-kubelet"] },
-                        { key: CONTROL_PLANE_LABEL, operator: "DoesNotExist" },
-                      ],
-                    },
-                  ],
-                },
-              },
-            },
+            // Replaces the chart's virtual-kubelet exclusion (this cluster has none).
+            affinity: workersOnly,
           },
           windows: { enabled: false },
           // Mirror mounted secrets into Kubernetes Secrets (SecretProviderClass `secretObjects`), for env vars.
