@@ -132,3 +132,25 @@ describe("prReport's comparison range", () => {
     expect(direct.report.components.map((c) => [c.component, c.change])).toEqual([["cert-manager", "removed"], ["metallb", "changed"]]);
   });
 });
+
+describe("affected components", () => {
+  it("adds Nx-affected and finding-carrying components whose rendered output did not change", async () => {
+    const { prReport } = await import("./report.js");
+    const base = await repo.commit("base", { ...renderedFiles(metallb(1)), ...renderedFiles(certManager("1.16.1")), ...renderedFiles(traefik) });
+    const head = await repo.commit("head", renderedFiles(metallb(2)));
+    const result = await prReport({
+      root: repo.dir,
+      base,
+      head,
+      outDir: "out",
+      affectedProjects: ["@homelab/component-cert-manager", "@homelab/core"],
+      findings: { violations: [{ rule: "replica-count", severity: "warning", component: "traefik", file: null, line: null, message: "m" }], waivers: [], sources: ["test"] },
+    });
+    expect(result.report.components.map((c) => [c.component, c.change, c.reasons, c.warnings])).toEqual([
+      ["cert-manager", "unchanged", ["nx affected"], 0],
+      ["metallb", "changed", ["rendered output"], 0],
+      ["traefik", "unchanged", ["findings"], 1],
+    ]);
+    expect(result.exitCode).toBe(0);
+  });
+});

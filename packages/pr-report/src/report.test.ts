@@ -110,6 +110,16 @@ describe("prReport on GitHub", () => {
     expect(github.problems).toEqual([]);
   });
 
+  it("finds its comment by the hidden marker on a later page of comments", async () => {
+    for (let i = 0; i < 120; i++) github.seedComment(7, `comment ${i}`);
+    const ours = github.seedComment(7, `${COMMENT_MARKER}\nold report`, "github-actions[bot]");
+    const result = await prReport(options());
+    expect(result.github?.comment).toEqual({ id: ours.id, action: "updated" });
+    expect(github.comments).toHaveLength(121);
+    expect(github.comments.at(-1)!.body).toContain("+  replicas: 2");
+    expect(github.requestsTo({ method: "GET", path: /\/comments$/ }).map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
+  });
+
   it("retries a 502 and a secondary rate limit", async () => {
     github.failNext({ method: "POST", path: `/repos/${REPO}/check-runs` }, { status: 502, body: { message: "Bad Gateway" } });
     github.failNext(

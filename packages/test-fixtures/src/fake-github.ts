@@ -127,6 +127,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const statuses: FakeStatus[] = [];
   const failures: { match: RequestMatcher; failure: FailureSpec; remaining: number }[] = [];
   let nextId = 1000;
+  let port = 0;
 
   const checkOutput = (where: string, output: any): string | undefined => {
     if (output === undefined) return undefined;
@@ -149,7 +150,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     return undefined;
   };
 
-  type Handler = (params: string[], body: any) => { status: number; body?: unknown } | string;
+  type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+  type Handler = (params: string[], body: any, query: URLSearchParams, base: string) => Reply | string;
   const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     {
       method: "POST",
@@ -197,7 +199,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     {
       method: "GET",
       pattern: /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/,
-      handler: (p) => ({ status: 200, body: comments.filter((c) => c.issue === Number(p[1])).map((c) => ({ id: c.id, body: c.body, user: c.user })) }),
+      // Paginated like GitHub (per_page default 30, max 100) with a Link header, so clients must follow it.
+      handler: (p, _body, query, base) => {
+        const all = comments.filter((c) => c.issue === Number(p[1])).map((c) => ({ id: c.id, body: c.body, user: c.user }));
+        const perPage = Math.min(100, Number(query.get("per_page") ?? 30) || 30);
+        const page = Math.max(1, Number(query.get("page") ?? 1) || 1);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
+        const headers: Record<string, string> = {};
+        if (page < last) {
+          headers.link = `<${base}/repos/${p[0]}/issues/${p[1]}/comments?per_page=${perPage}&page=${page + 1}>; rel="next", <${base}/repos/${p[0]}/issues/${p[1]}/comments?per_page=${perPage}&page=${last}>; rel="last"`;
+        }
+        return { status: 200, body: all.slice((page - 1) * perPage, page * perPage), headers };
+      },
     },
     {
       method: "POST",
@@ -284,12 +297,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         reply(404, { message: "Not Found" });
         return;
       }
-      const result = route.handler(found.slice(1), body);
+      const result = route.handler(found.slice(1), body, url.searchParams, `http://127.0.0.1:${port}`);
       if (typeof result === "string") {
         problems.push(result);
         reply(422, { message: "Validation Failed", errors: [result] });
       } else {
-        reply(result.status, result.body);
+        reply(result.status, result.body, result.headers);
       }
       return;
     }
@@ -298,7 +311,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}`,
