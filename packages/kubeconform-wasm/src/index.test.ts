@@ -168,6 +168,15 @@ describe("validate", () => {
     ]);
   });
 
+  it("keeps working after the module's memory grows (large input, many calls)", async () => {
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: ${"x".repeat(24 * 1024 * 1024)}\n  other: 1\n`;
+    expect(await validator.validate([{ file: "big.yaml", text: big }])).toEqual([
+      expect.objectContaining({ line: 7, path: "data.other", message: "got number, want string", code: "invalid" }),
+    ]);
+    const text = DEPLOYMENT.replace("  replicas: 2", "  replica: 2");
+    expect(await validator.validate([{ file: "web.yaml", text }])).toMatchObject([{ line: 10, code: "unknown-field" }]);
+  });
+
   it("is lenient about unknown fields when strict is false", async () => {
     const text = DEPLOYMENT.replace("  replicas: 2", "  replica: 2");
     expect(await validate([{ file: "web.yaml", text }], { kubernetesVersion, strict: false })).toEqual([]);

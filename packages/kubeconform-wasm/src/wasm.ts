@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { buildCommand, wasmPath } from "./artifacts.js";
+import { Wasi } from "./wasi.js";
 
 /** The shim's answer (go/shim/main.go). */
 export interface ShimFinding {
@@ -74,26 +75,6 @@ function compileModule(): Promise<WasmModule> {
   return compiled;
 }
 
-/**
- * node:wasi prints "ExperimentalWarning: WASI is an experimental feature" when
- * loaded; that line means nothing to a user of our CLI, so only it is dropped.
- */
-async function loadWasi(): Promise<typeof import("node:wasi")> {
-  const original = process.emitWarning;
-  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
-    const text = typeof warning === "string" ? warning : warning.message;
-    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    const name = typeof warning === "string" ? type : warning.name;
-    if (name === "ExperimentalWarning" && text.includes("WASI")) return;
-    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
-  try {
-    return await import("node:wasi");
-  } finally {
-    process.emitWarning = original;
-  }
-}
-
 /** One instance of the shim: configured once, then any number of batches. */
 export class Shim {
   /** Set when the module trapped (a Go panic): its state is gone, so it is not called again. */
@@ -103,9 +84,8 @@ export class Shim {
 
   static async load(preopens: Record<string, string>, config: ShimConfig): Promise<Shim> {
     const module = await compileModule();
-    const { WASI } = await loadWasi();
-    const wasi = new WASI({ version: "preview1", preopens, args: ["kubeconform"], env: {}, returnOnExit: true });
-    const instance = await wasm.instantiate(module, wasi.getImportObject());
+    const wasi = new Wasi({ preopens });
+    const instance = await wasm.instantiate(module, { wasi_snapshot_preview1: wasi.imports });
     wasi.initialize(instance);
     const shim = new Shim(instance.exports as unknown as Exports);
     const answer = shim.call("kc_configure", Buffer.from(JSON.stringify(config)));
