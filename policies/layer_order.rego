@@ -13,11 +13,18 @@ meta := {
 
 records := {r.component: r | some r in object.get(input, "components", [])}
 
+# A component may name a later-layer dependency with the reason it still converges.
+allowed(component, dependency) if {
+	reasons := object.get(records[component], "allowLaterLayerDependencies", {})
+	is_string(reasons[dependency])
+}
+
 findings contains lib.finding(meta.id, meta.severity, "depends-on-later-layer", rec, ["dependsOn", i], details) if {
 	some rec in object.get(input, "components", [])
 	some i, dep in object.get(rec, "dependsOn", [])
 	other := records[dep]
 	other.layerOrder > rec.layerOrder
+	not allowed(rec.component, dep)
 	details := {"component": rec.component, "layer": rec.layer, "dependency": dep, "dependencyLayer": other.layer}
 }
 
@@ -52,5 +59,14 @@ findings contains lib.finding(meta.id, meta.severity, "crd-later-layer", doc, ["
 	count(layers) > 0
 	provider := min(layers)
 	provider > doc.layerOrder
+	not crd_allowed(doc, chart)
 	details := {"kind": doc.object.kind, "group": lib.group(doc.object), "chart": chart, "layerOrder": doc.layerOrder, "chartLayerOrder": provider}
+}
+
+# The document's component declared the component that brings the CRD's chart as an allowed later dependency.
+crd_allowed(doc, chart) if {
+	some ref in object.get(input, "charts", [])
+	ref.chart == chart
+	is_string(ref.component)
+	allowed(doc.component, ref.component)
 }

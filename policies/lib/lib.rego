@@ -77,11 +77,20 @@ sensitive_suffixes := ["password", "passwd", "token", "secret", "apikey", "secre
 
 normalized_key(key) := lower(replace(replace(replace(key, "_", ""), "-", ""), ".", ""))
 
+# Key names that name a Secret object rather than hold its value.
+reference_suffixes := ["secretname", "secretref", "credentialsecret", "credentialssecret"]
+
 sensitive_key(key) if {
 	is_string(key)
 	k := normalized_key(key)
 	not startswith(k, "existing")
+	not names_a_secret(k)
 	some suffix in sensitive_suffixes
+	endswith(k, suffix)
+}
+
+names_a_secret(k) if {
+	some suffix in reference_suffixes
 	endswith(k, suffix)
 }
 

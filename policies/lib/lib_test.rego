@@ -20,6 +20,9 @@ test_sensitive_keys if {
 	lib.sensitive_key("api-token")
 	not lib.sensitive_key("existingSecret")
 	not lib.sensitive_key("passwordSecretRef")
+	not lib.sensitive_key("backupTargetCredentialSecret")
+	not lib.sensitive_key("tlsSecretName")
+	lib.sensitive_key("clientSecret")
 	not lib.sensitive_key(3)
 }
 

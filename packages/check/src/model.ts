@@ -43,6 +43,8 @@ export interface RenderRecordFile {
   chart?: { repoURL: string; chart: string; version: string };
   instances?: { name: string; releaseName?: string; namespace?: string; valuesFile?: string; manifestsDir?: string | null }[];
   dependsOn?: string[];
+  /** Later-layer dependencies the component resolves on purpose, with the reason. */
+  allowLaterLayerDependencies?: Record<string, string>;
   routes?: { name: string; exposure: string; host?: string; auth: string; admin?: boolean; instance?: string }[];
   waivers?: { rule: string; match?: Record<string, string>; reason: string; expires: string }[];
   files?: Record<string, string>;
@@ -128,7 +130,15 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       const rec = record as unknown as RenderRecordFile;
       records.set(rec.component, rec);
       const file = loaded.file;
-      components.push({ file, index: 0, component: rec.component, layer: rec.layer, layerOrder: rec.layerOrder, dependsOn: rec.dependsOn ?? [] });
+      components.push({
+        file,
+        index: 0,
+        component: rec.component,
+        layer: rec.layer,
+        layerOrder: rec.layerOrder,
+        dependsOn: rec.dependsOn ?? [],
+        allowLaterLayerDependencies: rec.allowLaterLayerDependencies ?? {},
+      });
       for (const path of Object.keys(rec.files ?? {})) {
         const instance = rec.instances?.find((i) => (i.manifestsDir && path.startsWith(`${i.manifestsDir}/`)) || i.valuesFile === path)?.name ?? null;
         fileOwners.set(path, { component: rec.component, layerOrder: rec.layerOrder, instance });

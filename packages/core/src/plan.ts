@@ -24,6 +24,8 @@ export interface RenderRecord {
   chart: { repoURL: string; chart: string; version: string };
   instances: { name: string; releaseName: string; namespace: string; valuesFile: string; manifestsDir: string | null }[];
   dependsOn: string[];
+  /** Later-layer dependencies resolved on purpose, with the reason. */
+  allowLaterLayerDependencies: Record<string, string>;
   routes: { name: string; exposure: string; host: string; auth: string; admin: boolean; instance: string }[];
   waivers: { rule: string; match: Record<string, string>; reason: string; expires: string }[];
   /** Repository-relative path → `sha256:<hex>` of the bytes written. */
@@ -123,6 +125,7 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
       manifestsDir: e.manifestsPath || null,
     })),
     dependsOn: [...(component.dependsOn ?? [])],
+    allowLaterLayerDependencies: { ...(component.allowLaterLayerDependencies ?? {}) },
     routes: (component.routes ?? []).map((r) => ({
       name: r.name,
       exposure: r.exposure,

@@ -47,6 +47,8 @@ export interface InputComponent extends DocumentRef {
   layer: string;
   layerOrder: number;
   dependsOn: string[];
+  /** Later-layer dependencies resolved on purpose (dependency → reason); layer-order accepts them. */
+  allowLaterLayerDependencies?: Record<string, string>;
 }
 
 export interface PolicyConfig {

@@ -74,6 +74,11 @@ describe("stringify", () => {
     expect(stringifyYaml({ a: long, b: undefined, c: [1, { d: true }] })).toBe(`a: ${long}\nc:\n  - 1\n  - d: true\n`);
   });
 
+  it("writes a shared object twice instead of an alias", () => {
+    const shared = { a: 1 };
+    expect(stringifyYaml({ x: shared, y: shared })).toBe("x:\n  a: 1\ny:\n  a: 1\n");
+  });
+
   it("joins documents under a comment header", () => {
     expect(stringifyYamlDocuments([{ a: 1 }, { b: 2 }], "Generated.\nDo not edit.")).toBe(
       "# Generated.\n# Do not edit.\na: 1\n---\nb: 2\n",

@@ -21,7 +21,8 @@ const OUTPUT_OPTIONS = {
 
 /** One YAML document, ending in a newline. `undefined` members are dropped. */
 export function stringifyYaml(value: unknown): string {
-  const doc = new Document(value, { version: "1.2", keepUndefined: false });
+  // No anchors/aliases for objects used twice: each place reads on its own, and ArgoCD/Helm users expect plain YAML.
+  const doc = new Document(value, { version: "1.2", keepUndefined: false, aliasDuplicateObjects: false });
   return doc.toString(OUTPUT_OPTIONS);
 }
 

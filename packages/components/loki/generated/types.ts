@@ -107,6 +107,7 @@ export interface Values {
       split_queries_by_interval?: string | null;
       query_timeout?: string | null;
       volume_enabled?: boolean | null;
+      [key: string]: unknown;
     } | null;
     runtimeConfig?: {
       [key: string]: unknown;
@@ -115,6 +116,7 @@ export interface Values {
       path_prefix?: string | null;
       replication_factor?: number | null;
       compactor_grpc_address?: string | null;
+      [key: string]: unknown;
     } | null;
     storage?: {
       type?: string | null;

@@ -36,6 +36,7 @@ describe("loki", () => {
 
   it("lets the compactor apply retention", () => {
     expect(out.values().loki.compactor).toMatchObject({ retention_enabled: true, delete_request_store: "filesystem" });
+    expect(out.values().loki.limits_config.retention_period).toBe("744h");
   });
 
   it("is scraped by Prometheus and ships its alert rules", () => {

@@ -52,8 +52,8 @@ export function loki(cluster: ClusterFacts): Component<Values> {
             schemaConfig: {
               configs: [{ from: "2024-04-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
             },
-            // Retention is applied by the compactor; the period itself (limits_config.retention_period,
-            // RETENTION_DAYS) waits for the inferred schema to accept it (see the component README/report).
+            // The compactor deletes chunks older than the retention period.
+            limits_config: { retention_period: `${RETENTION_DAYS * 24}h` },
             compactor: {
               working_directory: "/var/loki/compactor",
               retention_enabled: true,

@@ -265,7 +265,7 @@ export interface Values {
     enabled?: boolean | null;
   } | null;
   enableSecretRotation?: boolean | null;
-  rotationPollInterval?: unknown;
+  rotationPollInterval?: string | null;
   providerHealthCheck?: boolean | null;
   providerHealthCheckInterval?: string | null;
   imagePullSecrets?: unknown[] | null;
