@@ -6,4 +6,4 @@ export { completeSchema, flattenAllOf, resolveSchema, defaultFetchSchema, type F
 export { applyPatches, readPatchFile, type SchemaPatch, type SchemaPatchFile } from "./patch.js";
 export { buildIR, emitFiles, GENERATOR, type ChartIR } from "./pipeline.js";
 export { emitValuesInterface } from "./emit-types.js";
-export { parseCodegenArgs, runCodegenCli, type CodegenCliResult } from "./cli.js";
+export { CODEGEN_FLAGS, parseCodegenArgs, runCodegenCli, type CodegenCliResult } from "./cli.js";
