@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homelab } from "@homelab/cluster";
 import { HomelabError } from "@homelab/errors";
+import { packageDir } from "./artifacts.js";
 import { build, coreSchemaDir, createValidator, validate, type Validator } from "./index.js";
 
 const kubernetesVersion = homelab.kubernetes.version;
@@ -213,6 +214,21 @@ describe("CRD schemas (CRDs-catalog layout)", () => {
       [6, "spec.size", "invalid"],
       [7, "spec.colour", "unknown-field"],
     ]);
+  });
+});
+
+describe("the rendered cluster", () => {
+  it("validates clean against the core and @homelab/crds schemas", async () => {
+    const repoRoot = path.resolve(packageDir, "..", "..");
+    const layers = readdirSync(repoRoot).filter((name) => name === "apps-root-config" || /^cluster-.*-apps$/.test(name));
+    const files = layers
+      .flatMap((layer) => readdirSync(path.join(repoRoot, layer), { recursive: true, withFileTypes: true }))
+      // values.yaml files are Helm values next to the manifests, not Kubernetes objects.
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && entry.name !== "values.yaml")
+      .map((entry) => path.join(entry.parentPath, entry.name));
+    expect(files.length).toBeGreaterThan(0);
+    const manifests = files.map((file) => ({ file: path.relative(repoRoot, file), text: readFileSync(file, "utf8") }));
+    expect(await validator.validate(manifests)).toEqual([]);
   });
 });
 
