@@ -1,6 +1,7 @@
 import { homelab } from "@homelab/cluster";
 import { argocd } from "@homelab/component-argocd";
 import { authentik } from "@homelab/component-authentik";
+import { bookmarks } from "@homelab/component-bookmarks";
 import { certManager } from "@homelab/component-cert-manager";
 import { externalSecrets } from "@homelab/component-external-secrets";
 import { metallb } from "@homelab/component-metallb";
@@ -35,5 +36,7 @@ export default defineConfig({
     promtail,
     cloudnativePg,
     authentik,
+    // Layer 4: applications
+    bookmarks,
   ],
 });

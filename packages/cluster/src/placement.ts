@@ -8,7 +8,7 @@ const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
 export const workersOnly = {
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
-      nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE, operator: "DoesNotExist" }] }],
+      nodeSelectorTerms: [{ matchExpressions: [{ key: CONTROL_PLANE, operator: "DoesNotExist" as const }] }],
     },
   },
 };
@@ -20,7 +20,7 @@ export const onVirtualMachines = { [labels.hardware]: "proxmox-vm" };
 export const onNvmeNodes = { [labels.storage]: "nvme" };
 
 /** Lets a DaemonSet (log shipping, CSI node plugins) run on the servers too. */
-export const tolerateControlPlane = [{ key: CONTROL_PLANE, operator: "Exists", effect: "NoSchedule" }];
+export const tolerateControlPlane = [{ key: CONTROL_PLANE, operator: "Exists" as const, effect: "NoSchedule" as const }];
 
 /** Spreads replicas of one workload over different nodes, preferring but not requiring it. */
 export function spreadOverNodes(matchLabels: Record<string, string>) {

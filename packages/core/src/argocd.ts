@@ -14,6 +14,8 @@ type Source = NonNullable<crds.ApplicationSetTemplate["spec"]["sources"]>[number
 /** Chart, values and manifests sources of one instance's Application. */
 function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement): Source[] {
   const instance = component.instances.find((i) => i.name === element.instance)!;
+  const manifests = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
+  if (!component.chart) return [manifests];
   const chart = {
     repoURL: component.chart.repoURL,
     chart: component.chart.chart,
@@ -25,7 +27,6 @@ function instanceSources(cluster: ClusterFacts, component: Component, element: I
     },
   };
   const values = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, ref: "values" };
-  const manifests = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
   return element.manifestsPath ? [chart, values, manifests] : [chart, values];
 }
 
@@ -48,7 +49,8 @@ export function instanceElements(component: Component, hasManifests: (instance: 
     application: applicationName(component, instance.name),
     releaseName: releaseName(component, instance),
     namespace: instanceNamespace(component, instance),
-    valuesFile: valuesFile(component, instance),
+    // Empty for a component without a chart: it has no values file.
+    valuesFile: component.chart ? valuesFile(component, instance) : "",
     // Empty when the instance has no extra manifests: ArgoCD rejects a source path that does not exist.
     manifestsPath: hasManifests(instance.name) ? manifestsFolder(component, instance) : "",
   }));

@@ -20,7 +20,13 @@ export function instantiate(config: HomelabConfig): Component[] {
     byName.set(component.name, component);
     if (!LAYERS.some((l) => l.name === component.layer)) problems.push(`${where}: unknown layer ${JSON.stringify(component.layer)}`);
     if (!NAME.test(component.namespace)) problems.push(`${where}: namespace ${JSON.stringify(component.namespace)} is not a DNS label`);
-    if (!EXACT_VERSION.test(component.chart.version)) {
+    if ((component.chart === undefined) !== (component.valuesSchema === undefined)) {
+      problems.push(`${where}: give both chart and valuesSchema (from the chart's generated module) or neither`);
+    }
+    if (!component.chart && component.instances.some((i) => i.values !== undefined)) {
+      problems.push(`${where}: has values but no chart to give them to`);
+    }
+    if (component.chart && !EXACT_VERSION.test(component.chart.version)) {
       problems.push(`${where}: chart version ${JSON.stringify(component.chart.version)} is not an exact version (ranges and 'latest' make renders unreproducible)`);
     }
     if (component.instances.length === 0) problems.push(`${where}: has no instance`);

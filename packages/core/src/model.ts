@@ -121,7 +121,8 @@ export interface Instance<V> {
   /** Helm release name; defaults to the component name for a single instance, else `<component>-<instance>`. */
   releaseName?: string;
   namespace?: string;
-  values: V;
+  /** Helm values overrides; absent for a component without a chart. */
+  values?: V;
   /**
    * Skip the chart's `crds/` folder: when two releases of one chart share a
    * cluster, exactly one of them may own the CRDs.
@@ -140,9 +141,12 @@ export interface Component<V = unknown> {
   description?: string;
   layer: LayerName;
   namespace: string;
-  chart: ChartRef;
-  /** Values schema from the component's generated chart module. */
-  valuesSchema: ValuesSchema;
+  /**
+   * The Helm chart and the values schema from its generated module. Both or
+   * neither: a component of plain manifests (most user applications) has none.
+   */
+  chart?: ChartRef;
+  valuesSchema?: ValuesSchema;
   instances: readonly Instance<V>[];
   routes?: readonly Route[];
   secrets?: readonly SecretRef[];

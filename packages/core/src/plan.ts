@@ -21,8 +21,8 @@ export interface RenderRecord {
   layer: string;
   layerOrder: number;
   namespace: string;
-  chart: { repoURL: string; chart: string; version: string };
-  instances: { name: string; releaseName: string; namespace: string; valuesFile: string; manifestsDir: string | null }[];
+  chart: { repoURL: string; chart: string; version: string } | null;
+  instances: { name: string; releaseName: string; namespace: string; valuesFile: string | null; manifestsDir: string | null }[];
   dependsOn: string[];
   /** Later-layer dependencies resolved on purpose, with the reason. */
   allowLaterLayerDependencies: Record<string, string>;
@@ -47,6 +47,7 @@ function header(component: Component, what: string): string {
 
 /** Checks every instance's values against the chart schema; all problems at once. */
 export function validateComponentValues(component: Component): void {
+  if (!component.valuesSchema || !component.chart) return;
   const problems: string[] = [];
   for (const instance of component.instances) {
     for (const issue of validateValues(component.valuesSchema, instance.values)) {
@@ -87,11 +88,14 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
   validateComponentValues(component);
   const files: RenderedFile[] = [];
   const manifestsByInstance = new Map<string, KubernetesObject[]>();
+  const chart = component.chart;
   for (const instance of component.instances) {
-    files.push({
-      path: valuesFile(component, instance),
-      content: `${commentBlock(header(component, `values of instance ${instance.name} for chart ${component.chart.chart}@${component.chart.version}`))}${stringifyYaml(instance.values ?? {})}`,
-    });
+    if (chart) {
+      files.push({
+        path: valuesFile(component, instance),
+        content: `${commentBlock(header(component, `values of instance ${instance.name} for chart ${chart.chart}@${chart.version}`))}${stringifyYaml(instance.values ?? {})}`,
+      });
+    }
     const manifests = instanceManifests(cluster, component, instance);
     manifestsByInstance.set(instance.name, manifests);
     const taken = new Set<string>();
@@ -116,12 +120,12 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
     layer: component.layer,
     layerOrder: layer(component.layer).order,
     namespace: component.namespace,
-    chart: { ...component.chart },
+    chart: chart ? { ...chart } : null,
     instances: elements.map((e) => ({
       name: e.instance,
       releaseName: e.releaseName,
       namespace: e.namespace,
-      valuesFile: e.valuesFile,
+      valuesFile: e.valuesFile || null,
       manifestsDir: e.manifestsPath || null,
     })),
     dependsOn: [...(component.dependsOn ?? [])],

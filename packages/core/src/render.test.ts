@@ -174,6 +174,20 @@ describe("instantiate", () => {
     }
   });
 
+  it("takes chart and schema together, and values only with a chart", () => {
+    const { chart: _chart, ...withoutChart } = demoComponent()(demoConfig().cluster);
+    const config = demoConfig(() => withoutChart as never);
+    expect(() => instantiate(config)).toThrow(HomelabError);
+    try {
+      instantiate(config);
+    } catch (error) {
+      expect((error as HomelabError).details).toEqual([
+        'component "demo": give both chart and valuesSchema (from the chart\'s generated module) or neither',
+        'component "demo": has values but no chart to give them to',
+      ]);
+    }
+  });
+
   it("accepts a later-layer dependency that is allowed with a reason, and finds cycles", () => {
     const allowed = demoConfig(
       demoComponent({ dependsOn: ["late"], layer: "init", allowLaterLayerDependencies: { late: "issuer waits for its token" } }),
