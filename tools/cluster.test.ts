@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { instantiate, loadConfig, renderComponent, layer } from "@homelab/core";
+import { validateCustomResource } from "@homelab/crds";
+import { YamlSource } from "@homelab/yaml";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const config = await loadConfig(root);
+const components = instantiate(config);
+
+describe("the cluster in homelab.config.ts", () => {
+  it("lists every component package", () => {
+    const packages = readdirSync(path.join(root, "packages/components")).filter((name) =>
+      existsSync(path.join(root, "packages/components", name, "src/index.ts")),
+    );
+    expect(components.map((c) => c.name).sort()).toEqual(packages.sort());
+  });
+
+  it("mirrors each same-or-earlier-layer dependency as a package dependency, so the Nx graph shows it", () => {
+    const mismatches: string[] = [];
+    for (const component of components) {
+      const manifest = JSON.parse(readFileSync(path.join(root, "packages/components", component.name, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+      };
+      const declared = Object.keys(manifest.dependencies ?? {})
+        .filter((d) => d.startsWith("@homelab/component-"))
+        .map((d) => d.slice("@homelab/component-".length))
+        .sort();
+      const expected = (component.dependsOn ?? []).filter((d) => !component.allowLaterLayerDependencies?.[d]).sort();
+      if (JSON.stringify(declared) !== JSON.stringify(expected)) mismatches.push(`${component.name}: package.json ${declared.join(",")} vs dependsOn ${expected.join(",")}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("covers every layer", () => {
+    expect([...new Set(components.map((c) => layer(c.layer).order))].sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("renders every component, and every rendered custom resource matches its CRD", () => {
+    const problems: string[] = [];
+    let customResources = 0;
+    for (const component of components) {
+      for (const file of renderComponent(config.cluster, component).files) {
+        if (file.path.endsWith("/values.yaml")) continue;
+        for (const doc of YamlSource.parse(file.content, file.path).nonEmpty()) {
+          const found = validateCustomResource(doc.value);
+          if (found) customResources += 1;
+          for (const p of found ?? []) problems.push(`${file.path}: ${p.path.join(".")}: ${p.message}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(customResources).toBeGreaterThan(40);
+  });
+});
