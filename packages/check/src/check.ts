@@ -1,7 +1,9 @@
 import { resolve, relative, join, sep } from "node:path";
 import { homelab } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type Severity } from "@homelab/policy";
+import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type PolicyInput, type Severity } from "@homelab/policy";
+import { validateValues, type ChartSchemaEntry } from "@homelab/values";
+import { formatPath } from "@homelab/yaml";
 import { loadTree, type SkippedFile } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
@@ -61,6 +63,10 @@ export interface CheckOptions {
   root?: string;
   /** Layer folders (default: the ones render writes). */
   layers?: readonly LayerFolder[];
+  /** Validate Helm values linked to a chart against its generated schema, rule `values` (default true). */
+  values?: boolean;
+  /** Charts with a values schema (default: `@homelab/charts`, this repository's components). */
+  charts?: readonly ChartSchemaEntry[];
 }
 
 export interface Violation {
@@ -110,6 +116,7 @@ export interface CheckResult {
 
 const EXTRA_RULES: RuleInfo[] = [
   { id: "schema", severity: "error", title: "Documents match their Kubernetes/CRD schema (kubeconform, strict)" },
+  { id: "values", severity: "error", title: "Helm values match the chart's generated schema (charts this repository knows; unknown keys with a suggestion)" },
   { id: "waiver", severity: "error", title: "Waivers are current and used" },
 ];
 
@@ -143,6 +150,48 @@ async function defaultValidator(options: SchemaValidatorOptions): Promise<Schema
     throw new HomelabError(ErrorCode.MissingArtifact, `${name} does not export createValidator`);
   }
   return module.createValidator(options);
+}
+
+async function defaultCharts(): Promise<readonly ChartSchemaEntry[]> {
+  // Loaded lazily: the registry names every component package, which policy-only callers never need.
+  return (await import("@homelab/charts")).charts;
+}
+
+const sameVersion = (a: string, b: string): boolean => a.replace(/^v/, "") === b.replace(/^v/, "");
+
+/**
+ * Rule `values`: every values source linked to a chart (Application value files
+ * and valuesObject, wrapper charts' nested blocks, render records) is validated
+ * against the schema generated for that chart and version, when this repository
+ * has one. Charts it does not know are left to the policies.
+ */
+async function valuesViolations(
+  sources: PolicyInput["values"],
+  charts: readonly ChartSchemaEntry[],
+  locate: (file: string, index: number, path: readonly (string | number)[]) => { line: number; column: number },
+  infoOf: (file: string, index: number) => DocInfo,
+): Promise<RawViolation[]> {
+  const out: RawViolation[] = [];
+  for (const src of sources) {
+    const entry = charts.find((c) => c.chart.name === src.chart.name && src.chart.version !== null && sameVersion(c.chart.version, src.chart.version));
+    if (!entry) continue;
+    const schema = await entry.load();
+    for (const issue of validateValues(schema, src.values)) {
+      const at = locate(src.file, src.index, [...src.path, ...issue.path]);
+      out.push({
+        rule: "values",
+        severity: "error",
+        code: issue.keyword === "additionalProperties" || issue.keyword === "unevaluatedProperties" ? "unknown-key" : "invalid",
+        file: src.file,
+        index: src.index,
+        line: at.line,
+        column: at.column,
+        message: `${formatPath(issue.path) || "(values)"}: ${issue.message} (chart ${entry.chart.name}@${entry.chart.version})`,
+        info: infoOf(src.file, src.index),
+      });
+    }
+  }
+  return out;
 }
 
 /** The policy's configuration: cluster facts by default, overridable for other repos. */
@@ -187,6 +236,13 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     } finally {
       if (owned) await validator.close();
     }
+  }
+
+  if (options.values !== false) {
+    raw.push(...(await valuesViolations(model.input.values, options.charts ?? (await defaultCharts()), (file, index, path) => {
+      const source = tree.files.get(file)?.source;
+      return source ? source.locate(index, path) : { line: 1, column: 1 };
+    }, infoOf)));
   }
 
   const report = (await engineFor(options.policyWasm)).evaluate(model.input);

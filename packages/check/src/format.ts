@@ -22,7 +22,7 @@ export function formatText(result: CheckResult): string {
   const s = result.summary;
   if (lines.length > 0) lines.push("");
   lines.push(
-    `${s.errors} error(s), ${s.warnings} warning(s), ${s.waived} waived, in ${s.documents} document(s) of ${s.files} file(s)${s.skipped ? `; ${s.skipped} template(s) not checked` : ""}`,
+    `${s.errors} error(s), ${s.warnings} warning(s), ${s.waived} waived, in ${s.documents} document(s) of ${s.files} file(s)${s.skipped ? `; ${s.skipped} template(s) or vendored chart(s) not checked` : ""}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -38,9 +38,13 @@ export function findRoot(dir: string): string {
   }
 }
 
-/** A Go/Helm template is not YAML until rendered: recognised, reported once as not checked, never a syntax error. */
+/**
+ * A Go/Helm template is not YAML until rendered: recognised, reported once as
+ * not checked, never a syntax error. Helm renders every file of a chart's
+ * `templates/`, so any action (`{{.Values.x}}` too) makes the file a template.
+ */
 function isTemplate(file: string, text: string): boolean {
-  return /(^|\/)templates\//.test(file) && /\{\{[-\s]/.test(text);
+  return /(^|\/)templates\//.test(file) && text.includes("{{");
 }
 
 export function loadTree(dir: string, options: { ignore?: readonly string[]; root?: string } = {}): Tree {
@@ -63,6 +67,12 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
         // Dot folders hold tool state (.git, .homelab records, .nx); records are read separately.
         if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
         if (rules.ignores(`${rel}/`)) continue;
+        // An unpacked dependency (`helm dependency build` without packing, or vendored by hand) is upstream's
+        // chart, not this repo's YAML: one entry instead of one per template.
+        if (entry.name === "charts" && existsSync(join(abs, "Chart.yaml"))) {
+          skipped.push({ file: `${rel}/`, reason: "vendored subcharts: not checked" });
+          continue;
+        }
         walk(path);
       } else if (/\.ya?ml$/.test(entry.name) && !rules.ignores(rel)) {
         const text = readFileSync(path, "utf8");

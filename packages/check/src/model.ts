@@ -73,8 +73,15 @@ const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const toPosix = (p: string): string => p.split(sep).join("/");
 export const docKey = (file: string, index: number): string => `${file}#${index}`;
 
+/**
+ * Client-side tool configs that look like Kubernetes objects (apiVersion +
+ * kind) but are never applied to a cluster: kustomize, kind, k3d, kpt,
+ * skaffold, component configs (kubelet, kubeadm, ...).
+ */
+const TOOL_CONFIG_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kind\.x-k8s\.io|k3d\.io|kpt\.dev|ctlptl\.dev|kubeadm\.k8s\.io|[a-z]+\.config\.k8s\.io)\/|^skaffold\//;
+
 export function isKubernetesObject(value: unknown): value is Obj {
-  return isObj(value) && typeof value.apiVersion === "string" && typeof value.kind === "string";
+  return isObj(value) && typeof value.apiVersion === "string" && typeof value.kind === "string" && !TOOL_CONFIG_GROUPS.test(value.apiVersion);
 }
 
 const group = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
