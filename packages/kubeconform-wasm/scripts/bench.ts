@@ -1,7 +1,7 @@
 /**
  * Quick side-by-side: the wasm validator against the native kubeconform built
  * from the same Go module, on a synthetic tree of N documents.
- *   node --import tsx scripts/bench.ts [--documents 5000] [--out DIR]
+ *   node --import tsx scripts/bench.ts [--documents 5000] [--threads N] [--out DIR]
  * With --out, only writes the synthetic tree to DIR (for profiling).
  */
 import { execFileSync } from "node:child_process";
@@ -13,7 +13,7 @@ import { homelab } from "@homelab/cluster";
 import { build, createValidator } from "../src/index.js";
 import { schemasRoot } from "../src/artifacts.js";
 
-const { values } = parseArgs({ options: { documents: { type: "string", default: "5000" }, out: { type: "string" } } });
+const { values } = parseArgs({ options: { documents: { type: "string", default: "5000" }, out: { type: "string" }, threads: { type: "string" } } });
 const total = Number(values.documents);
 const kubernetesVersion = homelab.kubernetes.version;
 const { native } = await build({ kubernetesVersion, log: (l) => console.log(l) });
@@ -89,7 +89,7 @@ try {
   const native4 = nativeRun(4);
 
   const start = performance.now();
-  const validator = await createValidator({ kubernetesVersion });
+  const validator = await createValidator({ kubernetesVersion, ...(values.threads ? { threads: Number(values.threads) } : {}) });
   const loaded = performance.now();
   const manifests = files.map((file) => ({ file, text: readFileSync(file, "utf8") }));
   const diagnostics = await validator.validate(manifests);

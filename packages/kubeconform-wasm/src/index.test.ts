@@ -178,6 +178,18 @@ describe("validate", () => {
     expect(await validator.validate([{ file: "web.yaml", text }])).toMatchObject([{ line: 10, code: "unknown-field" }]);
   });
 
+  it("splits a large batch across worker threads and maps findings back to their files", async () => {
+    const filler = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  blob: ${"y".repeat(300 * 1024)}\n`;
+    const files = Array.from({ length: 8 }, (_, i) => ({ file: `f${i}.yaml`, text: i % 3 === 1 ? DEPLOYMENT.replace("  replicas: 2", "  replica: 2") : filler }));
+    const threaded = await validate(files, { kubernetesVersion, threads: 2 });
+    expect(threaded.map((d) => [d.file, d.line, d.code])).toEqual([
+      ["f1.yaml", 10, "unknown-field"],
+      ["f4.yaml", 10, "unknown-field"],
+      ["f7.yaml", 10, "unknown-field"],
+    ]);
+    expect(await validator.validate(files)).toEqual(threaded);
+  });
+
   it("is lenient about unknown fields when strict is false", async () => {
     const text = DEPLOYMENT.replace("  replicas: 2", "  replica: 2");
     expect(await validate([{ file: "web.yaml", text }], { kubernetesVersion, strict: false })).toEqual([]);

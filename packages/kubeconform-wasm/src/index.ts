@@ -3,6 +3,7 @@ import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, schemasRoot } from "./artifacts.js";
 import { toDiagnostics, type ManifestFile, type SchemaDiagnostic } from "./diagnostics.js";
+import { Pool } from "./pool.js";
 import { Shim } from "./wasm.js";
 
 export type { ManifestFile, SchemaDiagnostic, DiagnosticCode } from "./diagnostics.js";
@@ -23,6 +24,12 @@ export interface ValidateOptions {
   schemaLocations?: string[];
   /** `"group/version/Kind"` (core: `"v1/Kind"`) or `"Kind"` → why it is not validated. */
   skipKinds?: Record<string, string>;
+  /**
+   * Threads for large batches (over 1 MB): the calling thread plus worker
+   * threads, each with its own instance of the module. Default 1: on a busy
+   * two-core machine the workers' start-up cost more than they saved.
+   */
+  threads?: number;
 }
 
 export interface Validator {
@@ -41,22 +48,24 @@ export async function createValidator(options: ValidateOptions): Promise<Validat
   }
   const locations = options.schemaLocations ?? defaultLocations(options.kubernetesVersion, strict);
   const { preopens, guest } = mapLocations(locations);
-  let shim: Shim | undefined = await Shim.load(preopens, {
+  const config = {
     kubernetesVersion: options.kubernetesVersion,
     strict,
     schemaLocations: guest,
     skipKinds: skipKinds.map(([kind]) => kind),
-  });
+  };
+  let pool: Pool | undefined = new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? 1);
   const context = { kubernetesVersion: options.kubernetesVersion };
   return {
     async validate(files) {
-      if (!shim) throw new Error("validator used after close()");
+      if (!pool) throw new Error("validator used after close()");
       const buffers = files.map((f) => Buffer.from(f.text, "utf8"));
-      const answer = shim.validate(buffers);
+      const answer = await pool.validate(buffers);
       return toDiagnostics(files, buffers, answer.findings, context);
     },
     close() {
-      shim = undefined; // the instance and its memory go with the last reference
+      pool?.close(); // instances and their memory go with the last reference
+      pool = undefined;
     },
   };
 }

@@ -41,7 +41,7 @@ export interface ShimConfig {
  * The slice of the WebAssembly JS API used here; the repo's lib (ES2023, no
  * DOM) does not declare it.
  */
-interface WasmModule {
+export interface WasmModule {
   readonly __brand?: "WasmModule";
 }
 interface WasmApi {
@@ -58,6 +58,11 @@ interface Exports {
 }
 
 let compiled: Promise<WasmModule> | undefined;
+
+/** The compiled module, for handing to worker threads (structured-cloneable). */
+export function compiledModule(): Promise<WasmModule> {
+  return compileModule();
+}
 
 /** Compiling 17 MB of wasm is the slow part of start-up: once per process. */
 function compileModule(): Promise<WasmModule> {
@@ -82,8 +87,8 @@ export class Shim {
 
   private constructor(private readonly exports: Exports) {}
 
-  static async load(preopens: Record<string, string>, config: ShimConfig): Promise<Shim> {
-    const module = await compileModule();
+  static async load(preopens: Record<string, string>, config: ShimConfig, compiled?: WasmModule): Promise<Shim> {
+    const module = compiled ?? (await compileModule());
     const wasi = new Wasi({ preopens });
     const instance = await wasm.instantiate(module, { wasi_snapshot_preview1: wasi.imports });
     wasi.initialize(instance);
