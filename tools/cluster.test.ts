@@ -34,6 +34,18 @@ describe("the cluster in homelab.config.ts", () => {
     expect(mismatches).toEqual([]);
   });
 
+  it("syncs what needs a later layer's CRDs with that layer, so no layer waits on a later one", () => {
+    const certManager = renderComponent(config.cluster, components.find((c) => c.name === "cert-manager")!, components);
+    expect(certManager.record.deferred).toEqual([
+      { layer: "platform", layerOrder: 3, instance: "cert-manager", manifestsDir: "cluster-init-apps/cert-manager/manifests-platform" },
+    ]);
+    const argocd = renderComponent(config.cluster, components.find((c) => c.name === "argocd")!, components);
+    expect(argocd.record.deferred.map((d) => d.layer)).toEqual(["init", "critical", "platform"]);
+    expect(argocd.files.filter((f) => f.path.startsWith("apps-root-config/bootstrap/argocd/manifests/")).map((f) => f.path)).toEqual([
+      "apps-root-config/bootstrap/argocd/manifests/application-homelab-root.yaml",
+    ]);
+  });
+
   it("covers every layer", () => {
     expect([...new Set(components.map((c) => layer(c.layer).order))].sort()).toEqual([0, 1, 2, 3, 4]);
   });
@@ -42,7 +54,7 @@ describe("the cluster in homelab.config.ts", () => {
     const problems: string[] = [];
     let customResources = 0;
     for (const component of components) {
-      for (const file of renderComponent(config.cluster, component).files) {
+      for (const file of renderComponent(config.cluster, component, components).files) {
         if (file.path.endsWith("/values.yaml")) continue;
         for (const doc of YamlSource.parse(file.content, file.path).nonEmpty()) {
           const found = validateCustomResource(doc.value);

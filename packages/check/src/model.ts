@@ -43,6 +43,8 @@ export interface RenderRecordFile {
   chart?: { repoURL: string; chart: string; version: string };
   instances?: { name: string; releaseName?: string; namespace?: string; valuesFile?: string; manifestsDir?: string | null }[];
   dependsOn?: string[];
+  /** Manifests synced with a later layer because their CRDs come from it. */
+  deferred?: { layer: string; layerOrder: number; instance: string; manifestsDir: string }[];
   /** Later-layer dependencies the component resolves on purpose, with the reason. */
   allowLaterLayerDependencies?: Record<string, string>;
   routes?: { name: string; exposure: string; host?: string; auth: string; admin?: boolean; instance?: string }[];
@@ -147,8 +149,11 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
         allowLaterLayerDependencies: rec.allowLaterLayerDependencies ?? {},
       });
       for (const path of Object.keys(rec.files ?? {})) {
-        const instance = rec.instances?.find((i) => (i.manifestsDir && path.startsWith(`${i.manifestsDir}/`)) || i.valuesFile === path)?.name ?? null;
-        fileOwners.set(path, { component: rec.component, layerOrder: rec.layerOrder, instance });
+        // A part synced with a later layer (its CRDs come from there) belongs to that layer.
+        const part = rec.deferred?.find((d) => path.startsWith(`${d.manifestsDir}/`));
+        const instance =
+          part?.instance ?? rec.instances?.find((i) => (i.manifestsDir && path.startsWith(`${i.manifestsDir}/`)) || i.valuesFile === path)?.name ?? null;
+        fileOwners.set(path, { component: rec.component, layerOrder: part?.layerOrder ?? rec.layerOrder, instance });
       }
       (rec.waivers ?? []).forEach((w, i) => {
         waivers.push({

@@ -1,7 +1,7 @@
 import type { ClusterFacts } from "@homelab/cluster";
 import * as crds from "@homelab/crds";
 import { ANNOTATIONS, LABELS, MANAGED_BY, PART_OF } from "./labels.js";
-import { APPLICATIONS_FOLDER, layer, type Component, type KubernetesObject } from "./model.js";
+import { APPLICATIONS_FOLDER, layer, type Component, type KubernetesObject, type LayerName } from "./model.js";
 import { instanceNamespace, manifestsFolder, releaseName, valuesFile } from "./paths.js";
 
 const IN_CLUSTER = "https://kubernetes.default.svc";
@@ -11,11 +11,11 @@ const RETRY = { limit: 10, backoff: { duration: "15s", factor: 2, maxDuration: "
 
 type Source = NonNullable<crds.ApplicationSetTemplate["spec"]["sources"]>[number];
 
-/** Chart, values and manifests sources of one instance's Application. */
-function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement): Source[] {
+/** Chart, values and manifests sources of one instance's Application (only manifests for a deferred part). */
+function instanceSources(cluster: ClusterFacts, component: Component, element: InstanceElement, deferred: boolean): Source[] {
   const instance = component.instances.find((i) => i.name === element.instance)!;
   const manifests = { repoURL: cluster.git.repoURL, targetRevision: cluster.git.revision, path: "{{.manifestsPath}}" };
-  if (!component.chart) return [manifests];
+  if (!component.chart || deferred) return [manifests];
   const chart = {
     repoURL: component.chart.repoURL,
     chart: component.chart.chart,
@@ -56,6 +56,20 @@ export function instanceElements(component: Component, hasManifests: (instance: 
   }));
 }
 
+/** Elements of the part of a component synced with a later layer: its manifests only. */
+export function deferredElements(component: Component, syncedWith: LayerName, hasManifests: (instance: string) => boolean): InstanceElement[] {
+  return component.instances
+    .filter((instance) => hasManifests(instance.name))
+    .map((instance) => ({
+      instance: instance.name,
+      application: `${applicationName(component, instance.name)}-${syncedWith}`,
+      releaseName: releaseName(component, instance),
+      namespace: instanceNamespace(component, instance),
+      valuesFile: "",
+      manifestsPath: manifestsFolder(component, instance, syncedWith),
+    }));
+}
+
 function syncOptions(component: Component): string[] {
   const sync = component.sync ?? {};
   const options = [`CreateNamespace=${sync.createNamespace ?? true}`];
@@ -68,19 +82,27 @@ function syncOptions(component: Component): string[] {
 /**
  * One ApplicationSet per component, a list generator with one element per
  * chart instance, each Application multi-source: the chart, this repository
- * as `$values`, and the instance's manifests folder when it has one.
+ * as `$values`, and the instance's manifests folder when it has one. With
+ * `syncedWith`, the ApplicationSet of the manifests that wait for that later
+ * layer (their CRDs come with it), in that layer's sync wave.
  */
-export function applicationSet(cluster: ClusterFacts, component: Component, elements: readonly InstanceElement[]): KubernetesObject {
-  const wave = String(layer(component.layer).order);
+export function applicationSet(
+  cluster: ClusterFacts,
+  component: Component,
+  elements: readonly InstanceElement[],
+  syncedWith?: LayerName,
+): KubernetesObject {
+  const partLayer = syncedWith ?? component.layer;
+  const wave = String(layer(partLayer).order);
   const labels = {
     [LABELS.partOf]: PART_OF,
     [LABELS.managedBy]: MANAGED_BY,
     [LABELS.component]: component.name,
-    [LABELS.layer]: component.layer,
+    [LABELS.layer]: partLayer,
     [LABELS.version]: component.version,
   };
   const sync = component.sync ?? {};
-  const sources = elements.map((element) => instanceSources(cluster, component, element));
+  const sources = elements.map((element) => instanceSources(cluster, component, element, syncedWith !== undefined));
   const common = sources[0]!;
   const differing = elements.filter((_, i) => JSON.stringify(sources[i]) !== JSON.stringify(common));
   const template = {
@@ -120,7 +142,7 @@ export function applicationSet(cluster: ClusterFacts, component: Component, elem
     : undefined;
   return crds.applicationSet({
     metadata: {
-      name: component.name,
+      name: syncedWith ? `${component.name}-${syncedWith}` : component.name,
       namespace: cluster.argocd.namespace,
       labels,
       annotations: { [ANNOTATIONS.syncWave]: wave },

@@ -150,6 +150,11 @@ export interface Component<V = unknown> {
   instances: readonly Instance<V>[];
   routes?: readonly Route[];
   secrets?: readonly SecretRef[];
+  /**
+   * API groups whose CRDs this component installs (e.g. `cert-manager.io`).
+   * A manifest of another component in such a group depends on this one.
+   */
+  provides?: readonly string[];
   /** Names of components this one needs; one in a later layer must be allowed explicitly. */
   dependsOn?: readonly string[];
   /**

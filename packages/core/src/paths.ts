@@ -1,4 +1,4 @@
-import { APPLICATIONS_FOLDER, layer, type Component, type Instance } from "./model.js";
+import { APPLICATIONS_FOLDER, layer, type Component, type Instance, type LayerName } from "./model.js";
 
 /** Folder of one instance: the component folder itself when the instance carries the component's name. */
 export function instanceFolder(component: Component, instance: Instance<unknown>): string {
@@ -10,8 +10,9 @@ export function valuesFile(component: Component, instance: Instance<unknown>): s
   return `${instanceFolder(component, instance)}/values.yaml`;
 }
 
-export function manifestsFolder(component: Component, instance: Instance<unknown>): string {
-  return `${instanceFolder(component, instance)}/manifests`;
+/** The manifests folder; `syncedWith` names the later layer a deferred part is synced with. */
+export function manifestsFolder(component: Component, instance: Instance<unknown>, syncedWith?: LayerName): string {
+  return `${instanceFolder(component, instance)}/${syncedWith ? `manifests-${syncedWith}` : "manifests"}`;
 }
 
 export function applicationSetFile(component: Component): string {

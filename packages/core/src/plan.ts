@@ -2,9 +2,9 @@ import type { ClusterFacts } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { validateValues } from "@homelab/values";
 import { commentBlock, formatPath, stringifyYaml, stringifyYamlDocuments } from "@homelab/yaml";
-import { applicationSet, instanceElements } from "./argocd.js";
+import { applicationSet, deferredElements, instanceElements } from "./argocd.js";
 import { routeHost, routeManifests, secretManifests, stampManifest } from "./manifests.js";
-import { layer, type Component, type Instance, type KubernetesObject } from "./model.js";
+import { layer, type Component, type Instance, type KubernetesObject, type LayerName } from "./model.js";
 import { applicationSetFile, manifestsFolder, valuesFile } from "./paths.js";
 
 export interface RenderedFile {
@@ -23,6 +23,8 @@ export interface RenderRecord {
   namespace: string;
   chart: { repoURL: string; chart: string; version: string } | null;
   instances: { name: string; releaseName: string; namespace: string; valuesFile: string | null; manifestsDir: string | null }[];
+  /** Manifests synced with a later layer (their CRDs come from it), per instance. */
+  deferred: { layer: string; layerOrder: number; instance: string; manifestsDir: string }[];
   dependsOn: string[];
   /** Later-layer dependencies resolved on purpose, with the reason. */
   allowLaterLayerDependencies: Record<string, string>;
@@ -77,17 +79,46 @@ function manifestFileName(object: KubernetesObject, taken: Set<string>): string 
   return name;
 }
 
+export function apiGroup(apiVersion: string): string {
+  return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+}
+
+/**
+ * Which manifests wait for a later layer: those of an API group whose CRDs a
+ * later-layer component provides. Synced with the main Application they would
+ * stay Missing and hold the layer's health (and every later wave) forever, so
+ * they go into a separate Application synced in the provider's wave. A later
+ * provider that is not allowed explicitly is an error.
+ */
+function deferredLayer(component: Component, object: KubernetesObject, all: readonly Component[]): LayerName | undefined {
+  const group = apiGroup(object.apiVersion);
+  const provider = all.find((c) => c.provides?.includes(group));
+  if (!provider || provider === component || layer(provider.layer).order <= layer(component.layer).order) return undefined;
+  if (!component.allowLaterLayerDependencies?.[provider.name]) {
+    throw new HomelabError(
+      ErrorCode.Config,
+      `component ${component.name} (layer ${component.layer}) renders ${object.kind} ${object.metadata.name}, whose CRDs come with ${provider.name} in the later layer ${provider.layer}`,
+      { hint: `declare ${JSON.stringify(provider.name)} in allowLaterLayerDependencies with the reason it still converges; the ${object.kind} is then synced with layer ${provider.layer}` },
+    );
+  }
+  return provider.layer;
+}
+
 function instanceManifests(cluster: ClusterFacts, component: Component, instance: Instance<unknown>): KubernetesObject[] {
   return [...(instance.manifests ?? []), ...routeManifests(cluster, component, instance), ...secretManifests(cluster, component, instance)].map(
     (object) => stampManifest(object, component, instance),
   );
 }
 
-/** Renders one component to files in memory: nothing touches the disk here. */
-export function renderComponent(cluster: ClusterFacts, component: Component): ComponentRender {
+/**
+ * Renders one component to files in memory: nothing touches the disk here.
+ * `all` are the cluster's components, to find the providers of CRDs.
+ */
+export function renderComponent(cluster: ClusterFacts, component: Component, all: readonly Component[] = [component]): ComponentRender {
   validateComponentValues(component);
   const files: RenderedFile[] = [];
   const manifestsByInstance = new Map<string, KubernetesObject[]>();
+  const deferred = new Map<LayerName, Map<string, KubernetesObject[]>>();
   const chart = component.chart;
   for (const instance of component.instances) {
     if (chart) {
@@ -96,7 +127,15 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
         content: `${commentBlock(header(component, `values of instance ${instance.name} for chart ${chart.chart}@${chart.version}`))}${stringifyYaml(instance.values ?? {})}`,
       });
     }
-    const manifests = instanceManifests(cluster, component, instance);
+    const manifests: KubernetesObject[] = [];
+    for (const object of instanceManifests(cluster, component, instance)) {
+      const later = deferredLayer(component, object, all);
+      if (!later) manifests.push(object);
+      else {
+        const byInstance = deferred.get(later) ?? new Map<string, KubernetesObject[]>();
+        deferred.set(later, byInstance.set(instance.name, [...(byInstance.get(instance.name) ?? []), object]));
+      }
+    }
     manifestsByInstance.set(instance.name, manifests);
     const taken = new Set<string>();
     for (const object of manifests) {
@@ -105,11 +144,26 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
         content: stringifyYamlDocuments([object], header(component, `${object.kind} ${object.metadata.name}`)),
       });
     }
+    for (const [later, byInstance] of deferred) {
+      const deferredTaken = new Set<string>();
+      for (const object of byInstance.get(instance.name) ?? []) {
+        files.push({
+          path: `${manifestsFolder(component, instance, later)}/${manifestFileName(object, deferredTaken)}`,
+          content: stringifyYamlDocuments([object], header(component, `${object.kind} ${object.metadata.name}, synced with layer ${later}`)),
+        });
+      }
+    }
   }
   const elements = instanceElements(component, (name) => (manifestsByInstance.get(name)?.length ?? 0) > 0);
+  const parts = [...deferred.keys()].sort((a, b) => layer(a).order - layer(b).order);
+  const deferredSets = parts.map((later) => {
+    const byInstance = deferred.get(later)!;
+    const partElements = deferredElements(component, later, (name) => byInstance.has(name));
+    return applicationSet(cluster, component, partElements, later);
+  });
   files.push({
     path: applicationSetFile(component),
-    content: stringifyYamlDocuments([applicationSet(cluster, component, elements)], header(component, "ArgoCD ApplicationSet")),
+    content: stringifyYamlDocuments([applicationSet(cluster, component, elements), ...deferredSets], header(component, "ArgoCD ApplicationSet")),
   });
   const firstInstance = component.instances[0]!.name;
   const record: Omit<RenderRecord, "files"> = {
@@ -128,6 +182,14 @@ export function renderComponent(cluster: ClusterFacts, component: Component): Co
       valuesFile: e.valuesFile || null,
       manifestsDir: e.manifestsPath || null,
     })),
+    deferred: parts.flatMap((later) =>
+      [...deferred.get(later)!.keys()].map((name) => ({
+        layer: later,
+        layerOrder: layer(later).order,
+        instance: name,
+        manifestsDir: manifestsFolder(component, component.instances.find((i) => i.name === name)!, later),
+      })),
+    ),
     dependsOn: [...(component.dependsOn ?? [])],
     allowLaterLayerDependencies: { ...(component.allowLaterLayerDependencies ?? {}) },
     routes: (component.routes ?? []).map((r) => ({

@@ -55,9 +55,10 @@ function select(all: readonly Component[], names: readonly string[]): Component[
 
 async function prepare(options: RenderOptions): Promise<{ renders: ComponentRender[]; prune: boolean }> {
   const config = options.config ?? (await loadConfig(options.root));
-  const components = select(instantiate(config), options.components ?? []);
+  const all = instantiate(config);
+  const components = select(all, options.components ?? []);
   // Every component is rendered in memory before anything is written: one bad component writes nothing.
-  const renders = components.map((component) => renderComponent(config.cluster, component));
+  const renders = components.map((component) => renderComponent(config.cluster, component, all));
   return { renders, prune: (options.components ?? []).length === 0 };
 }
 

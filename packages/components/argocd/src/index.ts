@@ -23,6 +23,7 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
     namespace: cluster.argocd.namespace,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["argoproj.io"],
     instances: [
       {
         name: "argocd",

@@ -44,6 +44,7 @@ export function certManager(cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["cert-manager.io", "acme.cert-manager.io"],
     instances: [
       {
         name: "cert-manager",

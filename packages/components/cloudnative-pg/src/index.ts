@@ -21,6 +21,7 @@ export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["postgresql.cnpg.io"],
     instances: [
       {
         name: "cloudnative-pg",

@@ -38,6 +38,7 @@ export function externalSecrets(cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["external-secrets.io", "generators.external-secrets.io"],
     instances: [
       {
         name: "external-secrets",

@@ -66,6 +66,7 @@ export function kubePrometheusStack(cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["monitoring.coreos.com"],
     instances: [
       {
         name: "kube-prometheus-stack",

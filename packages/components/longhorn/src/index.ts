@@ -40,6 +40,7 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["longhorn.io"],
     instances: [
       {
         name: "longhorn",

@@ -36,6 +36,7 @@ export function metallb(cluster: ClusterFacts): Component<Values> {
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["metallb.io"],
     instances: [
       {
         name: "metallb",

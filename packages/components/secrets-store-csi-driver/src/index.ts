@@ -29,6 +29,7 @@ export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values>
     namespace: NAMESPACE,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["secrets-store.csi.x-k8s.io"],
     instances: [
       {
         name: "secrets-store-csi-driver",

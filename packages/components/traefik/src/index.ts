@@ -82,6 +82,7 @@ export function traefik(cluster: ClusterFacts): Component<Values> {
     namespace: cluster.ingress.public.namespace,
     chart: chartRef(valuesSchema),
     valuesSchema,
+    provides: ["traefik.io"],
     instances: [instance(cluster, "public"), instance(cluster, "private")],
     routes: [
       {

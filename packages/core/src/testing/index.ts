@@ -61,3 +61,4 @@ export function renderForTest(factory: ComponentFactory<any>, cluster: ClusterFa
     },
   };
 }
+export { demoComponent, demoConfig, demoSchema, type DemoValues } from "./fixtures.js";
