@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -33,8 +34,32 @@ describe("nx plugin on this workspace", () => {
     expect(project.targets.render?.outputs).toContain("{workspaceRoot}/.homelab/rendered/metallb.json");
   });
 
-  it("a change to one component affects only that component", () => {
-    expect(affected("packages/components/metallb/src/index.ts")).toEqual(["@homelab/component-metallb"]);
+  it("a change to a component nothing depends on affects only that component", () => {
+    expect(affected("packages/components/bookmarks/src/index.ts")).toEqual(["@homelab/component-bookmarks"]);
+  });
+
+  it("a change to one component affects exactly it and its dependents", () => {
+    // Reverse dependencies from the component package.json files, closed transitively.
+    const dir = path.join(root, "packages/components");
+    const deps = new Map(
+      readdirSync(dir).map((name) => {
+        const manifest = JSON.parse(readFileSync(path.join(dir, name, "package.json"), "utf8")) as { name: string; dependencies?: Record<string, string> };
+        return [manifest.name, Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith("@homelab/component-"))] as const;
+      }),
+    );
+    const expected = new Set(["@homelab/component-cert-manager"]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [name, needs] of deps) {
+        if (!expected.has(name) && needs.some((n) => expected.has(n))) {
+          expected.add(name);
+          grew = true;
+        }
+      }
+    }
+    expect(expected.has("@homelab/component-traefik")).toBe(true);
+    expect(expected.has("@homelab/component-metallb")).toBe(false);
+    expect(affected("packages/components/cert-manager/src/index.ts")).toEqual([...expected].sort());
   });
 
   it("a change to the cluster facts affects every component", () => {
