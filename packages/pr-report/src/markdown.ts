@@ -61,7 +61,29 @@ export function headline(report: Report): string {
   const warnings = report.findings.violations.filter((v) => v.severity === "warning").length;
   const verdict = report.exitCode === 0 ? "✅ policy passed" : "❌ policy failed";
   const findings = report.findings.sources.length === 0 ? "no findings input" : `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
-  return `${verdict}: ${findings}; ${plural(report.components.length, "affected component")}`;
+  const missing = report.changesets && !report.changesets.ok ? `; ❌ ${plural(report.changesets.uncovered.length, "component")} changed without a changeset` : "";
+  return `${verdict}: ${findings}; ${plural(report.components.length, "affected component")}${missing}`;
+}
+
+/** The changeset gate's failures: each component and how to add its changeset; empty when it passed or did not run. */
+function changesetSection(report: Report, level: "##" | "###"): string {
+  const gate = report.changesets;
+  if (!gate || gate.ok) return "";
+  const lines = [`${level} Components changed without a changeset
+`];
+  if (gate.uncovered.length) {
+    lines.push("| component | package | why |", "|---|---|---|");
+    for (const c of gate.uncovered) lines.push(`| ${cell(c.component)} | \`${cell(c.package)}\` | ${cell(c.reason ?? "")} |`);
+    const names = gate.uncovered.map((c) => c.component).join(" ");
+    lines.push(
+      "",
+      "Add a changeset naming each package: run `npx changeset` and select them, or without prompts:",
+      "",
+      fence(`npx homelab release changeset ${names} --bump patch --summary "<what changed>"`, "sh"),
+    );
+  }
+  for (const u of gate.unknownPackages) lines.push("", `\`${cell(u.file)}\` names \`${cell(u.name)}\`, which is no workspace package.`);
+  return `${lines.join("\n")}\n`;
 }
 
 function range(report: Report): string {
@@ -119,6 +141,7 @@ export function checkSummary(report: Report, limit: number = LIMITS.checkOutput)
   const components = componentRows(report);
   const findings = findingRows(sortedFindings(report));
   const sections: Section[] = [
+    { label: "changeset gate", full: changesetSection(report, "###") },
     { label: "components table", full: components.length ? `### Affected components\n\n${COMPONENTS_HEAD}` : "No component's rendered output changed.\n" },
     ...components,
     { label: "findings table", full: findings.length ? `\n### Findings\n\n${FINDINGS_HEAD}` : "" },
@@ -169,6 +192,7 @@ export function markdownReport(report: Report): string {
   const diffs = report.components.filter((c) => c.change !== "unchanged").map((c) => diffDetails(c).full).join("");
   return [
     `# homelab pull-request report\n\n## ${headline(report)}\n\n${range(report)}\n`,
+    changesetSection(report, "##"),
     components ? `## Affected components\n\n${COMPONENTS_HEAD}${components}` : "No component's rendered output changed.\n",
     findings ? `## Findings\n\n${FINDINGS_HEAD}${findings}` : `## Findings\n\n${report.findings.sources.length ? "None." : "No findings input was given."}\n`,
     waiverTable(report).replace("### Applied", "## Applied"),

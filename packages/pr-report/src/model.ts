@@ -11,6 +11,18 @@ export interface AffectedComponent extends ComponentDiff {
   waivers: number;
 }
 
+/**
+ * The changeset gate's verdict as the report shows it (`changesetGate` of
+ * @homelab/release returns a superset). pr-report only displays it.
+ */
+export interface ChangesetStatus {
+  ok: boolean;
+  /** Components whose rendered output changed without a changeset bumping their package. */
+  uncovered: { component: string; package: string; reason: string | null }[];
+  /** Changesets naming a package that does not exist. */
+  unknownPackages: { file: string; name: string }[];
+}
+
 /** Everything the report files, the check run and the comment are made from. */
 export interface Report {
   /** Full commit SHAs. */
@@ -20,7 +32,10 @@ export interface Report {
   findings: Findings;
   /** The policy result: 1 when an error-severity finding remains. */
   exitCode: 0 | 1;
+  /** failure when the policy failed or the changeset gate did. */
   conclusion: "success" | "failure";
+  /** The changeset gate's verdict; null when it was not run. */
+  changesets?: ChangesetStatus | null;
   /** Where the untruncated report is, said in every truncation note. */
   fullReportAt: string;
 }

@@ -8,7 +8,7 @@ import { jsonReport, junitReport, sarifReport } from "./formats.js";
 import { mergeBase, resolveCommit } from "./git.js";
 import { createPublisher, type GitHubClientOptions, type PublishOutcome } from "./github.js";
 import { LIMITS, markdownReport } from "./markdown.js";
-import type { AffectedComponent, AffectedReason, Report } from "./model.js";
+import type { AffectedComponent, AffectedReason, ChangesetStatus, Report } from "./model.js";
 import { redactor } from "./redact.js";
 import { clip } from "./truncate.js";
 
@@ -60,6 +60,12 @@ export interface PrReportOptions {
   artifactName?: string;
   github?: GitHubOptions | null;
   client?: GitHubClientOptions;
+  /**
+   * The changeset gate over the same range (merge base already applied), e.g.
+   * `(range) => changesetGate({ ...range, mergeBase: false })` from @homelab/release.
+   * A failing gate fails the check run; the exit code stays the policy's.
+   */
+  changesetGate?: (range: { root: string; base: string; head: string }) => Promise<ChangesetStatus>;
   /** Progress and GitHub problems, already redacted. */
   warn?: (message: string) => void;
 }
@@ -155,7 +161,11 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
 
   let report: Report;
   try {
-    const [diffs, findings] = await Promise.all([renderedDiff({ root, base, head }), collectFindings(options)]);
+    const [diffs, findings, changesets] = await Promise.all([
+      renderedDiff({ root, base, head }),
+      collectFindings(options),
+      options.changesetGate ? options.changesetGate({ root, base, head }) : Promise.resolve(null),
+    ]);
     const projects = new Set(options.affectedProjects ?? []);
     if (options.nxAffected) {
       try {
@@ -182,7 +192,8 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
       });
     }
     const exitCode = policyExitCode(findings);
-    report = { base, head, components, findings, exitCode, conclusion: exitCode === 0 ? "success" : "failure", fullReportAt };
+    const conclusion = exitCode === 0 && changesets?.ok !== false ? "success" : "failure";
+    report = { base, head, components, findings, exitCode, conclusion, changesets, fullReportAt };
   } catch (error) {
     await publisher?.abort(`pr-report failed: ${error instanceof Error ? error.message : String(error)}`);
     throw error;
