@@ -436,7 +436,7 @@ async function compareRender(args: { packageDir: string; name: string; source: I
     for (const doc of YamlSource.parse(f.content, f.path).nonEmpty()) if (isObj(doc.value)) importedManifests.push(doc.value);
   }
   return compareDeployed(original, {
-    chart: { name: component.chart.chart, version: component.chart.version, repository: component.chart.repoURL },
+    chart: component.chart ? { name: component.chart.chart, version: component.chart.version, repository: component.chart.repoURL } : { name: "(no chart)", version: "", repository: "" },
     values: YamlSource.parse(valuesText, valuesPath).nonEmpty()[0]?.value ?? {},
     manifests: importedManifests,
   });
