@@ -32,6 +32,26 @@ function componentTargets(component, projectRoot) {
       outputs: renderOutputs(component),
       metadata: { description: `Render ${component} into the layered ArgoCD folders` },
     },
+    // Schema (kubeconform-wasm) and values validation of what render wrote, then the policies: both read the
+    // render's output files, so they run after it and are cached on them.
+    validate: {
+      command: `${HOMELAB} check --component ${component} --no-policy`,
+      options: { cwd: "{workspaceRoot}" },
+      cache: true,
+      dependsOn: ["render"],
+      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "checkTools", { externalDependencies: ["ajv", "yaml"] }],
+      outputs: [],
+      metadata: { description: `Validate ${component}'s rendered manifests against Kubernetes and CRD schemas` },
+    },
+    policy: {
+      command: `${HOMELAB} check --component ${component} --no-schema`,
+      options: { cwd: "{workspaceRoot}" },
+      cache: true,
+      dependsOn: ["render"],
+      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "{workspaceRoot}/.homelab/rendered/*.json", "{workspaceRoot}/policies/**/*.rego", "checkTools"],
+      outputs: [],
+      metadata: { description: `Check ${component}'s rendered output against the OPA policies` },
+    },
     codegen: {
       command: `node --import tsx packages/codegen/src/bin.ts --component ${component}`,
       options: { cwd: "{workspaceRoot}" },

@@ -14,6 +14,7 @@ export const checkCommand: CommandSpec = {
     { name: "public-class", type: "string", multiple: true, value: "CLASS", description: "an ingress class that faces the internet (repeatable; default: the cluster facts')" },
     { name: "component", type: "string", multiple: true, value: "NAME", description: "report only findings of this component (repeatable)" },
     { name: "no-schema", type: "boolean", description: "skip schema validation, run only the policies" },
+    { name: "no-policy", type: "boolean", description: "skip the policies, run only schema and values validation" },
   ],
   async run(args, io) {
     const positional = args.positionals[0];
@@ -23,6 +24,7 @@ export const checkCommand: CommandSpec = {
       ...(args.flags["public-class"] ? { publicClasses: args.flags["public-class"] as string[] } : {}),
       ...(args.flags.component ? { components: args.flags.component as string[] } : {}),
       schema: !args.flags["no-schema"],
+      policy: !args.flags["no-policy"],
     });
     io.stdout(formatResult(result, ((args.flags.format as Format | undefined) ?? "text") as Format));
     return result.exitCode;
