@@ -241,7 +241,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   }
 
   if (options.values !== false) {
-    raw.push(...(await valuesViolations(model.input.values, options.charts ?? (await defaultCharts()), (file, index, path) => {
+    // Values files render wrote were validated by render against the same schema (and `render --check` catches edits).
+    const sources = model.input.values.filter((v) => !model.renderedValues.has(v.file));
+    raw.push(...(await valuesViolations(sources, options.charts ?? (await defaultCharts()), (file, index, path) => {
       const source = tree.files.get(file)?.source;
       return source ? source.locate(index, path) : { line: 1, column: 1 };
     }, infoOf)));

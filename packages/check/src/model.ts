@@ -67,6 +67,8 @@ export interface Model {
   waivers: WaiverDecl[];
   /** Files that hold Kubernetes objects (handed to schema validation). */
   kubernetesFiles: LoadedFile[];
+  /** Values files render wrote (named by render records): render validated them against the same schema. */
+  renderedValues: Set<string>;
 }
 
 type Obj = Record<string, unknown>;
@@ -123,6 +125,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
   const fileOwners = new Map<string, { component: string; layerOrder: number; instance: string | null }>();
   const owners: Owner[] = [];
   const records = new Map<string, RenderRecordFile>();
+  const renderedValues = new Set<string>();
 
   // Render records: component, layer, instances and waivers per file.
   const recordsDir = join(tree.root, ".homelab", "rendered");
@@ -169,6 +172,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
         for (const instance of rec.instances ?? []) {
           if (!instance.valuesFile) continue;
           addValuesFile(join(tree.root, instance.valuesFile), { name: rec.chart.chart, version: rec.chart.version, repoURL: rec.chart.repoURL }, rec.component, instance.name, []);
+          renderedValues.add(relativeTo(tree, join(tree.root, instance.valuesFile)));
         }
       }
     }
@@ -427,7 +431,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
   }
 
   waivers.push(...readWaiverFile(tree));
-  return { input: { config, documents, values: [...values.values()], charts, components }, docs, waivers, kubernetesFiles };
+  return { input: { config, documents, values: [...values.values()], charts, components }, docs, waivers, kubernetesFiles, renderedValues };
 }
 
 /** Path of the waiver file of hand-written repos, relative to the checked directory. */
