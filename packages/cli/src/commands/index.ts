@@ -1,10 +1,11 @@
 import type { CommandSpec } from "../spec.js";
 import { checkCommand } from "./check.js";
 import { codegenCommand } from "./codegen.js";
+import { importCommand } from "./import.js";
 import { prReportCommand } from "./pr-report.js";
 import { releaseCommands } from "./release.js";
 import { renderCommand } from "./render.js";
 import { valuesValidateCommand } from "./values.js";
 
 /** Every command of the CLI, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [renderCommand, checkCommand, valuesValidateCommand, codegenCommand, prReportCommand, ...releaseCommands];
+export const COMMANDS: readonly CommandSpec[] = [renderCommand, checkCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands];
