@@ -38,6 +38,11 @@ describe("homelab release", () => {
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain("beta (@homelab/component-beta): rendered output changed (1 file) without a changeset");
     expect(failing.stderr).toContain("add one: npx changeset  (select @homelab/component-beta");
+    const annotated = await homelab("release", "gate", "--base", "HEAD~1", "--format", "github");
+    expect(annotated.code).toBe(1);
+    expect(annotated.stdout).toBe(
+      "::error title=changeset missing: beta::rendered output changed (1 file) without a changeset for @homelab/component-beta. Add one: npx changeset (select @homelab/component-beta)\n",
+    );
 
     const added = await homelab("release", "changeset", "beta", "--bump", "minor", "--summary", "Four replicas for beta");
     expect(added).toEqual({ code: 0, stdout: "changeset: wrote .changeset/four-replicas-for-beta.md (@homelab/component-beta minor)\n", stderr: "" });

@@ -31,7 +31,7 @@ const gateCommand: CommandSpec = {
     { name: "base", type: "string", value: "REV", description: "base revision (default: the PR base, or NX_BASE)" },
     { name: "head", type: "string", value: "REV", description: "head revision (default: the PR head, NX_HEAD or HEAD)" },
     { name: "exact-base", type: "boolean", description: "compare from --base itself, not from the merge base" },
-    { name: "format", type: "string", choices: ["text", "json"], description: "output format (default text)" },
+    { name: "format", type: "string", choices: ["text", "json", "github"], description: "output format (default text; github adds an ::error:: annotation per component)" },
   ],
   async run(args, io) {
     const root = rootOf(args, io.cwd);
@@ -41,6 +41,16 @@ const gateCommand: CommandSpec = {
     const result = await changesetGate({ root, base, head: text(args.flags.head) ?? context.head ?? "HEAD", mergeBase: args.flags["exact-base"] !== true });
     if (args.flags.format === "json") io.stdout(`${JSON.stringify(result, null, 2)}\n`);
     else (result.ok ? io.stdout : io.stderr)(formatGate(result));
+    if (args.flags.format === "github") {
+      // Workflow commands: the run's summary and the PR checks list each component.
+      const escape = (value: string) => value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+      for (const c of result.uncovered) {
+        io.stdout(`::error title=${escape(`changeset missing: ${c.component}`)}::${escape(`${c.reason ?? ""}. Add one: npx changeset (select ${c.package})`)}\n`);
+      }
+      for (const u of result.unknownPackages) {
+        io.stdout(`::error file=${escape(u.file)},line=1,title=unknown package in changeset::${escape(`${u.name} is no workspace package`)}\n`);
+      }
+    }
     return result.ok ? 0 : 1;
   },
 };
