@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { HomelabError, UsageError, formatError, isHomelabError } from "@homelab/errors";
+import { suggestKey } from "@homelab/values";
 import { COMMANDS } from "./commands/index.js";
 import { GLOBAL_FLAGS, type CommandSpec, type FlagSpec, type Io, type ParsedArgs } from "./spec.js";
 
@@ -55,8 +56,14 @@ function parse(command: CommandSpec, argv: string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    // node:util's messages are already one line and name the flag.
-    throw new UsageError((error as Error).message.split("\n")[0]!, `see \`${PROGRAM} ${command.path.join(" ")} --help\``);
+    const help = `see \`${PROGRAM} ${command.path.join(" ")} --help\``;
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec((error as Error).message);
+    if (unknown) {
+      const names = [...command.flags, ...GLOBAL_FLAGS].map((f) => `--${f.name}`);
+      const suggestion = suggestKey(unknown[1]!, names);
+      throw new UsageError(`unknown option ${unknown[1]}${suggestion ? `; did you mean ${suggestion}?` : ""}`, help);
+    }
+    throw new UsageError((error as Error).message.split("\n")[0]!, help);
   }
   for (const flag of command.flags) {
     const value = parsed.values[flag.name];
