@@ -213,6 +213,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const config = policyConfig(options);
   const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
   const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
+  const only = options.components ? new Set(options.components) : null;
+  const inScope = (component: string | null): boolean => only === null || (component !== null && only.has(component));
+  // Findings out of scope are dropped below, so with --component only files holding an in-scope document are
+  // validated: per-component Nx tasks then cost their own files, not the whole tree's.
+  const scopedFiles = new Set<string>();
+  if (only) for (const [key, info] of model.docs) if (inScope(info.component)) scopedFiles.add(key.slice(0, key.lastIndexOf("#")));
   const raw: RawViolation[] = [];
 
   if (options.schema !== false) {
@@ -221,7 +227,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       options.validator ??
       (await defaultValidator({ kubernetesVersion: homelab.kubernetes.version, strict: true, ...options.schemaOptions }));
     try {
-      const diagnostics = await validator.validate(model.kubernetesFiles.map((f) => ({ file: f.file, text: f.source.text })));
+      const files = only ? model.kubernetesFiles.filter((f) => scopedFiles.has(f.file)) : model.kubernetesFiles;
+      const diagnostics = await validator.validate(files.map((f) => ({ file: f.file, text: f.source.text })));
       for (const d of diagnostics) {
         raw.push({
           rule: "schema",
@@ -242,7 +249,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   if (options.values !== false) {
     // Values files render wrote were validated by render against the same schema (and `render --check` catches edits).
-    const sources = model.input.values.filter((v) => !model.renderedValues.has(v.file));
+    const sources = model.input.values.filter((v) => !model.renderedValues.has(v.file) && inScope(infoOf(v.file, v.index).component));
     raw.push(...(await valuesViolations(sources, options.charts ?? (await defaultCharts()), (file, index, path) => {
       const source = tree.files.get(file)?.source;
       return source ? source.locate(index, path) : { line: 1, column: 1 };
@@ -257,8 +264,6 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     raw.push({ rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message: formatMessage(f), info: infoOf(f.file, f.index) });
   }
 
-  const only = options.components ? new Set(options.components) : null;
-  const inScope = (component: string | null): boolean => only === null || (component !== null && only.has(component));
   const repoFile = (file: string): string => relative(tree.root, join(dir, file)).split(sep).join("/");
 
   const violations: Violation[] = [];
