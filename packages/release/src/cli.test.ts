@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { REPO_ROOT, renderWorkspace, workspaceFiles } from "./testing.js";
+import { renderedDiff } from "@homelab/pr-report";
+import { configFile, REPO_ROOT, renderWorkspace, workspaceFiles } from "./testing.js";
 
 const BIN = path.join(REPO_ROOT, "packages/cli/bin/homelab.js");
 
@@ -60,6 +61,24 @@ describe("homelab release", () => {
     expect(tags.code).toBe(0);
     expect(tags.stdout.split("\n").slice(1)).toEqual(["  would tag @homelab/core@0.1.0", "  would tag alpha@0.1.0", "  would tag beta@0.1.0", ""]);
     expect(await repo.git("tag", "--list")).toBe("");
+  });
+
+  it("chart-upgrade after Renovate's pin bump: re-renders and adds a changeset, so the gate passes", async () => {
+    await repo.commit("config", { "homelab.config.ts": configFile() });
+    const manifestFile = path.join(repo.dir, "packages/components/alpha/package.json");
+    // What Renovate's regex manager writes: the new version where the old one was matched.
+    await repo.write({ "packages/components/alpha/package.json": (await readFile(manifestFile, "utf8")).replace('"version": "1.2.3"', '"version": "1.3.0"') });
+
+    const upgraded = await homelab("release", "chart-upgrade", "packages/components/alpha", "--skip-codegen", "--bump", "minor");
+    expect(upgraded.stderr).toBe("");
+    expect(upgraded.code).toBe(0);
+    expect(upgraded.stdout.split("\n").slice(1)).toEqual(["changeset: wrote .changeset/chart-demo-1-3-0.md (@homelab/component-alpha minor)", ""]);
+    const head = await repo.commit("Update chart demo to 1.3.0");
+
+    const gate = await homelab("release", "gate", "--base", "HEAD~1");
+    expect(gate.code).toBe(0);
+    const diffs = await renderedDiff({ root: repo.dir, base: `${head}~1`, head });
+    expect(diffs.filter((d) => d.change !== "unchanged").map((d) => [d.component, d.chartChanged, d.head?.chart?.version])).toEqual([["alpha", true, "1.3.0"]]);
   });
 
   it("bad input is a usage error with exit code 2", async () => {

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { homelab } from "@homelab/cluster";
-import { render, type ComponentFactory } from "@homelab/core";
+import { render, type ComponentFactory, type HomelabConfig } from "@homelab/core";
 import type { ValuesSchema } from "@homelab/values";
 import type { TempGitRepo } from "@homelab/test-fixtures";
 
@@ -24,7 +24,7 @@ function manifest(name: string, extra: Record<string, unknown> = {}): string {
 /** Files of a workspace with a framework package and two components, alpha and beta (beta depends on alpha). */
 export function workspaceFiles(): Record<string, string> {
   return {
-    "package.json": `${JSON.stringify({ name: "homelab", private: true, workspaces: ["packages/*", "packages/components/*"] }, null, 2)}\n`,
+    "package.json": `${JSON.stringify({ name: "homelab", private: true, type: "module", workspaces: ["packages/*", "packages/components/*"] }, null, 2)}\n`,
     ".changeset/config.json": changesetConfig(),
     ".changeset/README.md": "Changesets live here.\n",
     "packages/core/package.json": manifest("@homelab/core"),
@@ -41,10 +41,8 @@ export function workspaceFiles(): Record<string, string> {
   };
 }
 
-const chart = { name: "demo", version: "1.2.3", repository: "https://charts.example.invalid" };
-
-/** A small closed values schema standing in for a chart's generated one. */
-const valuesSchema: ValuesSchema = {
+/** A small closed values schema standing in for a chart's generated one (codegen would write the pinned chart into it). */
+const valuesSchema = (chart: ValuesSchema["chart"]): ValuesSchema => ({
   chart,
   draft: "draft-07",
   source: "shipped",
@@ -54,13 +52,14 @@ const valuesSchema: ValuesSchema = {
     additionalProperties: false,
     properties: { replicaCount: { type: "integer", minimum: 0 } },
   },
-};
+});
 
 /** A component whose version and values come from its files in the temp repo, as a real component's come from its package. */
 function fromFiles(root: string, name: string): ComponentFactory<any> {
   const dir = path.join(root, "packages/components", name);
   const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
   const values = JSON.parse(readFileSync(path.join(dir, "values.json"), "utf8"));
+  const chart = pkg.homelab.chart as ValuesSchema["chart"];
   return () => ({
     name,
     packageName: pkg.name,
@@ -68,7 +67,7 @@ function fromFiles(root: string, name: string): ComponentFactory<any> {
     layer: "platform",
     namespace: name,
     chart: { repoURL: chart.repository, chart: chart.name, version: chart.version },
-    valuesSchema,
+    valuesSchema: valuesSchema(chart),
     instances: [
       {
         name,
@@ -79,9 +78,20 @@ function fromFiles(root: string, name: string): ComponentFactory<any> {
   });
 }
 
+/** The configuration of the temp repo: alpha and beta read from its files. */
+export function workspaceConfig(root: string): HomelabConfig {
+  return { cluster: homelab, components: [fromFiles(root, "alpha"), fromFiles(root, "beta")] };
+}
+
 /** Renders alpha and beta from the temp repo's files into its layer folders with the real render. */
 export async function renderWorkspace(root: string): Promise<void> {
-  await render({ root, config: { cluster: homelab, components: [fromFiles(root, "alpha"), fromFiles(root, "beta")] } });
+  await render({ root, config: workspaceConfig(root) });
+}
+
+/** A homelab.config.ts for the temp repo, so the real `homelab` binary renders it too. */
+export function configFile(): string {
+  const self = path.join(REPO_ROOT, "packages/release/src/testing.ts");
+  return `import { workspaceConfig } from ${JSON.stringify(self)};\n\nexport default workspaceConfig(import.meta.dirname);\n`;
 }
 
 /** Runs the real `changeset` CLI in the repo; `env` replaces the environment (plus PATH), so CI variables do not leak in. */
