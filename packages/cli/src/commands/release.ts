@@ -1,5 +1,6 @@
 import path from "node:path";
-import { runCodegenCli } from "@homelab/codegen";
+import { writeFile } from "node:fs/promises";
+import { emitRegistry, listComponents, runCodegenCli } from "@homelab/codegen";
 import { findRoot, render } from "@homelab/core";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { actionsContext } from "@homelab/pr-report";
@@ -15,6 +16,8 @@ function rootOf(args: ParsedArgs, cwd: string): string {
 }
 
 const BUMPS = ["major", "minor", "patch"] as const;
+/** Where @homelab/codegen writes the chart registry (see codegenAll). */
+const REGISTRY_FILE = "packages/charts/generated/registry.ts";
 type Bump = (typeof BUMPS)[number];
 
 const gateCommand: CommandSpec = {
@@ -101,7 +104,7 @@ const chartUpgradeCommand: CommandSpec = {
   path: ["release", "chart-upgrade"],
   summary: "after a chart pin changed in a component's package.json: codegen, render and a changeset (Renovate's post-upgrade task)",
   description:
-    "Regenerates the component's typed values from its newly pinned chart (downloaded from the pinned Helm repository), re-renders every component and adds a changeset for the component.",
+    "Regenerates the component's typed values from its newly pinned chart (downloaded from the pinned Helm repository) and the chart registry, re-renders every component and adds a changeset for the component.",
   positionals: [{ name: "component", description: "component name or package folder (Renovate passes {{{packageFileDir}}})", required: true }],
   flags: [
     { name: "bump", type: "string", choices: BUMPS, description: "version bump of the component (default patch; Renovate passes {{{updateType}}})" },
@@ -120,6 +123,10 @@ const chartUpgradeCommand: CommandSpec = {
     if (args.flags["skip-codegen"] !== true) {
       const { lines } = await runCodegenCli(["--component", pkg.component, "--repo", chart.repository, "--chart", chart.name, "--version", chart.version], root);
       io.stdout(`${lines.map((l) => `codegen: ${l}`).join("\n")}\n`);
+      // The chart registry lists every pin; `codegen --all` writes it, a one-component run does not.
+      const registry = path.join(root, REGISTRY_FILE);
+      await writeFile(registry, emitRegistry(await listComponents(root)));
+      io.stdout(`codegen: wrote ${REGISTRY_FILE}\n`);
     }
     const rendered = await render({ root });
     io.stdout(`render: ${rendered.written} file(s) written, ${rendered.stale.length} stale file(s) removed\n`);
