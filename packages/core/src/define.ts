@@ -6,7 +6,19 @@ export function chartRef(schema: ValuesSchema): ChartRef {
   return { repoURL: schema.chart.repository, chart: schema.chart.name, version: schema.chart.version };
 }
 
-/** Name and version of the component package, from its package.json. */
-export function packageInfo(manifest: { name: string; version: string }): { packageName: string; version: string } {
-  return { packageName: manifest.name, version: manifest.version };
+/**
+ * What every component package fills the same way: name, version and
+ * description from its package.json, and, for a Helm component, the chart
+ * and values schema from its generated module.
+ */
+export function componentPackage(
+  manifest: { name: string; version: string; description?: string },
+  valuesSchema?: ValuesSchema,
+): { packageName: string; version: string; description?: string; chart?: ChartRef; valuesSchema?: ValuesSchema } {
+  return {
+    packageName: manifest.name,
+    version: manifest.version,
+    ...(manifest.description ? { description: manifest.description } : {}),
+    ...(valuesSchema ? { chart: chartRef(valuesSchema), valuesSchema } : {}),
+  };
 }

@@ -20,7 +20,7 @@ export {
   type Waiver,
 } from "./model.js";
 export { instantiate } from "./instantiate.js";
-export { chartRef, packageInfo } from "./define.js";
+export { chartRef, componentPackage } from "./define.js";
 export { ANNOTATIONS, LABELS } from "./labels.js";
 export { applicationSet, rootApplication } from "./argocd.js";
 export { routeHost } from "./manifests.js";

@@ -138,7 +138,13 @@ export function stampManifest(object: KubernetesObject, component: Component, in
     ...object,
     metadata: {
       ...object.metadata,
-      labels: { ...object.metadata.labels, [LABELS.component]: component.name, [LABELS.instance]: instance.name },
+      labels: {
+        ...object.metadata.labels,
+        [LABELS.component]: component.name,
+        [LABELS.instance]: instance.name,
+        // The release of the component that deployed it, as ArgoCD and kubectl show it.
+        [LABELS.version]: component.version,
+      },
     },
   };
 }

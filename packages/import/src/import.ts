@@ -202,7 +202,7 @@ function emitIndex(args: {
     `// Imported by \`homelab import\` from ${origin}.`,
     "// This file is yours now: edit it like any component (see packages/components/metallb for a hand-written one).",
     'import type { ClusterFacts } from "@homelab/cluster";',
-    `import { chartRef, packageInfo, type Component${manifests.length ? ", type KubernetesObject" : ""} } from "@homelab/core";`,
+    `import { ${args.repoOverride ? "chartRef, " : ""}componentPackage, type Component${manifests.length ? ", type KubernetesObject" : ""} } from "@homelab/core";`,
     ...(kinds.size ? [`import type { ${[...kinds].sort().join(", ")} } from "@homelab/crds";`] : []),
     'import { valuesSchema, type Values } from "../generated/index.js";',
     'import manifest from "../package.json" with { type: "json" };',
@@ -236,14 +236,12 @@ function emitIndex(args: {
     `export function ${camel(name)}(_cluster: ClusterFacts): Component<Values> {`,
     "  return {",
     `    name: ${JSON.stringify(name)},`,
-    "    ...packageInfo(manifest),",
-    "    description: manifest.description,",
+    "    ...componentPackage(manifest, valuesSchema),",
+    ...(args.repoOverride
+      ? [`    // The original installs the chart from ${args.repoOverride}.`, `    chart: { ...chartRef(valuesSchema), repoURL: ${JSON.stringify(args.repoOverride)} },`]
+      : []),
     `    layer: ${JSON.stringify(layer)},`,
     "    namespace: NAMESPACE,",
-    args.repoOverride
-      ? `    // The original installs the chart from ${args.repoOverride}.\n    chart: { ...chartRef(valuesSchema), repoURL: ${JSON.stringify(args.repoOverride)} },`
-      : "    chart: chartRef(valuesSchema),",
-    "    valuesSchema,",
     "    instances: [",
     "      {",
     `        name: ${JSON.stringify(name)},`,

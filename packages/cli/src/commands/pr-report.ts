@@ -2,6 +2,7 @@ import path from "node:path";
 import { findRoot } from "@homelab/core";
 import { UsageError } from "@homelab/errors";
 import { actionsContext, headline, prReport, type GitHubOptions } from "@homelab/pr-report";
+import { changesetGate } from "@homelab/release";
 import type { CommandSpec } from "../spec.js";
 
 function text(value: unknown): string | undefined {
@@ -20,6 +21,7 @@ export const prReportCommand: CommandSpec = {
   ].join("\n"),
   positionals: [],
   flags: [
+    { name: "changesets", type: "boolean", description: "run the changeset gate over the same range; a component changed without a changeset fails the check run" },
     { name: "base", type: "string", value: "REV", description: "base revision (default: the PR base, or NX_BASE)" },
     { name: "head", type: "string", value: "REV", description: "head revision (default: the PR head, NX_HEAD or HEAD)" },
     { name: "out", type: "string", value: "DIR", description: "folder for the report files (default: .tmp/pr-report)" },
@@ -66,6 +68,7 @@ export const prReportCommand: CommandSpec = {
     if (delay !== undefined && !/^\d+$/.test(delay)) throw new UsageError(`--retry-delay-ms must be a whole number, not ${JSON.stringify(delay)}`);
 
     const result = await prReport({
+      ...(args.flags.changesets === true ? { changesetGate: (range) => changesetGate({ ...range, mergeBase: false }) } : {}),
       root,
       base,
       head,

@@ -1,5 +1,5 @@
 import { hostFor, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, rootApplication, routeHost, type Component } from "@homelab/core";
+import { type Component, componentPackage, rootApplication, routeHost } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 import { APPLICATION_HEALTH, APPLICATION_SET_HEALTH } from "./health.js";
@@ -17,12 +17,9 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
   const pdb = { enabled: true, minAvailable: 1 };
   return {
     name: "argocd",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "bootstrap",
     namespace: cluster.argocd.namespace,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["argoproj.io"],
     instances: [
       {

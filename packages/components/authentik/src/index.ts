@@ -1,5 +1,5 @@
 import { haOnWorkers, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component, type KubernetesObject } from "@homelab/core";
+import { type Component, componentPackage, type KubernetesObject } from "@homelab/core";
 import { cnpgCluster, middleware, scheduledBackup } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
@@ -77,12 +77,9 @@ export function authentik(cluster: ClusterFacts): Component<Values> {
   const pdb = { enabled: true, minAvailable: 1 };
   return {
     name: "authentik",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     instances: [
       {
         name: "authentik",

@@ -1,5 +1,5 @@
 import { haOnWorkers, type ClusterFacts } from "@homelab/cluster";
-import { packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { cnpgCluster, deployment, scheduledBackup, service, type EnvVar } from "@homelab/crds";
 import manifest from "../package.json" with { type: "json" };
 
@@ -25,8 +25,7 @@ export function bookmarks(cluster: ClusterFacts): Component {
   const storageClass = cluster.storage.classes.find((c) => c.replicas === 1)?.name;
   return {
     name: NAME,
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest),
     layer: "apps",
     namespace: NAMESPACE,
     instances: [

@@ -1,5 +1,5 @@
 import type { ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component, type KubernetesObject } from "@homelab/core";
+import { type Component, componentPackage, type KubernetesObject } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -38,12 +38,9 @@ function clusterIssuer(cluster: ClusterFacts, name: string, server: string): Kub
 export function certManager(cluster: ClusterFacts): Component<Values> {
   return {
     name: "cert-manager",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "init",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["cert-manager.io", "acme.cert-manager.io"],
     instances: [
       {

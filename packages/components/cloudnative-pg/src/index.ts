@@ -1,5 +1,5 @@
 import { workersOnly, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -15,12 +15,9 @@ const APP_LABEL = { "app.kubernetes.io/name": "cloudnative-pg" };
 export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
   return {
     name: "cloudnative-pg",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["postgresql.cnpg.io"],
     instances: [
       {

@@ -1,5 +1,5 @@
 import { workersOnly, type ClusterFacts } from "@homelab/cluster";
-import { ANNOTATIONS, chartRef, packageInfo, type Component } from "@homelab/core";
+import { ANNOTATIONS, type Component, componentPackage } from "@homelab/core";
 import { clusterSecretStore } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
@@ -32,12 +32,9 @@ export function externalSecrets(cluster: ClusterFacts): Component<Values> {
   const vault = cluster.secrets.vault;
   return {
     name: "external-secrets",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["external-secrets.io", "generators.external-secrets.io"],
     instances: [
       {

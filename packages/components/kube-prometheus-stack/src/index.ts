@@ -1,5 +1,5 @@
 import { hostFor, onVirtualMachines, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component, type Route } from "@homelab/core";
+import { type Component, componentPackage, type Route } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 import { criticalComponentRules } from "./rules.js";
@@ -60,12 +60,9 @@ export function kubePrometheusStack(cluster: ClusterFacts): Component<Values> {
 
   return {
     name: "kube-prometheus-stack",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["monitoring.coreos.com"],
     instances: [
       {

@@ -1,5 +1,5 @@
 import { onVirtualMachines, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -33,12 +33,9 @@ export function loki(cluster: ClusterFacts): Component<Values> {
   const storageClass = cluster.storage.classes.find((c) => c.default) ?? cluster.storage.classes[0]!;
   return {
     name: "loki",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     instances: [
       {
         name: "loki",

@@ -1,5 +1,5 @@
 import type { ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { recurringJob, storageClass, type RecurringJob } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
@@ -34,12 +34,9 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
   const extraClasses = cluster.storage.classes.filter((c) => c !== defaultClass);
   return {
     name: "longhorn",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["longhorn.io"],
     instances: [
       {

@@ -1,5 +1,5 @@
 import type { ClusterFacts, LoadBalancerPool } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component, type KubernetesObject } from "@homelab/core";
+import { type Component, componentPackage, type KubernetesObject } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -30,12 +30,9 @@ function pool(pool: LoadBalancerPool, autoAssign: boolean): KubernetesObject[] {
 export function metallb(cluster: ClusterFacts): Component<Values> {
   return {
     name: "metallb",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "init",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["metallb.io"],
     instances: [
       {

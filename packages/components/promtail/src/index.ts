@@ -1,6 +1,6 @@
 import type { ClusterFacts } from "@homelab/cluster";
 import { lokiEndpoints } from "@homelab/component-loki";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -18,12 +18,9 @@ const NAMESPACE = "promtail";
 export function promtail(cluster: ClusterFacts): Component<Values> {
   return {
     name: "promtail",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     instances: [
       {
         name: "promtail",

@@ -1,5 +1,5 @@
 import { workersOnly, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -23,12 +23,9 @@ export const EXAMPLE_SECRET = {
 export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values> {
   return {
     name: "secrets-store-csi-driver",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["secrets-store.csi.x-k8s.io"],
     instances: [
       {

@@ -1,5 +1,5 @@
 import { haOnWorkers, type ClusterFacts, type IngressExposure, type IngressFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component, type Instance } from "@homelab/core";
+import { type Component, componentPackage, type Instance } from "@homelab/core";
 import { middleware, type Middleware } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
@@ -76,12 +76,9 @@ function instance(cluster: ClusterFacts, exposure: IngressExposure): Instance<Va
 export function traefik(cluster: ClusterFacts): Component<Values> {
   return {
     name: "traefik",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: cluster.ingress.public.namespace,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     provides: ["traefik.io"],
     instances: [instance(cluster, "public"), instance(cluster, "private")],
     routes: [

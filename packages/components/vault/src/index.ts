@@ -1,5 +1,5 @@
 import { workersOnly, type ClusterFacts } from "@homelab/cluster";
-import { chartRef, packageInfo, type Component } from "@homelab/core";
+import { type Component, componentPackage } from "@homelab/core";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
@@ -47,12 +47,9 @@ export function vault(cluster: ClusterFacts): Component<Values> {
   const storageClass = cluster.storage.classes.find((c) => c.replicas === 1)?.name;
   return {
     name: "vault",
-    ...packageInfo(manifest),
-    description: manifest.description,
+    ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: NAMESPACE,
-    chart: chartRef(valuesSchema),
-    valuesSchema,
     instances: [
       {
         name: "vault",
