@@ -244,7 +244,7 @@ describe("schema validation step", () => {
     const validator: SchemaValidator = {
       async validate(files) {
         seen.push(...files.map((f) => f.file));
-        return [{ file: "cluster-workload-apps/whoami/route.yaml", line: 9, documentIndex: 0, kind: "IngressRoute", path: "spec.entryPoints", message: "expected array", code: "type" }];
+        return [{ file: "cluster-workload-apps/whoami/route.yaml", line: 9, documentIndex: 0, kind: "IngressRoute", path: "spec.entryPoints", message: "expected array", code: "invalid" }];
       },
       close() {},
     };

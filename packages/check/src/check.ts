@@ -8,31 +8,9 @@ import { loadTree, type SkippedFile } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
 
-/** The interface of @homelab/kubeconform-wasm's validator (issue 6). */
-export interface SchemaDiagnostic {
-  file: string;
-  line: number;
-  column?: number;
-  documentIndex: number;
-  kind?: string;
-  apiVersion?: string;
-  name?: string;
-  path: string;
-  message: string;
-  code: string;
-}
-
-export interface SchemaValidator {
-  validate(files: { file: string; text: string }[]): Promise<SchemaDiagnostic[]>;
-  close(): Promise<void> | void;
-}
-
-export interface SchemaValidatorOptions {
-  kubernetesVersion: string;
-  strict: boolean;
-  schemaLocations?: string[];
-  skipKinds?: string[];
-}
+// Types only: the validator itself is loaded on demand, so a policy-only check never needs its wasm built.
+export type { SchemaDiagnostic, Validator as SchemaValidator, ValidateOptions as SchemaValidatorOptions } from "@homelab/kubeconform-wasm";
+import type { Validator as SchemaValidator, ValidateOptions as SchemaValidatorOptions } from "@homelab/kubeconform-wasm";
 
 export interface CheckOptions {
   /** Directory of Kubernetes/ArgoCD YAML (rendered or hand-written). */

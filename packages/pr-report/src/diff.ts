@@ -1,5 +1,5 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { git, listFiles, showFile } from "./git.js";
+import { git, listFiles, showFile } from "@homelab/git";
 
 /** Where render keeps its per-component record (`RECORDS_FOLDER` in @homelab/core). */
 export const RECORDS_FOLDER = ".homelab/rendered";

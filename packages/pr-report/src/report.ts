@@ -5,7 +5,7 @@ import { ErrorCode, HomelabError, isHomelabError } from "@homelab/errors";
 import { renderedDiff } from "./diff.js";
 import { mergeFindings, NO_FINDINGS, policyExitCode, readFindingsFile, runCheck, type Findings } from "./findings.js";
 import { jsonReport, junitReport, sarifReport } from "./formats.js";
-import { mergeBase, resolveCommit } from "./git.js";
+import { mergeBase, resolveCommit } from "@homelab/git";
 import { createPublisher, type GitHubClientOptions, type PublishOutcome } from "./github.js";
 import { LIMITS, markdownReport } from "./markdown.js";
 import type { AffectedComponent, AffectedReason, ChangesetStatus, Report } from "./model.js";

@@ -1,6 +1,6 @@
 import parseChangesetFile from "@changesets/parse";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { git, showFile } from "./git.js";
+import { git, showFile } from "@homelab/git";
 
 /** Where changesets keeps its config and pending changesets. */
 export const CHANGESET_FOLDER = ".changeset";

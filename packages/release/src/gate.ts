@@ -1,6 +1,6 @@
 import { renderedDiff } from "@homelab/pr-report";
 import { changesetsInRange, type Changeset } from "./changesets.js";
-import { mergeBase, resolveCommit } from "./git.js";
+import { mergeBase, resolveCommit } from "@homelab/git";
 import { workspacePackagesAt } from "./workspace.js";
 
 /** Why a component with a rendered change passes the gate. */

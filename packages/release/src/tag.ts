@@ -1,4 +1,4 @@
-import { git, resolveCommit } from "./git.js";
+import { git, resolveCommit } from "@homelab/git";
 import { tagName, workspacePackagesAt } from "./workspace.js";
 
 export interface ReleaseTag {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { filesAt, showFile } from "./git.js";
+import { listFiles, showFile } from "@homelab/git";
 
 /** A workspace package as releases see it. */
 export interface WorkspacePackage {
@@ -109,7 +109,7 @@ export function workspacePackages(root: string): Promise<WorkspacePackage[]> {
 
 /** The workspace packages as committed at `commit` (full SHA or any revision). */
 export async function workspacePackagesAt(root: string, commit: string): Promise<WorkspacePackage[]> {
-  const files = await filesAt(root, commit);
+  const files = await listFiles(root, commit, ".");
   const manifests = new Set(files.filter((f) => f.endsWith("/package.json") || f === "package.json"));
   return listPackages({
     where: (file) => `${commit.slice(0, 12)}:${file}`,
