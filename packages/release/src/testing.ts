@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { homelab } from "@homelab/cluster";
 import { render, type ComponentFactory, type HomelabConfig } from "@homelab/core";
+import { demoSchema } from "@homelab/core/testing";
 import type { ValuesSchema } from "@homelab/values";
 import type { TempGitRepo } from "@homelab/test-fixtures";
 
@@ -41,18 +42,8 @@ export function workspaceFiles(): Record<string, string> {
   };
 }
 
-/** A small closed values schema standing in for a chart's generated one (codegen would write the pinned chart into it). */
-const valuesSchema = (chart: ValuesSchema["chart"]): ValuesSchema => ({
-  chart,
-  draft: "draft-07",
-  source: "shipped",
-  schema: {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    type: "object",
-    additionalProperties: false,
-    properties: { replicaCount: { type: "integer", minimum: 0 } },
-  },
-});
+/** The core test schema, pinned to the chart the temp repo names (codegen would write it there). */
+const valuesSchema = (chart: ValuesSchema["chart"]): ValuesSchema => ({ ...demoSchema, chart });
 
 /** A component whose version and values come from its files in the temp repo, as a real component's come from its package. */
 function fromFiles(root: string, name: string): ComponentFactory<any> {
