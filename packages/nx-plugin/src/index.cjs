@@ -7,6 +7,8 @@ const path = require("node:path");
 /** Every folder render may write a component's files into (see LAYERS in @homelab/core). */
 const OUTPUT_FOLDERS = ["apps-root-config/bootstrap", "cluster-init-apps", "cluster-critical-apps", "cluster-platform-apps", "cluster-workload-apps"];
 const HOMELAB = "node packages/cli/bin/homelab.js";
+/** Runs render/validate/policy tasks many per process in a batch (executor.cjs); `command` is the equivalent CLI call. */
+const EXECUTOR = "@homelab/nx-plugin:homelab";
 
 /** @param {string} component */
 function renderOutputs(component) {
@@ -25,18 +27,18 @@ function renderOutputs(component) {
 function componentTargets(component, projectRoot) {
   return {
     render: {
-      command: `${HOMELAB} render ${component}`,
-      options: { cwd: "{workspaceRoot}" },
+      executor: EXECUTOR,
+      options: { component, command: `${HOMELAB} render ${component}` },
       cache: true,
-      inputs: ["production", "^production", "homelabConfig", { externalDependencies: ["yaml", "ajv", "tsx"] }],
+      inputs: ["production", "^production", "homelabConfig", "homelabExecutor", { externalDependencies: ["yaml", "ajv", "tsx"] }],
       outputs: renderOutputs(component),
       metadata: { description: `Render ${component} into the layered ArgoCD folders` },
     },
     // Schema (kubeconform-wasm) and values validation of what render wrote, then the policies: both read the
     // render's output files, so they run after it and are cached on them.
     validate: {
-      command: `${HOMELAB} check --component ${component} --no-policy`,
-      options: { cwd: "{workspaceRoot}" },
+      executor: EXECUTOR,
+      options: { component, command: `${HOMELAB} check --component ${component} --no-policy` },
       cache: true,
       dependsOn: ["render"],
       inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "checkTools", { externalDependencies: ["ajv", "yaml"] }],
@@ -44,8 +46,8 @@ function componentTargets(component, projectRoot) {
       metadata: { description: `Validate ${component}'s rendered manifests against Kubernetes and CRD schemas` },
     },
     policy: {
-      command: `${HOMELAB} check --component ${component} --no-schema`,
-      options: { cwd: "{workspaceRoot}" },
+      executor: EXECUTOR,
+      options: { component, command: `${HOMELAB} check --component ${component} --no-schema` },
       cache: true,
       dependsOn: ["render"],
       inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "{workspaceRoot}/.homelab/rendered/*.json", "{workspaceRoot}/policies/**/*.rego", "checkTools"],

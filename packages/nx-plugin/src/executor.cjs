@@ -1,0 +1,51 @@
+// The executor of the inferred render, validate and policy targets (see index.cjs).
+// Outside a batch a task runs its `command` option, the homelab command line it
+// stands for. In a batch (preferBatch: Nx batches these tasks by default) all
+// tasks run in this one process through run.ts: start-up, loading the
+// components and compiling the wasm modules are paid once, not once per task.
+"use strict";
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+const { pathToFileURL } = require("node:url");
+
+/** @type {import("nx/src/config/misc-interfaces").Executor} */
+async function homelabExecutor(options, context) {
+  const code = await new Promise((resolve) => {
+    const child = spawn(options.command, { cwd: context.root, shell: true, stdio: "inherit" });
+    child.on("error", () => resolve(1));
+    child.on("exit", (status) => resolve(status ?? 1));
+  });
+  return { success: code === 0 };
+}
+
+let runner;
+/** run.ts through tsx: component packages and homelab.config.ts are TypeScript run from source. */
+async function loadRunner() {
+  if (!runner) {
+    const { register } = await import("tsx/esm/api");
+    register();
+    runner = await import(pathToFileURL(path.join(__dirname, "run.ts")).href);
+  }
+  return runner;
+}
+
+/**
+ * @param {import("nx/src/config/task-graph").TaskGraph} taskGraph
+ * @param {Record<string, { component: string }>} inputs
+ * @param {unknown} _overrides
+ * @param {import("nx/src/config/misc-interfaces").ExecutorContext} context
+ */
+async function* batch(taskGraph, inputs, _overrides, context) {
+  const { runTasks, TARGETS } = await loadRunner();
+  const tasks = Object.values(taskGraph.tasks).map((task) => {
+    const target = task.target.target;
+    if (!TARGETS.includes(target)) throw new Error(`@homelab/nx-plugin:homelab runs ${TARGETS.join(", ")} targets, not ${target}`);
+    return { id: task.id, target, component: inputs[task.id].component };
+  });
+  // Nx prints each task's terminalOutput like a separate task's (failed ones, or all with --verbose).
+  yield* runTasks(tasks, { root: context.root });
+}
+
+module.exports = homelabExecutor;
+module.exports.default = homelabExecutor;
+module.exports.batch = batch;
