@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 const steps = [
   ["build (Go tools, policy and validator wasm)", "npx", ["nx", "run-many", "-t", "build", "--outputStyle=static"]],
   ["type-check", "npx", ["tsc", "-p", "tsconfig.json"]],
+  ["Rego: opa fmt, opa check --strict, opa test with coverage >= 90%", "npm", ["run", "test:rego", "-w", "@homelab/policy"]],
   ["vitest", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.tmp/vitest.json"]],
   ["rendered folders are current", "node", ["packages/cli/bin/homelab.js", "render", "--check"]],
 ];
