@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
-import { HomelabError, UsageError, formatError, isHomelabError } from "@homelab/errors";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ErrorCode, HomelabError, UsageError, formatError, isHomelabError } from "@homelab/errors";
 import { suggestKey } from "@homelab/values";
 import { COMMANDS } from "./commands/index.js";
 import { GLOBAL_FLAGS, type CommandSpec, type FlagSpec, type Io, type ParsedArgs } from "./spec.js";
@@ -82,6 +84,16 @@ function parse(command: CommandSpec, argv: string[]): ParsedArgs {
   return { flags: parsed.values as ParsedArgs["flags"], positionals: parsed.positionals };
 }
 
+/** The text of the file an error points into, to draw the offending line; nothing when it cannot be read. */
+function sourceOf(error: HomelabError, cwd: string): string | undefined {
+  if (!error.position?.line) return undefined;
+  try {
+    return readFileSync(path.resolve(cwd, error.position.file), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The single exit point: user errors print one clear message and give 2, a
  * thrown non-HomelabError is a bug and says so with its stack.
@@ -102,7 +114,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return await found.command.run(args, io);
   } catch (error) {
     if (isHomelabError(error)) {
-      io.stderr(`${PROGRAM}: ${formatError(error as HomelabError)}\n`);
+      const problem = error as HomelabError;
+      if (problem.code === ErrorCode.Usage) {
+        // Usage errors stay on one line; the hint says where to look.
+        io.stderr(`${PROGRAM}: ${problem.message}${problem.hint ? ` (${problem.hint})` : ""}\n`);
+      } else {
+        io.stderr(`${PROGRAM}: ${formatError(problem, sourceOf(problem, io.cwd))}\n`);
+      }
       return 2;
     }
     io.stderr(
