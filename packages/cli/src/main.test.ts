@@ -24,13 +24,13 @@ describe("homelab CLI", () => {
   it("answers usage errors with one line and exit 2, never a stack", async () => {
     const unknown = await run(["rendr"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('homelab: unknown command "rendr" (run `homelab --help` for the commands)\n');
+    expect(unknown.stderr).toBe('homelab: unknown command "rendr"; run `homelab --help` for the commands\n');
     const flag = await run(["render", "--chek"]);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toBe("homelab: unknown option --chek; did you mean --check? (see `homelab render --help`)\n");
+    expect(flag.stderr).toBe("homelab: unknown option --chek (did you mean --check?); see `homelab render --help`\n");
     const missing = await run(["values", "validate", "--chart", "metallb"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe("homelab: missing argument <files> (see `homelab values validate --help`)\n");
+    expect(missing.stderr).toBe("homelab: missing argument <files>; see `homelab values validate --help`\n");
   });
 
   it("validates a values file with file:line:column and exit 1", async () => {

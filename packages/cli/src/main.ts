@@ -63,7 +63,7 @@ function parse(command: CommandSpec, argv: string[]): ParsedArgs {
     if (unknown) {
       const names = [...command.flags, ...GLOBAL_FLAGS].map((f) => `--${f.name}`);
       const suggestion = suggestKey(unknown[1]!, names);
-      throw new UsageError(`unknown option ${unknown[1]}${suggestion ? `; did you mean ${suggestion}?` : ""}`, help);
+      throw new UsageError(`unknown option ${unknown[1]}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`, help);
     }
     throw new UsageError((error as Error).message.split("\n")[0]!, help);
   }
@@ -117,7 +117,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const problem = error as HomelabError;
       if (problem.code === ErrorCode.Usage) {
         // Usage errors stay on one line; the hint says where to look.
-        io.stderr(`${PROGRAM}: ${problem.message}${problem.hint ? ` (${problem.hint})` : ""}\n`);
+        io.stderr(`${PROGRAM}: ${problem.message}${problem.hint ? `; ${problem.hint}` : ""}\n`);
       } else {
         io.stderr(`${PROGRAM}: ${formatError(problem, sourceOf(problem, io.cwd))}\n`);
       }

@@ -86,7 +86,7 @@ describe("homelab pr-report", () => {
   it("asks for a base revision outside GitHub Actions", async () => {
     const { code, stderr } = await run(["pr-report", "--root", repo.dir], {});
     expect(code).toBe(2);
-    expect(stderr).toBe("homelab: no base revision (pass --base REV (GitHub Actions and nx-set-shas provide it))\n");
+    expect(stderr).toBe("homelab: no base revision; pass --base REV (GitHub Actions and nx-set-shas provide it)\n");
   });
 
   it("reports an unknown revision as bad input", async () => {
