@@ -84,7 +84,7 @@ describe("homelab release", () => {
   it("bad input is a usage error with exit code 2", async () => {
     const unknown = await homelab("release", "changeset", "gamma", "--summary", "x");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("homelab: not a workspace package or component: gamma\n  hint: components: alpha, beta\n");
+    expect(unknown.stderr).toBe("homelab: not a workspace package or component: gamma; components: alpha, beta\n");
     const noBase = await homelab("release", "gate");
     expect(noBase.code).toBe(2);
     expect(noBase.stderr).toContain("no base revision");
