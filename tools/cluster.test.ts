@@ -46,6 +46,16 @@ describe("the cluster in homelab.config.ts", () => {
     ]);
   });
 
+  it("scrapes the components the alert rules watch, synced with the layer that brings the ServiceMonitor CRD", () => {
+    const monitors = components.flatMap((component) =>
+      renderComponent(config.cluster, component, components)
+        .files.filter((f) => /\/servicemonitor-[^/]+\.yaml$/.test(f.path))
+        .map((f) => `${component.name}: ${f.path.split("/").slice(-2, -1)[0]}`),
+    );
+    // All five live in layers before kube-prometheus-stack (platform), so each monitor waits for it.
+    for (const watched of ["argocd", "cert-manager", "longhorn", "traefik", "vault"]) expect(monitors).toContain(`${watched}: manifests-platform`);
+  });
+
   it("covers every layer", () => {
     expect([...new Set(components.map((c) => layer(c.layer).order))].sort()).toEqual([0, 1, 2, 3, 4]);
   });

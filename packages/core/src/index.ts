@@ -13,6 +13,7 @@ export {
   type KubernetesObject,
   type Layer,
   type LayerName,
+  type MetricsEndpoint,
   type ObjectMeta,
   type Route,
   type SecretRef,

@@ -148,3 +148,25 @@ export function stampManifest(object: KubernetesObject, component: Component, in
     },
   };
 }
+
+/** Metrics endpoints become ServiceMonitors next to the Service they select. */
+export function metricsManifests(component: Component, instance: Instance<unknown>): KubernetesObject[] {
+  return (component.metrics ?? [])
+    .filter((endpoint) => belongsTo(component, endpoint.instance, instance))
+    .map((endpoint) =>
+      crds.serviceMonitor({
+        metadata: { name: endpoint.name, namespace: instanceNamespace(component, instance) },
+        spec: {
+          selector: { matchLabels: { ...endpoint.selector } },
+          endpoints: [
+            {
+              port: endpoint.port,
+              ...(endpoint.path ? { path: endpoint.path } : {}),
+              ...(endpoint.params ? { params: Object.fromEntries(Object.entries(endpoint.params).map(([k, v]) => [k, [...v]])) } : {}),
+              interval: endpoint.interval ?? "30s",
+            },
+          ],
+        },
+      }),
+    );
+}

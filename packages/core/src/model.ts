@@ -84,6 +84,22 @@ export interface SecretRef {
   labels?: Readonly<Record<string, string>>;
 }
 
+/** A metrics endpoint to scrape: rendered as a ServiceMonitor selecting the component's Service. */
+export interface MetricsEndpoint {
+  /** ServiceMonitor name, unique in the component. */
+  name: string;
+  /** Labels of the Service that exposes the metrics. */
+  selector: Readonly<Record<string, string>>;
+  /** Name of the Service port. */
+  port: string;
+  path?: string;
+  /** Query parameters of the scrape, e.g. Vault's `format=prometheus`. */
+  params?: Readonly<Record<string, readonly string[]>>;
+  interval?: string;
+  /** Instance whose namespace the Service lives in (defaults to the first). */
+  instance?: string;
+}
+
 export interface IgnoreDifference {
   group?: string;
   kind: string;
@@ -150,6 +166,8 @@ export interface Component<V = unknown> {
   instances: readonly Instance<V>[];
   routes?: readonly Route[];
   secrets?: readonly SecretRef[];
+  /** Metrics endpoints Prometheus scrapes (ServiceMonitors). */
+  metrics?: readonly MetricsEndpoint[];
   /**
    * API groups whose CRDs this component installs (e.g. `cert-manager.io`).
    * A manifest of another component in such a group depends on this one.

@@ -3,7 +3,7 @@ import { ErrorCode, HomelabError } from "@homelab/errors";
 import { validateValues } from "@homelab/values";
 import { commentBlock, formatPath, stringifyYaml, stringifyYamlDocuments } from "@homelab/yaml";
 import { applicationSet, deferredElements, instanceElements } from "./argocd.js";
-import { routeHost, routeManifests, secretManifests, stampManifest } from "./manifests.js";
+import { metricsManifests, routeHost, routeManifests, secretManifests, stampManifest } from "./manifests.js";
 import { layer, type Component, type Instance, type KubernetesObject, type LayerName } from "./model.js";
 import { applicationSetFile, manifestsFolder, valuesFile } from "./paths.js";
 
@@ -105,7 +105,12 @@ function deferredLayer(component: Component, object: KubernetesObject, all: read
 }
 
 function instanceManifests(cluster: ClusterFacts, component: Component, instance: Instance<unknown>): KubernetesObject[] {
-  return [...(instance.manifests ?? []), ...routeManifests(cluster, component, instance), ...secretManifests(cluster, component, instance)].map(
+  return [
+    ...(instance.manifests ?? []),
+    ...routeManifests(cluster, component, instance),
+    ...secretManifests(cluster, component, instance),
+    ...metricsManifests(component, instance),
+  ].map(
     (object) => stampManifest(object, component, instance),
   );
 }

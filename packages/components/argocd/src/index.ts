@@ -5,6 +5,8 @@ import manifest from "../package.json" with { type: "json" };
 import { APPLICATION_HEALTH, APPLICATION_SET_HEALTH } from "./health.js";
 
 const OIDC_SECRET = "argocd-oidc";
+/** Label on the metrics Service the ServiceMonitor selects. */
+const METRICS_LABEL = "homelab.dev/metrics";
 
 /**
  * ArgoCD: the values of the manual first install (layer 0), the root
@@ -48,7 +50,8 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
             params: { "server.insecure": true },
             rbac: { "policy.default": "role:readonly", "policy.csv": "g, homelab-admins, role:admin\n", scopes: "[groups]" },
           },
-          controller: { replicas: 1 },
+          // argocd_app_info feeds the ArgoCD alerts in kube-prometheus-stack.
+          controller: { replicas: 1, metrics: { enabled: true, service: { labels: { [METRICS_LABEL]: "argocd-application-controller" } } } },
           server: { replicas: 2, pdb },
           repoServer: { replicas: 2, pdb },
           applicationSet: { replicas: 2, pdb },
@@ -60,8 +63,10 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
     ],
     routes: [{ name: "argocd", exposure: "private", admin: true, auth: "oidc", service: { name: "argocd-server", port: 80 } }],
     secrets: [{ name: OIDC_SECRET, vaultPath: "platform/argocd/oidc", keys: { clientSecret: "client-secret" }, labels: { "app.kubernetes.io/part-of": "argocd" } }],
-    dependsOn: ["traefik", "cert-manager", "external-secrets", "authentik"],
+    metrics: [{ name: "argocd-application-controller", selector: { [METRICS_LABEL]: "argocd-application-controller" }, port: "http-metrics" }],
+    dependsOn: ["traefik", "cert-manager", "external-secrets", "authentik", "kube-prometheus-stack"],
     allowLaterLayerDependencies: {
+      "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
       traefik: "the first install is reached with `kubectl port-forward`; the UI route works once Traefik (critical layer) is up",
       "cert-manager": "the UI certificate is issued once cert-manager (init layer) is up",
       "external-secrets": "SSO needs the OIDC client secret External Secrets (platform layer) syncs from Vault; the admin login works before",

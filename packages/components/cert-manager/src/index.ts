@@ -60,8 +60,10 @@ export function certManager(cluster: ClusterFacts): Component<Values> {
       },
     ],
     secrets: [{ name: TOKEN_SECRET, vaultPath: cluster.tls.cloudflareTokenVaultPath, keys: { "api-token": "api-token" } }],
-    dependsOn: ["external-secrets"],
+    metrics: [{ name: "cert-manager", selector: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" }, port: "tcp-prometheus-servicemonitor" }],
+    dependsOn: ["external-secrets", "kube-prometheus-stack"],
     allowLaterLayerDependencies: {
+      "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
       "external-secrets":
         "cert-manager and its CRDs must exist before Traefik (critical layer); only the ClusterIssuers wait, not-ready, until External Secrets (platform layer) syncs the Cloudflare token from Vault",
     },

@@ -81,8 +81,10 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
         keys: { AWS_ACCESS_KEY_ID: "access-key-id", AWS_SECRET_ACCESS_KEY: "secret-access-key", AWS_ENDPOINTS: "endpoint" },
       },
     ],
-    dependsOn: ["traefik", "external-secrets"],
+    metrics: [{ name: "longhorn-manager", selector: { app: "longhorn-manager" }, port: "manager" }],
+    dependsOn: ["traefik", "external-secrets", "kube-prometheus-stack"],
     allowLaterLayerDependencies: {
+      "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
       "external-secrets": "the backup target credentials arrive once External Secrets (platform layer) syncs them from Vault; volumes work, without backups, until then",
     },
     // The ExternalSecret's CRD comes with a later layer; ArgoCD retries until it exists.

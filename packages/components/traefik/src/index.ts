@@ -5,6 +5,9 @@ import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
 /** The shared Middlewares the cluster facts route every request of an exposure through. */
+/** Label on the metrics Services the ServiceMonitor selects. */
+const METRICS_LABEL = "homelab.dev/metrics";
+
 const MIDDLEWARES: Readonly<Record<string, Middleware["spec"]>> = {
   // Per client IP; the Service keeps client IPs (externalTrafficPolicy Local) so this is the real one.
   "public-rate-limit": { rateLimit: { average: 50, period: "1s", burst: 100 } },
@@ -63,6 +66,7 @@ function instance(cluster: ClusterFacts, exposure: IngressExposure): Instance<Va
       // The chart's own IngressRoute for the dashboard would bypass the route model; the private instance exposes it below.
       ingressRoute: { dashboard: { enabled: false } },
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      metrics: { prometheus: { service: { enabled: true, labels: { [METRICS_LABEL]: "traefik" } } } },
     },
     manifests: middlewares(ingress),
   };
@@ -91,6 +95,9 @@ export function traefik(cluster: ClusterFacts): Component<Values> {
         service: { name: "api@internal", kind: "TraefikService" },
       },
     ],
-    dependsOn: ["metallb", "cert-manager"],
+    // Both instances' metrics Services carry the label; they share the namespace.
+    metrics: [{ name: "traefik", selector: { [METRICS_LABEL]: "traefik" }, port: "metrics" }],
+    dependsOn: ["metallb", "cert-manager", "kube-prometheus-stack"],
+    allowLaterLayerDependencies: { "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer" },
   };
 }

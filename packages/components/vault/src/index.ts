@@ -94,7 +94,18 @@ export function vault(cluster: ClusterFacts): Component<Values> {
         service: { name: `${RELEASE}-ui`, port: 8200 },
       },
     ],
-    dependsOn: ["traefik", "longhorn"],
+    // The active node's telemetry; the listener allows unauthenticated metrics (see raftConfig).
+    metrics: [
+      {
+        name: "vault",
+        selector: { "app.kubernetes.io/name": "vault", "vault-active": "true" },
+        port: "http",
+        path: "/v1/sys/metrics",
+        params: { format: ["prometheus"] },
+      },
+    ],
+    dependsOn: ["traefik", "longhorn", "kube-prometheus-stack"],
+    allowLaterLayerDependencies: { "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer" },
     sync: {
       // The chart's mutating webhook config gets a caBundle injected; the StatefulSet's PVC templates are defaulted.
       ignoreDifferences: [{ group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration", jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"] }],
