@@ -238,7 +238,12 @@ export function createWorkspace(n: number, label = `n${n}`): Workspace {
   // A git repository: `nx affected` compares with a base commit.
   writeFileSync(path.join(dir, ".gitignore"), `${readFileSync(path.join(REPO, ".gitignore"), "utf8")}\n/node_modules\n`);
   git(dir, "init", "-q", "-b", "main");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-q", "-m", "bench workspace");
-  return { dir, synthetic, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const ws = { dir, synthetic, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  commitAll(ws, "bench workspace");
+  return ws;
+}
+
+export function commitAll(ws: Workspace, message: string): void {
+  git(ws.dir, "add", "-A");
+  git(ws.dir, "commit", "-q", "--allow-empty", "-m", message);
 }
