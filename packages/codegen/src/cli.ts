@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "@homelab/errors";
 import { REPO_ROOT, codegen, codegenAll, readComponent } from "./codegen.js";
@@ -5,7 +6,7 @@ import type { ChartInput } from "./load.js";
 
 /** Flags of `homelab codegen` and of the codegen script, in one table (help is printed from it). */
 export const CODEGEN_FLAGS = {
-  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input, reads ../shared/charts/<chart>/<version>)" },
+  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input: <charts-dir>/<chart>/<version> when present, else the pinned Helm repository)" },
   "chart-dir": { value: "DIR", help: "chart directory (Chart.yaml, values.yaml, values.schema.json)" },
   tgz: { value: "FILE", help: "chart archive (.tgz)" },
   repo: { value: "URL", help: "Helm repository URL (reads its index.yaml), with --chart and --version" },
@@ -14,7 +15,7 @@ export const CODEGEN_FLAGS = {
   repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
   out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
   all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
-  "charts-dir": { value: "DIR", help: "with --all: folder of chart directories (default ../shared/charts)" },
+  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository)" },
 } as const;
 
 type Flag = keyof typeof CODEGEN_FLAGS;
@@ -47,12 +48,17 @@ export interface CodegenCliResult {
   lines: string[];
 }
 
+/** Folder of `<chart>/<version>/` chart directories: the flag, $HOMELAB_CHARTS_DIR, or ../shared/charts beside the repository. */
+function chartsMirror(cwd: string, flag: string | undefined): string {
+  return path.resolve(cwd, flag ?? process.env.HOMELAB_CHARTS_DIR ?? path.join(REPO_ROOT, "../shared/charts"));
+}
+
 /** The command behind `homelab codegen` and the Nx target: returns what to print. */
 export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()): Promise<CodegenCliResult> {
   const flags = parseCodegenArgs(argv);
   const str = (f: Flag) => (typeof flags[f] === "string" ? (flags[f] as string) : undefined);
   if (flags.all) {
-    const chartsDir = path.resolve(cwd, str("charts-dir") ?? path.join(REPO_ROOT, "../shared/charts"));
+    const chartsDir = chartsMirror(cwd, str("charts-dir"));
     const started = performance.now();
     const { results, registry } = await codegenAll({ chartsDir });
     const lines = results.map((r) => `${r.component}: ${r.ir.chart.name}@${r.ir.chart.version} ${r.ir.source}, ${r.files["types.ts"]!.length} B types (${Math.round(r.ms)} ms)`);
@@ -66,9 +72,10 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
     if (!str("chart") || !str("version")) throw new UsageError("--repo needs --chart and --version", codegenHelp());
     input = { kind: "repo", repo: str("repo")!, chart: str("chart")!, version: str("version")! };
   } else if (str("component")) {
-    // The Nx target's default: the component's pinned chart from ../shared/charts beside the repository.
+    // The Nx target's default: the pinned chart from a local mirror when it has it (no network needed), else from its Helm repository.
     const { chart } = await readComponent(REPO_ROOT, str("component")!);
-    input = { kind: "dir", dir: path.join(REPO_ROOT, "../shared/charts", chart.name, chart.version) };
+    const local = path.join(chartsMirror(cwd, str("charts-dir")), chart.name, chart.version);
+    input = existsSync(local) ? { kind: "dir", dir: local } : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
   } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
   const started = performance.now();
   const result = await codegen({
