@@ -17,6 +17,8 @@ export const ErrorCode = {
   SchemaInvalid: "SCHEMA_INVALID",
   /** Render would overwrite or delete a file it does not own. */
   RenderConflict: "RENDER_CONFLICT",
+  /** A path derived from input leaves its root (lexically or through a symlink), or is not a usable relative path. */
+  PathOutside: "PATH_OUTSIDE",
   /** Reading or writing a file failed. */
   Io: "IO",
   /** A required external tool or build artifact is missing. */

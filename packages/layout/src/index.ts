@@ -1,0 +1,1 @@
+export { containedPath, isBelow, realInside, realInsideSync, relativePathProblem, resolveInside } from "./contain.js";
