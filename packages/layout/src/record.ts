@@ -3,8 +3,8 @@ import path from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { relativePathProblem } from "./contain.js";
-import { applicationSetPath, componentFolder, isLayerName, layer, LAYERS, type LayerName } from "./layers.js";
-import { dns1123LabelProblem, hostnameProblem } from "./names.js";
+import { applicationSetPath, componentFolder, layer, LAYERS, type LayerName } from "./layers.js";
+import { hostnameProblem } from "./names.js";
 
 /**
  * The render record (`.homelab/rendered/<component>.json`): what render wrote
