@@ -1,22 +1,31 @@
 /**
- * `npm run bench`: the pipeline measured on the real cluster and on synthetic
- * workspaces of N extra components, side by side with the tools users would
- * script instead. Not part of `npm test`. See tools/bench/README.md.
+ * `npm run bench`: our whole processes against the native peers, paired
+ * (peers.ts). `npm run bench -- --detail`: the pipeline measured on the real
+ * cluster and on synthetic workspaces of N extra components, side by side with
+ * the tools users would script instead, with in-process figures. Not part of
+ * `npm test`. See tools/bench/README.md.
  *
- *   npm run bench -- [--sizes 10,100,500] [--runs 3] [--before 10] [--quick] [--only nx,tools]
+ *   npm run bench -- [--pairs 3] [--sizes 100,500] [--keep]
+ *   npm run bench -- --detail [--sizes 10,100,500] [--runs 3] [--before 10] [--quick]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { NX_ENV, fmt, measure, run, seconds, type Stat } from "./measure.js";
+import { pairedTable } from "./paired.js";
+import { peersBench } from "./peers.js";
 import { remoteCacheScenario, type RemoteCacheResult } from "./remote-cache.js";
 import { sideBySide, type SideBySide } from "./side-by-side.js";
 import { REPO, commitAll, createWorkspace, editOne, type Workspace } from "./workspace.js";
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: "string", default: "10,100,500" },
+    sizes: { type: "string" },
+    /** Paired suite: pairs per scenario (at N >= 500 at most 3). */
+    pairs: { type: "string", default: "3" },
+    /** The detailed suite (in-process figures, remote cache) instead of the paired one. */
+    detail: { type: "boolean", default: false },
     runs: { type: "string", default: "3" },
     /** Largest N also measured the old way (one process per task): it is slow. */
     before: { type: "string", default: "10" },
@@ -26,11 +35,27 @@ const { values: args } = parseArgs({
   },
 });
 const quick = args.quick;
-const sizes = (quick ? "10" : args.sizes).split(",").map(Number);
+const sizes = (quick ? "10" : (args.sizes ?? "10,100,500")).split(",").map(Number);
 const RUNS = quick ? 1 : Number(args.runs);
 const beforeMax = quick ? -1 : Number(args.before);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+if (!args.detail) {
+  const startedAt = new Date().toISOString();
+  const peers = await peersBench({ pairs: Number(args.pairs), sizes: (args.sizes ?? "100,500").split(",").filter(Boolean).map(Number), keep: args.keep, log });
+  const growth = peers.growth ? `\ncheck time from N=${peers.growth.from} to N=${peers.growth.to}: ours x${peers.growth.ours.toFixed(2)}, peers x${peers.growth.peers.toFixed(2)}` : "";
+  const trees = peers.trees.map((t) => `${t.label}: ${t.files} files, ${t.documents} documents`).join("; ");
+  const text = `${pairedTable(peers.results)}\n\n${trees}${growth}`;
+  const outDir = path.join(REPO, "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `paired-${startedAt.replace(/[:.]/g, "-")}.json`);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
+  writeFileSync(file, `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, table: text }, null, 2)}\n`);
+  process.stdout.write(`\n${text}\n`);
+  log(`\nwrote ${path.relative(REPO, file)}`);
+  process.exit(0);
+}
 const nx = (ws: Workspace, ...nxArgs: string[]) => run(path.join(REPO, "node_modules/.bin/nx"), nxArgs, { cwd: ws.dir, env: NX_ENV });
 const homelab = (ws: Workspace, ...cliArgs: string[]) => run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...cliArgs], { cwd: ws.dir, allowFailure: true });
 const PIPELINE = ["run-many", "-t", "render", "validate", "policy"];

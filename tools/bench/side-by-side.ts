@@ -37,7 +37,7 @@ export interface SideBySide {
 const GO_BIN = path.join(REPO, "tools/go/bin");
 
 /** Builds (if needed) and returns the pinned Go tools. */
-function goTool(name: string): string {
+export function goTool(name: string): string {
   run(process.execPath, [path.join(REPO, "tools/go/build.mjs"), name], { cwd: REPO });
   return path.join(GO_BIN, name);
 }
@@ -58,7 +58,7 @@ function perFileInputs(input: PolicyInput): Map<string, PolicyInput> {
 }
 
 /** The policies without their tests, plus (for conftest) a `main` package turning the report into deny/warn. */
-function policyDir(into: string, adapter: boolean): string {
+export function policyDir(into: string, adapter: boolean): string {
   const dir = path.join(into, adapter ? "conftest-policy" : "opa-policy");
   const src = path.join(REPO, "policies");
   for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {

@@ -1,0 +1,146 @@
+/**
+ * `npm run bench` (default suite): our whole processes against the native
+ * peers, paired (see paired.ts), on the real cluster and on synthetic trees.
+ *
+ * - check: `homelab check` vs native `kubeconform -strict` then `conftest test`
+ *   (kubeconform built from packages/kubeconform-wasm/go's pin, conftest from
+ *   tools/go's), same files, same schemas, same Rego. conftest evaluates the
+ *   input `homelab check` builds, written to one JSON file beforehand
+ *   (untimed): the peer is spared reading and modelling the YAML.
+ * - schema only (`check --no-policy`, which also validates Helm values) vs
+ *   kubeconform; policy only (`check --no-schema`) vs conftest.
+ * - start-up: `homelab --help` vs `node -e 0`.
+ * - Nx (daemon off, as CI): cold / fully cached / affected after a one-line
+ *   change of one application, each vs `nx --version` (Nx's own start-up).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DEFAULT_LAYERS, buildModel, loadTree, policyConfig } from "@homelab/check";
+import { homelab as cluster } from "@homelab/cluster";
+import { coreSchemaDir, crdLocation, crdSchemaDir, nativePath } from "@homelab/kubeconform-wasm";
+import { NX_ENV, run } from "./measure.js";
+import { paired, type PairedResult, type Side, type Step } from "./paired.js";
+import { goTool, policyDir } from "./side-by-side.js";
+import { REPO, commitAll, createWorkspace, editOne, type Workspace } from "./workspace.js";
+
+export interface PeersOptions {
+  pairs: number;
+  /** Synthetic sizes (extra components) besides the real cluster. */
+  sizes: number[];
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+export interface PeersResult {
+  results: PairedResult[];
+  trees: { label: string; files: number; documents: number }[];
+  /** Time at N=max over time at N=min, per side (median of each), for the check scenario. */
+  growth?: { from: number; to: number; ours: number; peers: number };
+}
+
+const homelabStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: process.execPath, args: [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...args], cwd: ws.dir, maxStatus: 1 });
+const nxStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: path.join(REPO, "node_modules/.bin/nx"), args, cwd: ws.dir, env: NX_ENV });
+
+/** The native peers' commands over the tree `homelab check` would check in `ws`. */
+function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest: Step; files: number; documents: number } {
+  mkdirSync(tmp, { recursive: true });
+  const tree = loadTree(ws.dir);
+  const model = buildModel(tree, policyConfig(), DEFAULT_LAYERS);
+  const crds = crdSchemaDir();
+  const version = cluster.kubernetes.version;
+  const locations = [path.dirname(coreSchemaDir(version, true)), ...(crds ? [crdLocation(crds)] : [])];
+  const kubeconform: Step = {
+    cmd: nativePath,
+    // kubeconform's defaults otherwise (4 workers), as a script would call it.
+    args: ["-strict", "-summary", "-kubernetes-version", version, ...locations.flatMap((l) => ["-schema-location", l]), ...model.kubernetesFiles.map((f) => path.join(ws.dir, f.file))],
+    cwd: ws.dir,
+    maxStatus: 1,
+  };
+  const input = path.join(tmp, "input.json");
+  writeFileSync(input, JSON.stringify(model.input));
+  const conftest: Step = {
+    cmd: goTool("conftest"),
+    args: ["test", "--no-color", "--policy", policyDir(tmp, true), "--namespace", "main", "--output", "json", input],
+    cwd: tmp,
+    maxStatus: 1,
+  };
+  return { kubeconform, conftest, files: model.kubernetesFiles.length, documents: model.input.documents.length };
+}
+
+function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolean, tmp: string, out: PeersResult, log: (l: string) => void): void {
+  const native = nativeSteps(ws, tmp);
+  out.trees.push({ label, files: native.files, documents: native.documents });
+  const nativeCheck: Side = { label: "kubeconform -strict … && conftest test …", steps: [native.kubeconform, native.conftest] };
+  log(`   check vs kubeconform + conftest (${pairs} pairs, with peak RSS)`);
+  out.results.push(paired(`${label}: check`, { label: "homelab check", steps: [homelabStep(ws, "check")] }, nativeCheck, { pairs, memory: true }));
+  if (!full) return;
+  log(`   schema only vs kubeconform`);
+  out.results.push(paired(`${label}: schema only`, { label: "homelab check --no-policy", steps: [homelabStep(ws, "check", "--no-policy")] }, { label: "kubeconform -strict …", steps: [native.kubeconform] }, { pairs }));
+  log(`   policy only vs conftest`);
+  out.results.push(paired(`${label}: policy only`, { label: "homelab check --no-schema", steps: [homelabStep(ws, "check", "--no-schema")] }, { label: "conftest test …", steps: [native.conftest] }, { pairs }));
+}
+
+export async function peersBench(options: PeersOptions): Promise<PeersResult> {
+  const { pairs, log } = options;
+  const out: PeersResult = { results: [], trees: [] };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "homelab-bench-peers-"));
+  try {
+    log(`\n== real cluster: creating the workspace`);
+    const ws = createWorkspace(0, "peers");
+    try {
+      run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), "render"], { cwd: ws.dir });
+      treeScenarios(ws, "real cluster", pairs, true, path.join(tmp, "real"), out, log);
+      log(`   homelab --help vs node -e 0`);
+      out.results.push(paired("start-up", { label: "homelab --help", steps: [homelabStep(ws, "--help")] }, { label: "node -e 0", steps: [{ cmd: process.execPath, args: ["-e", "0"], cwd: ws.dir }] }, { pairs: Math.max(pairs, 5) }));
+
+      const nxVersion: Side = { label: "nx --version", steps: [nxStep(ws, "--version")] };
+      const pipeline = ["run-many", "-t", "render", "validate", "policy"];
+      // Nx's project graph once, then the rendered output committed as in the repository (affected compares with HEAD).
+      run(nxStep(ws).cmd, pipeline, { cwd: ws.dir, env: NX_ENV });
+      commitAll(ws, "rendered output");
+      log(`   nx cold render+validate+policy vs nx --version`);
+      out.results.push(paired("real cluster: nx cold", { label: `nx ${pipeline.join(" ")} --skip-nx-cache`, steps: [nxStep(ws, ...pipeline, "--skip-nx-cache")] }, nxVersion, { pairs }));
+      log(`   nx fully cached vs nx --version`);
+      out.results.push(paired("real cluster: nx cached", { label: `nx ${pipeline.join(" ")}`, steps: [nxStep(ws, ...pipeline)] }, nxVersion, { pairs }));
+      log(`   nx affected after a one-line change vs nx --version`);
+      const affected: Side = {
+        label: "nx affected -t render validate policy --base=HEAD (after editing bookmarks' replicas)",
+        steps: [nxStep(ws, "affected", "-t", "render", "validate", "policy", "--base=HEAD")],
+        // A different replica count each run: every run has a real change to render, validate and check.
+        before: (r) => void editOne(ws, r + 10),
+      };
+      out.results.push(paired("real cluster: nx affected", affected, nxVersion, { pairs }));
+    } finally {
+      if (options.keep) log(`   kept ${ws.dir}`);
+      else ws.remove();
+    }
+
+    for (const n of options.sizes) {
+      const label = `N=${n}`;
+      log(`\n== ${label}: creating the workspace and rendering it (untimed)`);
+      const ws = createWorkspace(n, "peers");
+      try {
+        run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), "render"], { cwd: ws.dir });
+        treeScenarios(ws, label, n >= 500 ? Math.min(pairs, 3) : pairs, false, path.join(tmp, label), out, log);
+      } finally {
+        if (options.keep) log(`   kept ${ws.dir}`);
+        else ws.remove();
+      }
+    }
+    const checks = options.sizes.map((n) => out.results.find((r) => r.scenario === `N=${n}: check`)!);
+    if (checks.length >= 2) {
+      const first = checks[0]!;
+      const last = checks[checks.length - 1]!;
+      out.growth = {
+        from: options.sizes[0]!,
+        to: options.sizes[options.sizes.length - 1]!,
+        ours: last.a.ms.median / first.a.ms.median,
+        peers: last.b.ms.median / first.b.ms.median,
+      };
+    }
+    return out;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
