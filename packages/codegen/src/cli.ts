@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "@homelab/errors";
+import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
+import { MIRROR_ENV, mirrorDir } from "@homelab/workspace";
 import { REPO_ROOT, codegen, codegenAll, readComponent } from "./codegen.js";
 import type { ChartInput } from "./load.js";
 
@@ -15,7 +16,7 @@ export const CODEGEN_FLAGS = {
   repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
   out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
   all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
-  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository)" },
+  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists)" },
 } as const;
 
 type Flag = keyof typeof CODEGEN_FLAGS;
@@ -48,9 +49,9 @@ export interface CodegenCliResult {
   lines: string[];
 }
 
-/** Folder of `<chart>/<version>/` chart directories: the flag, $HOMELAB_CHARTS_DIR, or ../shared/charts beside the repository. */
-function chartsMirror(cwd: string, flag: string | undefined): string {
-  return path.resolve(cwd, flag ?? process.env.HOMELAB_CHARTS_DIR ?? path.join(REPO_ROOT, "../shared/charts"));
+/** Folder of `<chart>/<version>/` chart directories: the flag, else the configured mirror (@homelab/workspace), when there is one. */
+function chartsMirror(cwd: string, flag: string | undefined): string | undefined {
+  return flag !== undefined ? path.resolve(cwd, flag) : mirrorDir("charts");
 }
 
 /** The command behind `homelab codegen` and the Nx target: returns what to print. */
@@ -59,6 +60,11 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
   const str = (f: Flag) => (typeof flags[f] === "string" ? (flags[f] as string) : undefined);
   if (flags.all) {
     const chartsDir = chartsMirror(cwd, str("charts-dir"));
+    if (chartsDir === undefined) {
+      throw new HomelabError(ErrorCode.MissingArtifact, "codegen --all needs a local mirror of the pinned charts and found none", {
+        hint: `pass --charts-dir DIR or set ${MIRROR_ENV.charts}`,
+      });
+    }
     const started = performance.now();
     const { results, registry } = await codegenAll({ chartsDir });
     const lines = results.map((r) => `${r.component}: ${r.ir.chart.name}@${r.ir.chart.version} ${r.ir.source}, ${r.files["types.ts"]!.length} B types (${Math.round(r.ms)} ms)`);
@@ -74,8 +80,9 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
   } else if (str("component")) {
     // The Nx target's default: the pinned chart from a local mirror when it has it (no network needed), else from its Helm repository.
     const { chart } = await readComponent(REPO_ROOT, str("component")!);
-    const local = path.join(chartsMirror(cwd, str("charts-dir")), chart.name, chart.version);
-    input = existsSync(local) ? { kind: "dir", dir: local } : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
+    const mirror = chartsMirror(cwd, str("charts-dir"));
+    const local = mirror === undefined ? undefined : path.join(mirror, chart.name, chart.version);
+    input = local !== undefined && existsSync(local) ? { kind: "dir", dir: local } : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
   } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
   const started = performance.now();
   const result = await codegen({

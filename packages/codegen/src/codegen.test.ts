@@ -11,9 +11,8 @@ import { parse as parseYaml } from "yaml";
 import { HomelabError } from "@homelab/errors";
 import { charts } from "@homelab/charts";
 import { validateValues, type ValuesSchema } from "@homelab/values";
+import { itWithMirror } from "@homelab/test-fixtures/mirrors";
 import { REPO_ROOT, codegen, codegenAll, listComponents } from "./index.js";
-
-const SHARED_CHARTS = path.resolve(REPO_ROOT, "../shared/charts");
 
 async function chartDir(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-chart-"));
@@ -241,9 +240,9 @@ describe("Helm repository input", () => {
 });
 
 describe("the 13 real charts", () => {
-  it("committed generated output is what codegen produces now (byte for byte)", async () => {
+  itWithMirror("charts", "committed generated output is what codegen produces now (byte for byte)", async (chartsDir) => {
     const outRoot = await mkdtemp(path.join(os.tmpdir(), "codegen-all-"));
-    const { results, registry } = await codegenAll({ chartsDir: SHARED_CHARTS, outRoot });
+    const { results, registry } = await codegenAll({ chartsDir, outRoot });
     expect(results.map((r) => r.component)).toEqual((await listComponents(REPO_ROOT)).map((c) => c.component));
     expect(results).toHaveLength(13);
     const stale: string[] = [];
@@ -257,12 +256,12 @@ describe("the 13 real charts", () => {
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
   });
 
-  it("every chart's own defaults validate against its generated schema", async () => {
+  itWithMirror("charts", "every chart's own defaults validate against its generated schema", async (chartsDir) => {
     expect(charts).toHaveLength(13);
     const failures: string[] = [];
     for (const entry of charts) {
       const schema = await entry.load();
-      const defaults = parseYaml(await readFile(path.join(SHARED_CHARTS, entry.chart.name, entry.chart.version, "values.yaml"), "utf8")) as unknown;
+      const defaults = parseYaml(await readFile(path.join(chartsDir, entry.chart.name, entry.chart.version, "values.yaml"), "utf8")) as unknown;
       for (const issue of validateValues(schema, defaults)) failures.push(`${entry.chart.name}: ${issue.path.join(".")}: ${issue.message}`);
     }
     expect(failures).toEqual([]);
@@ -315,7 +314,8 @@ describe("the 13 real charts", () => {
 });
 
 describe("command line", () => {
-  it("--component alone regenerates the pinned chart from ../shared/charts (the Nx target)", async () => {
+  // Without a mirror --component goes to the chart's Helm repository, which tests cannot reach.
+  itWithMirror("charts", "--component alone regenerates the pinned chart from the local charts mirror (the Nx target)", async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), "codegen-cli-"));
     const { runCodegenCli } = await import("./cli.js");
     const { lines } = await runCodegenCli(["--component", "metallb", "--out", out]);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HomelabError } from "@homelab/errors";
+import { itWithMirror } from "@homelab/test-fixtures/mirrors";
 import { readCrdFile, type CrdVersion } from "./crd-source.js";
 import { defaultOptions, generate, packageDir } from "./generate.js";
 import { GO_MODULE_CRDS } from "./go-module.js";
@@ -66,7 +67,7 @@ spec:
 `;
 
 describe("generate", () => {
-  it("committed generated/ is exactly what the generator writes from ../shared/crds and the Go module", async () => {
+  itWithMirror("crds", "committed generated/ is exactly what the generator writes from the CRD mirror and the Go module", async () => {
     const out = tempDir();
     const result = await generate({ ...defaultOptions(), outDir: out });
     const committed = path.join(packageDir, "generated");
@@ -174,9 +175,9 @@ describe("errors name the file and line", () => {
     await expect(generate({ ...defaultOptions(), inputDirs: [input], goModules: [], outDir: tempDir() })).rejects.toThrow(/Widget example\.test\/v1 is defined twice: in .*a\.yaml and .*b\.yaml/);
   });
 
-  it("a Go module pinned at another version than the chart's operator, before downloading anything", async () => {
+  itWithMirror("crds", "a Go module pinned at another version than the chart's operator, before downloading anything", async (crdsDir) => {
     const input = tempDir();
-    writeFileSync(path.join(input, "sm.yaml"), readFileSync(path.resolve(defaultOptions().inputDirs[0]!, "prometheus-operator/crd-servicemonitors.yaml"), "utf8").replace("operator.prometheus.io/version: 0.93.1", "operator.prometheus.io/version: 0.80.0"));
+    writeFileSync(path.join(input, "sm.yaml"), readFileSync(path.join(crdsDir, "prometheus-operator/crd-servicemonitors.yaml"), "utf8").replace("operator.prometheus.io/version: 0.93.1", "operator.prometheus.io/version: 0.80.0"));
     await expect(generate({ ...defaultOptions(), inputDirs: [input], goModules: GO_MODULE_CRDS, goCacheDir: tempDir(), outDir: tempDir() })).rejects.toThrow(
       /prometheus-operator is pinned at v0\.93\.1 but .*sm\.yaml says operator\.prometheus\.io\/version: 0\.80\.0/,
     );

@@ -5,7 +5,8 @@
  *   catalog.ts                           the list of kinds, versions and sources
  *
  * Usage: node --import tsx packages/crds/scripts/generate.ts [--out DIR] [--no-go-modules] [INPUT_DIR...]
- * Default inputs: ../shared/crds (beside the repo) plus GO_MODULE_CRDS.
+ * Default inputs: the CRD mirror (@homelab/workspace: $HOMELAB_CRDS_DIR, else ../shared/crds
+ * beside the repo) plus GO_MODULE_CRDS.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { compile } from "json-schema-to-typescript";
 import { ErrorCode, HomelabError, formatError, isHomelabError } from "@homelab/errors";
+import { MIRROR_ENV, defaultMirrorDir, mirrorDir } from "@homelab/workspace";
 import { listYamlFiles, readCrdFile, type CrdVersion } from "./crd-source.js";
 import { GO_MODULE_CRDS, downloadGoModule, type GoModuleCrds } from "./go-module.js";
 import { hoistRepeatedSubtrees, strictJsonSchema, typeSchema } from "./schemas.js";
@@ -42,9 +44,11 @@ export interface GenerateResult {
   files: readonly GeneratedFile[];
 }
 
+/** Without a CRD mirror the inputs are empty; `main` refuses to generate from nothing. */
 export function defaultOptions(): GenerateOptions {
+  const mirror = mirrorDir("crds");
   return {
-    inputDirs: [path.resolve(repoRoot, "../shared/crds")],
+    inputDirs: mirror === undefined ? [] : [mirror],
     goModules: GO_MODULE_CRDS,
     outDir: path.join(packageDir, "generated"),
     goCacheDir: path.join(packageDir, "build", "gomodcache"),
@@ -54,8 +58,9 @@ export function defaultOptions(): GenerateOptions {
 /** Reads every input; no output is written when any input is wrong. */
 export function collectCrds(options: Pick<GenerateOptions, "inputDirs" | "goModules" | "goCacheDir">): CrdVersion[] {
   const kinds: CrdVersion[] = [];
+  const mirror = mirrorDir("crds");
   for (const dir of options.inputDirs) {
-    for (const file of listYamlFiles(dir)) kinds.push(...readCrdFile(file, label(file)));
+    for (const file of listYamlFiles(dir)) kinds.push(...readCrdFile(file, label(file, mirror)));
   }
   for (const mod of options.goModules) {
     if (mod.versionOf) {
@@ -179,9 +184,15 @@ function catalog(kinds: readonly CrdVersion[]): string {
   ].join("\n");
 }
 
-/** Input file name as printed in banners: relative to the repo root, `/`-separated. */
-function label(file: string): string {
-  return path.relative(repoRoot, file).split(path.sep).join("/");
+/**
+ * Input file name as printed in banners, `/`-separated, relative to the repo root; a file of the
+ * CRD mirror is named from the mirror's default place so the output does not depend on where a
+ * machine keeps its mirror.
+ */
+function label(file: string, mirror: string | undefined): string {
+  const inMirror = mirror !== undefined && !path.relative(mirror, file).startsWith("..");
+  const named = inMirror ? path.join(defaultMirrorDir("crds", repoRoot), path.relative(mirror, file)) : file;
+  return path.relative(repoRoot, named).split(path.sep).join("/");
 }
 
 function compare(a: string, b: string): number {
@@ -195,6 +206,11 @@ async function main(argv: string[]): Promise<number> {
     options: { out: { type: "string" }, "no-go-modules": { type: "boolean", default: false } },
   });
   const defaults = defaultOptions();
+  if (positionals.length === 0 && defaults.inputDirs.length === 0) {
+    throw new HomelabError(ErrorCode.MissingArtifact, "no CRD mirror to generate from", {
+      hint: `set ${MIRROR_ENV.crds} to a folder of CRD YAML files, or pass input folders as arguments`,
+    });
+  }
   const options: GenerateOptions = {
     ...defaults,
     inputDirs: positionals.length ? positionals.map((p) => path.resolve(p)) : defaults.inputDirs,
