@@ -122,7 +122,9 @@ async function bench(n: number): Promise<SizeResult> {
 
 async function codegenFigure(): Promise<Stat> {
   const { codegenAll } = await import("@homelab/codegen");
-  const chartsDir = path.resolve(REPO, "../shared/charts");
+  const { MIRROR_ENV, mirrorDir } = await import("@homelab/workspace");
+  const chartsDir = mirrorDir("charts");
+  if (chartsDir === undefined) throw new Error(`the codegen figure needs a local charts mirror: set ${MIRROR_ENV.charts}`);
   return measure(RUNS, async () => {
     const result = await codegenAll({ chartsDir, write: false });
     if (result.results.length < 13) throw new Error(`codegen covered ${result.results.length} charts`);
