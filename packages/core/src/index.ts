@@ -27,5 +27,21 @@ export { applicationSet, rootApplication } from "./argocd.js";
 export { routeHost } from "./manifests.js";
 export { renderComponent, validateComponentValues, type ComponentRender, type RenderRecord, type RenderedFile } from "./plan.js";
 export { RECORDS_FOLDER, applicationSetFile, instanceFolder, manifestsFolder, recordFile, valuesFile } from "./paths.js";
-export { checkRender, digest, nodeRenderFs, readRecords, unownedFiles, writeRender, type RenderChanges, type RenderFs, type WriteResult } from "./output.js";
+export {
+  checkRender,
+  digest,
+  nodeRenderFs,
+  readRecords,
+  recoverInterruptedRender,
+  removeStagingLeftovers,
+  unownedFiles,
+  writeRender,
+  type EntryKind,
+  type HandEdits,
+  type KeptFile,
+  type RenderChanges,
+  type RenderFs,
+  type WriteOptions,
+  type WriteResult,
+} from "./output.js";
 export { CONFIG_FILE, findRoot, loadConfig, render, renderCheck, type RenderOptions } from "./render.js";

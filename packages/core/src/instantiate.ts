@@ -1,7 +1,7 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { dns1123LabelProblem } from "@homelab/layout";
 import { LAYERS, layer, type Component, type HomelabConfig } from "./model.js";
 
-const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
 /**
@@ -15,11 +15,13 @@ export function instantiate(config: HomelabConfig): Component[] {
   const byName = new Map<string, Component>();
   for (const component of components) {
     const where = `component ${JSON.stringify(component.name)}`;
-    if (!NAME.test(component.name)) problems.push(`${where}: name must be a DNS label (lowercase letters, digits, '-')`);
+    const nameProblem = dns1123LabelProblem(component.name);
+    if (nameProblem) problems.push(`${where}: name ${nameProblem}`);
     if (byName.has(component.name)) problems.push(`${where}: defined twice`);
     byName.set(component.name, component);
     if (!LAYERS.some((l) => l.name === component.layer)) problems.push(`${where}: unknown layer ${JSON.stringify(component.layer)}`);
-    if (!NAME.test(component.namespace)) problems.push(`${where}: namespace ${JSON.stringify(component.namespace)} is not a DNS label`);
+    const namespaceProblem = dns1123LabelProblem(component.namespace);
+    if (namespaceProblem) problems.push(`${where}: namespace ${JSON.stringify(component.namespace)} ${namespaceProblem}`);
     if ((component.chart === undefined) !== (component.valuesSchema === undefined)) {
       problems.push(`${where}: give both chart and valuesSchema (from the chart's generated module) or neither`);
     }
@@ -32,7 +34,10 @@ export function instantiate(config: HomelabConfig): Component[] {
     if (component.instances.length === 0) problems.push(`${where}: has no instance`);
     const instanceNames = new Set<string>();
     for (const instance of component.instances) {
-      if (!NAME.test(instance.name)) problems.push(`${where}: instance name ${JSON.stringify(instance.name)} is not a DNS label`);
+      const instanceProblem = dns1123LabelProblem(instance.name);
+      if (instanceProblem) problems.push(`${where}: instance name ${JSON.stringify(instance.name)} ${instanceProblem}`);
+      const instanceNamespaceProblem = instance.namespace === undefined ? undefined : dns1123LabelProblem(instance.namespace);
+      if (instanceNamespaceProblem) problems.push(`${where}: instance ${JSON.stringify(instance.name)} namespace ${JSON.stringify(instance.namespace)} ${instanceNamespaceProblem}`);
       if (instanceNames.has(instance.name)) problems.push(`${where}: instance ${JSON.stringify(instance.name)} defined twice`);
       instanceNames.add(instance.name);
     }

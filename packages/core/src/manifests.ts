@@ -1,5 +1,7 @@
 import type { ClusterFacts } from "@homelab/cluster";
 import * as crds from "@homelab/crds";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { dns1123LabelProblem, hostnameProblem } from "@homelab/layout";
 import { ANNOTATIONS, LABELS } from "./labels.js";
 import type { Component, Instance, KubernetesObject, Route, SecretRef } from "./model.js";
 import { instanceNamespace } from "./paths.js";
@@ -8,6 +10,40 @@ import { instanceNamespace } from "./paths.js";
 export function routeHost(cluster: ClusterFacts, route: Route): string {
   const host = route.host ?? route.name;
   return host.includes(".") ? host : `${host}.${cluster.ingress[route.exposure].domain}`;
+}
+
+/** A path prefix as Traefik's PathPrefix takes it: absolute, URL path characters only (no backtick, quote or space). */
+const PATH_PREFIX = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
+/**
+ * Problems of a component's routes, each naming component, route and field.
+ * Hosts and path prefixes are interpolated into Traefik rule strings, so they
+ * are validated before any rule is built.
+ */
+export function routeProblems(cluster: ClusterFacts, component: Component): string[] {
+  const problems: string[] = [];
+  for (const [index, route] of (component.routes ?? []).entries()) {
+    const where = `component ${component.name}, route ${JSON.stringify(route.name ?? `#${index}`)}`;
+    const nameProblem = dns1123LabelProblem(route.name);
+    // The route name also names the IngressRoute and its `<name>-tls` Secret.
+    if (nameProblem) problems.push(`${where}: name ${nameProblem}`);
+    else if (route.name.length > 59) problems.push(`${where}: name must be at most 59 characters (its TLS Secret is <name>-tls)`);
+    const host = typeof route.host === "string" || route.host === undefined ? routeHost(cluster, route) : route.host;
+    const hostProblem = hostnameProblem(host);
+    if (hostProblem) problems.push(`${where}: host ${JSON.stringify(host)} ${hostProblem}`);
+    if (route.pathPrefix !== undefined && (typeof route.pathPrefix !== "string" || !PATH_PREFIX.test(route.pathPrefix))) {
+      problems.push(`${where}: pathPrefix ${JSON.stringify(route.pathPrefix)} must start with '/' and hold only URL path characters`);
+    }
+  }
+  return problems;
+}
+
+/** A value inside a Traefik rule's backtick literal; validated values never hold one, this is the last line. */
+function ruleLiteral(value: string, component: Component, route: Route, field: string): string {
+  if (/[`\\\u0000-\u001f\u007f]/.test(value)) {
+    throw new HomelabError(ErrorCode.Config, `component ${component.name}, route ${JSON.stringify(route.name)}: ${field} ${JSON.stringify(value)} cannot be placed in a Traefik rule`);
+  }
+  return `\`${value}\``;
 }
 
 function belongsTo(component: Component, instanceName: string | undefined, instance: Instance<unknown>): boolean {
@@ -33,7 +69,8 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
       ...(route.auth === "forward-auth" ? [cluster.auth.forwardAuthMiddleware] : []),
       ...(route.middlewares ?? []).map((m) => ({ name: m.name, namespace: m.namespace ?? namespace })),
     ];
-    const match = route.pathPrefix ? `Host(\`${host}\`) && PathPrefix(\`${route.pathPrefix}\`)` : `Host(\`${host}\`)`;
+    const hostRule = `Host(${ruleLiteral(host, component, route, "host")})`;
+    const match = route.pathPrefix ? `${hostRule} && PathPrefix(${ruleLiteral(route.pathPrefix, component, route, "pathPrefix")})` : hostRule;
     out.push(
       crds.certificate({
       metadata: { name: secretName, namespace },

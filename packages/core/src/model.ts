@@ -1,27 +1,9 @@
 import type { ClusterFacts, IngressExposure } from "@homelab/cluster";
 import type { ValuesSchema } from "@homelab/values";
 
-/**
- * Deployment layers in the order ArgoCD brings them up. Layer 0 is applied by
- * hand (k3s + the first ArgoCD install); render still writes what that step applies.
- */
-export const LAYERS = [
-  { name: "bootstrap", order: 0, folder: "apps-root-config/bootstrap", title: "Bootstrap (manual)" },
-  { name: "init", order: 1, folder: "cluster-init-apps", title: "Cluster init" },
-  { name: "critical", order: 2, folder: "cluster-critical-apps", title: "Cluster critical" },
-  { name: "platform", order: 3, folder: "cluster-platform-apps", title: "Platform" },
-  { name: "apps", order: 4, folder: "cluster-workload-apps", title: "Applications" },
-] as const;
-
-export type LayerName = (typeof LAYERS)[number]["name"];
-export type Layer = (typeof LAYERS)[number];
-
-/** Folder holding one ApplicationSet per component, synced by the root Application. */
-export const APPLICATIONS_FOLDER = "apps-root-config/applications";
-
-export function layer(name: LayerName): Layer {
-  return LAYERS.find((l) => l.name === name)!;
-}
+// The layer table and the folders render owns live in @homelab/layout, shared with check, policy and the Nx plugin.
+import { APPLICATIONS_FOLDER, LAYERS, layer, type Layer, type LayerName } from "@homelab/layout";
+export { APPLICATIONS_FOLDER, LAYERS, layer, type Layer, type LayerName };
 
 /** A Helm chart at an exact version. */
 export interface ChartRef {

@@ -1,8 +1,9 @@
-import { APPLICATIONS_FOLDER, layer, type Component, type Instance, type LayerName } from "./model.js";
+import { applicationSetPath, componentFolder } from "@homelab/layout";
+import type { Component, Instance, LayerName } from "./model.js";
 
 /** Folder of one instance: the component folder itself when the instance carries the component's name. */
 export function instanceFolder(component: Component, instance: Instance<unknown>): string {
-  const base = `${layer(component.layer).folder}/${component.name}`;
+  const base = componentFolder(component.layer, component.name);
   return instance.name === component.name ? base : `${base}/${instance.name}`;
 }
 
@@ -16,15 +17,10 @@ export function manifestsFolder(component: Component, instance: Instance<unknown
 }
 
 export function applicationSetFile(component: Component): string {
-  return `${APPLICATIONS_FOLDER}/${component.name}.yaml`;
+  return applicationSetPath(component.name);
 }
 
-/** Where render keeps its record of the files it wrote for a component. */
-export const RECORDS_FOLDER = ".homelab/rendered";
-
-export function recordFile(componentName: string): string {
-  return `${RECORDS_FOLDER}/${componentName}.json`;
-}
+export { RECORDS_FOLDER, recordFile } from "@homelab/layout";
 
 export function releaseName(component: Component, instance: Instance<unknown>): string {
   if (instance.releaseName) return instance.releaseName;

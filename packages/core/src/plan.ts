@@ -1,9 +1,10 @@
 import type { ClusterFacts } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { RENDER_RECORD_SCHEMA_VERSION, dns1123LabelProblem, dns1123SubdomainProblem, kindProblem, type RenderRecord } from "@homelab/layout";
 import { validateValues } from "@homelab/values";
 import { commentBlock, formatPath, stringifyYaml, stringifyYamlDocuments } from "@homelab/yaml";
 import { applicationSet, deferredElements, instanceElements } from "./argocd.js";
-import { metricsManifests, routeHost, routeManifests, secretManifests, stampManifest } from "./manifests.js";
+import { metricsManifests, routeHost, routeManifests, routeProblems, secretManifests, stampManifest } from "./manifests.js";
 import { layer, type Component, type Instance, type KubernetesObject, type LayerName } from "./model.js";
 import { applicationSetFile, manifestsFolder, valuesFile } from "./paths.js";
 
@@ -12,27 +13,8 @@ export interface RenderedFile {
   content: string;
 }
 
-/** What render knows about a component after writing it; policy and reports read it back. */
-export interface RenderRecord {
-  generator: "@homelab/core";
-  component: string;
-  package: string;
-  version: string;
-  layer: string;
-  layerOrder: number;
-  namespace: string;
-  chart: { repoURL: string; chart: string; version: string } | null;
-  instances: { name: string; releaseName: string; namespace: string; valuesFile: string | null; manifestsDir: string | null }[];
-  /** Manifests synced with a later layer (their CRDs come from it), per instance. */
-  deferred: { layer: string; layerOrder: number; instance: string; manifestsDir: string }[];
-  dependsOn: string[];
-  /** Later-layer dependencies resolved on purpose, with the reason. */
-  allowLaterLayerDependencies: Record<string, string>;
-  routes: { name: string; exposure: string; host: string; auth: string; admin: boolean; instance: string }[];
-  waivers: { rule: string; match: Record<string, string>; reason: string; expires: string }[];
-  /** Repository-relative path → `sha256:<hex>` of the bytes written. */
-  files: Record<string, string>;
-}
+/** What render knows about a component after writing it; the record format is owned by @homelab/layout. */
+export type { RenderRecord } from "@homelab/layout";
 
 export interface ComponentRender {
   component: Component;
@@ -66,6 +48,31 @@ export function validateComponentValues(component: Component): void {
   }
 }
 
+/**
+ * The problems that make an object unsafe to render: its kind and name become a
+ * file name, so both must be Kubernetes names (no '/', '.', '..' or NUL can pass),
+ * and the namespace a DNS-1123 label. Named by component, object and field.
+ */
+function objectProblems(component: Component, instance: Instance<unknown>, object: KubernetesObject): string[] {
+  const problems: string[] = [];
+  const meta = (object as { metadata?: unknown }).metadata;
+  const name = typeof meta === "object" && meta !== null ? (meta as { name?: unknown }).name : undefined;
+  const shown = `${typeof object.kind === "string" ? object.kind : "object"} ${JSON.stringify(name)}`;
+  const where = `component ${component.name}, instance ${instance.name}, ${shown}`;
+  const kind = kindProblem(object.kind);
+  if (kind) problems.push(`${where}: kind ${JSON.stringify(object.kind)} ${kind}`);
+  if (typeof object.apiVersion !== "string" || object.apiVersion.length === 0) problems.push(`${where}: apiVersion must be a non-empty string`);
+  const nameProblem = dns1123SubdomainProblem(name);
+  if (nameProblem) problems.push(`${where}: metadata.name ${JSON.stringify(name)} ${nameProblem}`);
+  const namespace = typeof meta === "object" && meta !== null ? (meta as { namespace?: unknown }).namespace : undefined;
+  if (namespace !== undefined) {
+    const nsProblem = dns1123LabelProblem(namespace);
+    if (nsProblem) problems.push(`${where}: metadata.namespace ${JSON.stringify(namespace)} ${nsProblem}`);
+  }
+  return problems;
+}
+
+/** `<kind>-<name>.yaml`: safe by construction, as kind and name passed objectProblems. */
 function manifestFileName(object: KubernetesObject, taken: Set<string>): string {
   const base = `${object.kind.toLowerCase()}-${object.metadata.name}`;
   let name = `${base}.yaml`;
@@ -121,6 +128,13 @@ function instanceManifests(cluster: ClusterFacts, component: Component, instance
  */
 export function renderComponent(cluster: ClusterFacts, component: Component, all: readonly Component[] = [component]): ComponentRender {
   validateComponentValues(component);
+  const invalidRoutes = routeProblems(cluster, component);
+  if (invalidRoutes.length > 0) {
+    throw new HomelabError(ErrorCode.Config, `component ${component.name} has routes render cannot write safely`, {
+      details: invalidRoutes,
+      hint: "hosts are lowercase RFC 1123 names (a leading '*.' allowed), route names DNS-1123 labels",
+    });
+  }
   const files: RenderedFile[] = [];
   const manifestsByInstance = new Map<string, KubernetesObject[]>();
   const deferred = new Map<LayerName, Map<string, KubernetesObject[]>>();
@@ -133,7 +147,15 @@ export function renderComponent(cluster: ClusterFacts, component: Component, all
       });
     }
     const manifests: KubernetesObject[] = [];
-    for (const object of instanceManifests(cluster, component, instance)) {
+    const objects = instanceManifests(cluster, component, instance);
+    const problems = objects.flatMap((object) => objectProblems(component, instance, object));
+    if (problems.length > 0) {
+      throw new HomelabError(ErrorCode.Config, `component ${component.name} renders objects that are not valid Kubernetes objects`, {
+        details: problems,
+        hint: "names are DNS-1123 subdomains, namespaces DNS-1123 labels (at most 63 characters), kinds identifiers",
+      });
+    }
+    for (const object of objects) {
       const later = deferredLayer(component, object, all);
       if (!later) manifests.push(object);
       else {
@@ -172,6 +194,7 @@ export function renderComponent(cluster: ClusterFacts, component: Component, all
   });
   const firstInstance = component.instances[0]!.name;
   const record: Omit<RenderRecord, "files"> = {
+    schemaVersion: RENDER_RECORD_SCHEMA_VERSION,
     generator: "@homelab/core",
     component: component.name,
     package: component.packageName,

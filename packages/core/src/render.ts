@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { instantiate } from "./instantiate.js";
 import type { Component, HomelabConfig } from "./model.js";
-import { checkRender, writeRender, type RenderChanges, type RenderFs, type WriteResult } from "./output.js";
+import { checkRender, writeRender, type HandEdits, type RenderChanges, type RenderFs, type WriteResult } from "./output.js";
 import { renderComponent, type ComponentRender } from "./plan.js";
 
 export const CONFIG_FILE = "homelab.config.ts";
@@ -42,6 +42,8 @@ export interface RenderOptions {
   components?: readonly string[];
   config?: HomelabConfig;
   fs?: RenderFs;
+  /** Owned files edited by hand: refused (default), overwritten (`force`) or kept (`keep`). */
+  handEdits?: HandEdits;
 }
 
 function select(all: readonly Component[], names: readonly string[]): Component[] {
@@ -64,7 +66,11 @@ async function prepare(options: RenderOptions): Promise<{ renders: ComponentRend
 
 export async function render(options: RenderOptions): Promise<WriteResult> {
   const { renders, prune } = await prepare(options);
-  return writeRender(options.root, renders, options.fs ? { prune, fs: options.fs } : { prune });
+  return writeRender(options.root, renders, {
+    prune,
+    ...(options.fs ? { fs: options.fs } : {}),
+    ...(options.handEdits ? { handEdits: options.handEdits } : {}),
+  });
 }
 
 /** `render --check`: what a fresh render would change, without writing. */
