@@ -10,7 +10,7 @@ import { isRecord } from "./schema-util.js";
 export interface ChartMeta {
   name: string;
   version: string;
-  dependencies: { name: string; alias?: string }[];
+  dependencies: { name: string; alias?: string; condition?: string; tags?: string[] }[];
 }
 
 /** Stage "load": a chart's data files, wherever the chart came from. */
@@ -27,6 +27,8 @@ export interface LoadedChart {
   schemaUrl: string;
   /** Subcharts bundled under charts/ (directories or archives), by values key (alias or name). */
   subcharts: Record<string, LoadedChart>;
+  /** Files under templates/ by chart-relative path (templates/x.yaml), for the template analyser. */
+  templates: Record<string, string>;
 }
 
 export type ChartInput =
@@ -71,9 +73,11 @@ export async function loadDir(dir: string, origin: string): Promise<LoadedChart>
     const dep = meta.dependencies.find((d) => d.name === sub.meta.name);
     subcharts[dep?.alias ?? sub.meta.name] = sub;
   }
+  const templates = await readTemplates(dir);
   return {
     meta,
     origin,
+    templates,
     valuesFile: displayPath(origin, dir, "values.yaml"),
     valuesText,
     schemaFile: displayPath(origin, dir, "values.schema.json"),
@@ -81,6 +85,15 @@ export async function loadDir(dir: string, origin: string): Promise<LoadedChart>
     schemaUrl: pathToFileURL(schemaPath).href,
     subcharts,
   };
+}
+
+/** Every file under templates/ (Helm parses them all; `_` files only define named templates), sorted. */
+async function readTemplates(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const entries = await readdir(path.join(dir, "templates"), { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/")).sort();
+  for (const file of files) out[file] = (await readOptional(path.join(dir, file))) ?? "";
+  return out;
 }
 
 function displayPath(origin: string, dir: string, name: string): string {
@@ -128,6 +141,8 @@ export function parseChartYaml(text: string, file: string): ChartMeta {
   const dependencies = deps.filter(isRecord).map((d) => ({
     name: String(d.name),
     ...(typeof d.alias === "string" ? { alias: d.alias } : {}),
+    ...(typeof d.condition === "string" ? { condition: d.condition } : {}),
+    ...(Array.isArray(d.tags) ? { tags: d.tags.map(String) } : {}),
   }));
   return { name: String(value.name), version: String(value.version), dependencies };
 }
