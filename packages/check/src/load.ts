@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import ignore from "ignore";
 import { ErrorCode, HomelabError, formatPosition } from "@homelab/errors";
-import { YamlSource } from "@homelab/yaml";
+import { YamlSource, readInputFile, type InputFile } from "@homelab/yaml";
 
 /** Gitignore-syntax file in the checked directory listing paths to leave out (retired folders, vendored charts). */
 export const IGNORE_FILE = ".homelabignore";
@@ -47,13 +47,22 @@ function isTemplate(file: string, text: string): boolean {
   return /(^|\/)templates\//.test(file) && text.includes("{{");
 }
 
+/**
+ * Every `*.yaml`/`*.yml` under `dir`, through the one input loader of
+ * @homelab/yaml: FIFOs, sockets, devices, dangling symlinks, symlink loops and
+ * symlinks leaving `dir` are listed in `skipped`, never opened; files above the
+ * size limit, invalid UTF-8, YAML errors and alias bombs are collected and
+ * thrown as one exit-2 error naming every file. Items of a `kind: List` are
+ * documents of their own (policies see a Secret inside a List).
+ */
 export function loadTree(dir: string, options: { ignore?: readonly string[]; root?: string } = {}): Tree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new HomelabError(ErrorCode.Usage, `not a directory: ${dir}`);
   }
   const rules = ignore();
-  const ignoreFile = join(dir, IGNORE_FILE);
-  if (existsSync(ignoreFile)) rules.add(readFileSync(ignoreFile, "utf8"));
+  const ignoreFile = readInputFile(join(dir, IGNORE_FILE), { display: IGNORE_FILE, within: dir });
+  if (ignoreFile.kind === "file") rules.add(ignoreFile.text);
+  else if (ignoreFile.why !== "missing") throw new HomelabError(ErrorCode.Io, `cannot read: ${ignoreFile.reason}`, { position: { file: IGNORE_FILE } });
   rules.add([...(options.ignore ?? [])]);
 
   const files = new Map<string, LoadedFile>();
@@ -75,13 +84,28 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
         }
         walk(path);
       } else if (/\.ya?ml$/.test(entry.name) && !rules.ignores(rel)) {
-        const text = readFileSync(path, "utf8");
-        if (isTemplate(rel, text)) {
+        // Symlinked folders are not walked (no loops, no second path to a file); a `*.yaml` of any other type goes
+        // to the loader, which lists what it will not read.
+        let input: InputFile;
+        try {
+          input = readInputFile(path, { display: rel, within: dir });
+        } catch (error) {
+          if (error instanceof HomelabError) {
+            problems.push(error);
+            continue;
+          }
+          throw error;
+        }
+        if (input.kind === "skipped") {
+          skipped.push({ file: rel, reason: input.reason });
+          continue;
+        }
+        if (isTemplate(rel, input.text)) {
           skipped.push({ file: rel, reason: "Helm template: not checked until rendered" });
           continue;
         }
         try {
-          files.set(rel, { file: rel, source: YamlSource.parse(text, rel) });
+          files.set(rel, { file: rel, source: YamlSource.parse(input.text, rel, { expandLists: true }) });
         } catch (error) {
           if (error instanceof HomelabError) problems.push(error);
           else throw error;
@@ -92,22 +116,31 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
   walk(dir);
   if (problems.length > 0) {
     const first = problems[0]!;
-    throw new HomelabError(ErrorCode.Syntax, `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more malformed file(s))` : ""}`, {
+    throw new HomelabError(first.code, `${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more malformed file(s))` : ""}`, {
       ...(first.position ? { position: first.position } : {}),
       details: problems.slice(1).map((p) => `${p.position ? `${formatPosition(p.position)}: ` : ""}${p.message}`),
-      hint: `fix the YAML, or list the file in ${IGNORE_FILE}`,
+      hint: first.hint ?? `fix the file, or list it in ${IGNORE_FILE}`,
     });
   }
   return { dir, root: options.root ?? findRoot(dir), files, skipped };
 }
 
-/** Loads a file outside the walked set (a values file named by an Application), or undefined when absent. */
+/**
+ * Loads a file outside the walked set (a values file named by an Application,
+ * a Chart.yaml, a record), or undefined when absent. The path comes from input:
+ * one outside the repository (lexically or through a symlink), or anything
+ * but a regular file, is not read and is listed in `skipped`.
+ */
 export function loadExtra(tree: Tree, abs: string): LoadedFile | undefined {
   const rel = toPosix(relative(tree.dir, abs));
   const known = tree.files.get(rel);
   if (known) return known;
-  if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
-  const loaded = { file: rel, source: YamlSource.parse(readFileSync(abs, "utf8"), rel) };
+  const input = readInputFile(abs, { display: rel, within: tree.root });
+  if (input.kind === "skipped") {
+    if (input.why !== "missing" && !tree.skipped.some((s) => s.file === rel)) tree.skipped.push({ file: rel, reason: input.reason });
+    return undefined;
+  }
+  const loaded = { file: rel, source: YamlSource.parse(input.text, rel) };
   tree.files.set(rel, loaded);
   return loaded;
 }

@@ -1,18 +1,13 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import type { InputChart, InputComponent, InputDocument, InputValues, PolicyConfig, PolicyInput } from "@homelab/policy";
+import { LABELS, LAYERS, RECORDS_FOLDER, parseRenderRecord, type RenderRecord } from "@homelab/layout";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
 import { loadExtra, relativeTo, type LoadedFile, type Tree } from "./load.js";
 
 /** Layer folders (as @homelab/core renders them, and as hand-written repos of this layout name them). */
-export const DEFAULT_LAYERS: readonly LayerFolder[] = [
-  { name: "bootstrap", order: 0, folder: "apps-root-config/bootstrap" },
-  { name: "init", order: 1, folder: "cluster-init-apps" },
-  { name: "critical", order: 2, folder: "cluster-critical-apps" },
-  { name: "platform", order: 3, folder: "cluster-platform-apps" },
-  { name: "apps", order: 4, folder: "cluster-workload-apps" },
-];
+export const DEFAULT_LAYERS: readonly LayerFolder[] = LAYERS.map(({ name, order, folder }) => ({ name, order, folder }));
 
 export interface LayerFolder {
   name: string;
@@ -31,26 +26,8 @@ export interface WaiverDecl {
   declaredIn: { file: string; index: number; path: JsonPath };
 }
 
-/** The render record written by @homelab/core (`.homelab/rendered/<component>.json`). */
-export interface RenderRecordFile {
-  generator: string;
-  component: string;
-  package?: string;
-  version?: string;
-  layer: string;
-  layerOrder: number;
-  namespace?: string;
-  chart?: { repoURL: string; chart: string; version: string };
-  instances?: { name: string; releaseName?: string; namespace?: string; valuesFile?: string; manifestsDir?: string | null }[];
-  dependsOn?: string[];
-  /** Manifests synced with a later layer because their CRDs come from it. */
-  deferred?: { layer: string; layerOrder: number; instance: string; manifestsDir: string }[];
-  /** Later-layer dependencies the component resolves on purpose, with the reason. */
-  allowLaterLayerDependencies?: Record<string, string>;
-  routes?: { name: string; exposure: string; host?: string; auth: string; admin?: boolean; instance?: string }[];
-  waivers?: { rule: string; match?: Record<string, string>; reason: string; expires: string }[];
-  files?: Record<string, string>;
-}
+/** The render record written by @homelab/core (`.homelab/rendered/<component>.json`); owned by @homelab/layout. */
+export type RenderRecordFile = RenderRecord;
 
 /** What a finding at (file, document index) belongs to, for reports and waiver matching. */
 export interface DocInfo {
@@ -128,18 +105,15 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
   const renderedValues = new Set<string>();
 
   // Render records: component, layer, instances and waivers per file.
-  const recordsDir = join(tree.root, ".homelab", "rendered");
+  const recordsDir = join(tree.root, ...RECORDS_FOLDER.split("/"));
   if (existsSync(recordsDir)) {
     for (const name of readdirSync(recordsDir).filter((n) => n.endsWith(".json")).sort()) {
       const abs = join(recordsDir, name);
       const loaded = loadExtra(tree, abs);
-      const record = loaded?.source.documents[0]?.value;
-      if (!loaded || !isObj(record) || typeof record.component !== "string" || typeof record.layerOrder !== "number") {
-        throw new HomelabError(ErrorCode.Config, "render record is not a @homelab/core record (component, layerOrder missing)", {
-          position: { file: relativeTo(tree, abs), line: 1 },
-        });
-      }
-      const rec = record as unknown as RenderRecordFile;
+      // Skipped by the loader (not a regular file): listed there, like any other input.
+      if (!loaded) continue;
+      // One parser validates records for every reader (shape, version, paths inside the component's folders).
+      const rec = parseRenderRecord(loaded.source.text, relativeTo(tree, abs));
       records.set(rec.component, rec);
       const file = loaded.file;
       components.push({
@@ -254,8 +228,8 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
     const metadata = isObj(app.metadata) ? app.metadata : {};
     const labels = isObj(metadata.labels) ? metadata.labels : {};
     const spec = isObj(app.spec) ? app.spec : {};
-    const component = str(labels["homelab.dev/component"]) ?? str(metadata.name) ?? fallbackComponent;
-    const instance = str(labels["homelab.dev/instance"]);
+    const component = str(labels[LABELS.component]) ?? str(metadata.name) ?? fallbackComponent;
+    const instance = str(labels[LABELS.instance]);
     const syncPolicy = isObj(spec.syncPolicy) ? spec.syncPolicy : {};
     const syncOptions = Array.isArray(syncPolicy.syncOptions) ? syncPolicy.syncOptions.filter((o): o is string => typeof o === "string") : [];
     const sources: { source: Obj; path: JsonPath }[] = Array.isArray(spec.sources) && spec.sources.length > 0
@@ -357,8 +331,8 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       elements.forEach((element, e) => {
         if (!isObj(element)) return;
         const app = substitute(template, element) as Obj;
-        if (isObj(app.metadata) && isObj(app.metadata.labels) && !app.metadata.labels["homelab.dev/component"] && setLabels["homelab.dev/component"]) {
-          app.metadata.labels["homelab.dev/component"] = setLabels["homelab.dev/component"];
+        if (isObj(app.metadata) && isObj(app.metadata.labels) && !app.metadata.labels[LABELS.component] && setLabels[LABELS.component]) {
+          app.metadata.labels[LABELS.component] = setLabels[LABELS.component];
         }
         const at = (p: JsonPath): JsonPath => (p[0] === "spec" || p[0] === "metadata" ? ["spec", "template", ...p] : p);
         const origin = (p: JsonPath): JsonPath | null => {
@@ -367,7 +341,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
           const field = typeof raw === "string" ? /^\{\{\s*\.(\w+)\s*\}\}$/.exec(raw)?.[1] : undefined;
           return field && field in element ? ["spec", "generators", g, "list", "elements", e, field] : null;
         };
-        linkApplication(app, file, index, at, origin, str(setLabels["homelab.dev/component"]) ?? name);
+        linkApplication(app, file, index, at, origin, str(setLabels[LABELS.component]) ?? name);
       });
     });
   }
@@ -401,12 +375,12 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       const labels = isObj(metadata.labels) ? metadata.labels : {};
       const isArgo = group(obj.apiVersion as string) === "argoproj.io" && (obj.kind === "Application" || obj.kind === "ApplicationSet");
       const component =
-        str(labels["homelab.dev/component"]) ??
+        str(labels[LABELS.component]) ??
         fileOwner?.component ??
         (isArgo ? str(metadata.name) : null) ??
         dirOwner?.component ??
         folderComponent(path, layers);
-      const instance = str(labels["homelab.dev/instance"]) ?? fileOwner?.instance ?? dirOwner?.instance ?? null;
+      const instance = str(labels[LABELS.instance]) ?? fileOwner?.instance ?? dirOwner?.instance ?? null;
       const layerOrder = (component ? records.get(component)?.layerOrder : undefined) ?? fileOwner?.layerOrder ?? dirOwner?.layerOrder ?? layerOfPath(path, layers);
       documents.push({ file: loaded.file, index: doc.index, component, instance, layerOrder, object: obj });
       docs.set(docKey(loaded.file, doc.index), {
@@ -449,10 +423,9 @@ export const WAIVERS_FILE = ".homelab/waivers.yaml";
  * ```
  */
 function readWaiverFile(tree: Tree): WaiverDecl[] {
-  const abs = join(tree.dir, WAIVERS_FILE);
-  if (!existsSync(abs)) return [];
-  const source = YamlSource.parse(readFileSync(abs, "utf8"), WAIVERS_FILE);
-  tree.files.set(WAIVERS_FILE, { file: WAIVERS_FILE, source });
+  // Through the one input loader: a FIFO or a symlink out of the tree is listed, not read.
+  const source = loadExtra(tree, join(tree.dir, WAIVERS_FILE))?.source;
+  if (!source) return [];
   const root = source.documents[0]?.value;
   const bad = (message: string, path: JsonPath): HomelabError =>
     new HomelabError(ErrorCode.Config, message, { position: { file: WAIVERS_FILE, ...source.locate(0, path) }, hint: "see policies/README.md, section Waivers" });

@@ -1,7 +1,6 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
-import { YamlSource, formatPath } from "@homelab/yaml";
+import { YamlSource, formatPath, readInputFile, readNamedFile } from "@homelab/yaml";
 import { findChart, type ChartSchemaEntry } from "./registry.js";
 import { validateValues, type ValuesIssue, type ValuesSchema } from "./validate.js";
 
@@ -66,13 +65,14 @@ export interface WrapperDependency {
  */
 export async function wrapperDependencies(valuesFile: string, displayFile = valuesFile): Promise<WrapperDependency[] | undefined> {
   const chartFile = path.join(path.dirname(valuesFile), "Chart.yaml");
-  let text: string;
-  try {
-    text = await readFile(chartFile, "utf8");
-  } catch {
-    return undefined;
-  }
   const shown = path.join(path.dirname(displayFile), "Chart.yaml");
+  // The one input loader: a FIFO, a loop or a folder named Chart.yaml is an error naming it, never a hang.
+  const input = readInputFile(chartFile, { display: shown });
+  if (input.kind === "skipped") {
+    if (input.why === "missing") return undefined;
+    throw new HomelabError(ErrorCode.Io, `cannot read: ${input.reason}`, { position: { file: shown } });
+  }
+  const text = input.text;
   const chart = YamlSource.parse(text, shown).documents[0]?.value as Record<string, unknown> | null | undefined;
   const deps = chart && typeof chart === "object" && Array.isArray(chart.dependencies) ? chart.dependencies : [];
   const out: WrapperDependency[] = [];
@@ -104,16 +104,8 @@ export async function validateValuesFiles(options: ValidateValuesFilesOptions): 
   const blocks: ValuesBlock[] = [];
   for (const file of options.files) {
     const abs = path.resolve(cwd, file);
-    let text: string;
-    try {
-      text = await readFile(abs, "utf8");
-    } catch (error) {
-      throw new HomelabError(ErrorCode.Io, `cannot read values file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        position: { file },
-        cause: error,
-      });
-    }
-    const source = YamlSource.parse(text, file);
+    // The one input loader: FIFOs and devices are refused unopened, the size limit and strict UTF-8 hold.
+    const source = YamlSource.parse(readNamedFile(abs, { display: file }), file);
     const deps = await wrapperDependencies(abs, file);
     const chosen = deps?.filter((d) => given === undefined || d.name === given.chart.name || d.key === given.chart.name);
     if (chosen && chosen.length > 0) {
