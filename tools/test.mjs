@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: build what the tests need (Go tools, wasm; Nx-cached), type-check,
 // run every vitest suite, then prove committed generated output is current.
+// The summary lists every skipped test with its reason (mirror tests without a
+// mirror); CI sets HOMELAB_REQUIRE_MIRRORS=1 so those fail instead.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { countsLine, skippedTests } from "./test-report.mjs";
 
 const steps = [
   ["build (Go tools, policy and validator wasm)", "npx", ["nx", "run-many", "-t", "build", "--outputStyle=static"]],
@@ -23,8 +26,12 @@ for (const [title, command, args] of steps) {
 let counts = "";
 try {
   const report = JSON.parse(readFileSync(".tmp/vitest.json", "utf8"));
-  counts = `${report.numPassedTests} passed, ${report.numFailedTests} failed`;
-  if (report.numPendingTests + report.numTodoTests > 0) counts += `, ${report.numPendingTests + report.numTodoTests} skipped`;
+  counts = countsLine(report);
+  const skipped = skippedTests(report);
+  if (skipped.length > 0) {
+    process.stdout.write(`\nskipped tests (${skipped.length}):\n`);
+    for (const test of skipped) process.stdout.write(`  - ${test.file}: ${test.name} (${test.reason})\n`);
+  }
 } catch {
   counts = "0 passed, 1 failed";
 }

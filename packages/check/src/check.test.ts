@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HomelabError } from "@homelab/errors";
+import { recordFixtureText } from "@homelab/layout/testing";
 // @ts-expect-error: plain .mjs build script without types
 import { buildPolicy } from "../../policy/scripts/build.mjs";
 import { caseDirs, generate, INPUTS } from "../scripts/fixtures.js";
@@ -221,19 +222,17 @@ describe("waivers", () => {
   });
 
   it("render records carry component waivers scoped to their component", async () => {
-    const record = {
-      generator: "@homelab/core",
+    const text = recordFixtureText({
       component: "whoami",
       layer: "apps",
-      layerOrder: 4,
-      dependsOn: [],
-      files: { "cluster-workload-apps/whoami/route.yaml": "sha256:00" },
+      contents: { "cluster-workload-apps/whoami/route.yaml": "kind: IngressRoute\n" },
       waivers: [{ rule: "forward-auth", match: { kind: "IngressRoute" }, reason: "demo", expires: "2026-12-31" }],
-    };
-    const dir = gitops({ ".homelab/rendered/whoami.json": JSON.stringify(record, null, 2) });
+    });
+    const dir = gitops({ ".homelab/rendered/whoami.json": text });
     const result = await check({ dir, schema: false, now: NOW });
     expect(result.violations).toEqual([]);
-    expect(result.waivers.map((w) => [w.component, w.declaredIn])).toEqual([["whoami", ".homelab/rendered/whoami.json:11"]]);
+    const waiverLine = text.split("\n").findIndex((line) => line.includes('"rule": "forward-auth"')) + 1;
+    expect(result.waivers.map((w) => [w.component, w.declaredIn])).toEqual([["whoami", `.homelab/rendered/whoami.json:${waiverLine}`]]);
   });
 });
 
