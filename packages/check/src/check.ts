@@ -7,6 +7,9 @@ import { formatPath } from "@homelab/yaml";
 import { loadTree, type SkippedFile } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
+import { manifestObjects, referenceViolations, unhydratedCharts, type OrderingNote } from "./cluster-objects.js";
+import { applicationsOf } from "./applications.js";
+import { REFERENCE_RULES } from "./references/index.js";
 
 // Types only: the validator itself is loaded on demand, so a policy-only check never needs its wasm built.
 export type { SchemaDiagnostic, Validator as SchemaValidator, ValidateOptions as SchemaValidatorOptions } from "@homelab/kubeconform-wasm";
@@ -47,6 +50,10 @@ export interface CheckOptions {
   values?: boolean;
   /** Charts with a values schema (default: `@homelab/charts`, this repository's components). */
   charts?: readonly ChartSchemaEntry[];
+  /** Resolve references between the cluster's objects, rules `ref-*` (default: with the policies). */
+  references?: boolean;
+  /** StorageClasses the cluster has without a manifest here (default: the cluster facts' `storage.classes`). */
+  storageClasses?: readonly string[];
 }
 
 export interface Violation {
@@ -89,6 +96,8 @@ export interface CheckResult {
   waivers: AppliedWaiver[];
   skipped: SkippedFile[];
   rules: RuleInfo[];
+  /** References that resolve only through ArgoCD's ordering (a CRD from another Application of the same wave). */
+  orderings: OrderingNote[];
   summary: CheckSummary;
   /** 0: no error-severity finding; 1: at least one. Bad input throws a HomelabError (exit 2). */
   exitCode: 0 | 1;
@@ -234,6 +243,25 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     }, infoOf)));
   }
 
+  let orderings: OrderingNote[] = [];
+  if (options.references ?? options.policy !== false) {
+    const apps = applicationsOf(model.input.documents);
+    const opaque = unhydratedCharts(apps);
+    const refs = referenceViolations(
+      manifestObjects(model, tree, apps),
+      {
+        storageClasses: options.storageClasses ?? homelab.storage.classes.map((c) => c.name),
+        distribution: homelab.kubernetes.distribution,
+        externalMiddlewares: config.forwardAuthMiddlewares,
+        ...(opaque ? { opaque } : {}),
+      },
+      (file, index, path) => tree.files.get(file)?.source.locate(index, path) ?? { line: 1, column: 1 },
+      infoOf,
+    );
+    raw.push(...refs.raw);
+    orderings = refs.orderings.filter((o) => inScope(o.component));
+  }
+
   // Without policies (the Nx `validate` target) there are no policy findings, and waivers of policy rules stay unused.
   const report: PolicyReport = options.policy === false ? { rules: [], findings: [] } : (await engineFor(options.policyWasm)).evaluate(model.input);
   for (const f of report.findings) {
@@ -313,7 +341,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     violations,
     waivers,
     skipped: tree.skipped,
-    rules: [...report.rules, ...EXTRA_RULES],
+    rules: [...report.rules, ...EXTRA_RULES, ...(options.references ?? options.policy !== false ? REFERENCE_RULES : [])],
+    orderings,
     summary: {
       files: model.kubernetesFiles.length,
       documents: model.input.documents.length,

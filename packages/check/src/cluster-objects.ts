@@ -1,0 +1,79 @@
+import { join, relative, sep } from "node:path";
+import { applicationsOf, type AppSpec } from "./applications.js";
+import type { Tree } from "./load.js";
+import type { DocInfo, Model } from "./model.js";
+import { resolveReferences, type ClusterObject, type Ordering, type ReferenceOptions } from "./references/index.js";
+import type { RawViolation } from "./waivers.js";
+
+/** A reference that resolves through ArgoCD's ordering, with where it is. */
+export interface OrderingNote extends Omit<Ordering, "path" | "index"> {
+  line: number;
+  component: string | null;
+}
+
+/** The Application whose manifest folder holds a file (the deepest folder wins). */
+export function applicationForFile(apps: readonly AppSpec[], repoFile: string): AppSpec | undefined {
+  let best: { app: AppSpec; depth: number } | undefined;
+  for (const app of apps) {
+    for (const path of app.paths) {
+      if (!repoFile.startsWith(`${path}/`)) continue;
+      if (!best || path.length > best.depth) best = { app, depth: path.length };
+    }
+  }
+  return best?.app;
+}
+
+/** Our manifests as cluster objects, each with the Application that syncs it. */
+export function manifestObjects(model: Model, tree: Tree, apps: readonly AppSpec[] = applicationsOf(model.input.documents)): ClusterObject[] {
+  const repoFile = (file: string): string => relative(tree.root, join(tree.dir, file)).split(sep).join("/");
+  return model.input.documents.map((doc) => {
+    const app = applicationForFile(apps, repoFile(doc.file));
+    return {
+      file: doc.file,
+      index: doc.index,
+      object: doc.object,
+      component: doc.component,
+      defaultNamespace: app?.namespace ?? null,
+      application: app ? { name: app.name, wave: app.wave, retry: app.retry, syncOptions: app.syncOptions } : null,
+    };
+  });
+}
+
+/**
+ * What the set lacks when the charts are not hydrated: every chart
+ * Application's destination namespace (and kube-system, where charts put
+ * their Services for cluster components).
+ */
+export function unhydratedCharts(apps: readonly AppSpec[]): { namespaces: string[]; reason: string } | undefined {
+  const chartApps = apps.filter((a) => a.charts.length > 0);
+  if (chartApps.length === 0) return undefined;
+  const namespaces = [...new Set([...chartApps.map((a) => a.namespace ?? "default"), "kube-system"])].sort();
+  return { namespaces, reason: `the charts of ${chartApps.length} Application(s) are not hydrated (run \`npx homelab hydrate\`)` };
+}
+
+/**
+ * Rule family `ref-*`: references between the objects of the whole cluster,
+ * located in the file (ours or hydrated) that holds the referring object.
+ */
+export function referenceViolations(
+  objects: readonly ClusterObject[],
+  options: ReferenceOptions,
+  locate: (file: string, index: number, path: readonly (string | number)[]) => { line: number; column: number },
+  infoOf: (file: string, index: number) => DocInfo,
+): { raw: RawViolation[]; orderings: OrderingNote[] } {
+  const { findings, orderings } = resolveReferences(objects, options);
+  const raw = findings.map((f): RawViolation => {
+    const at = locate(f.file, f.index, f.path);
+    return { rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message: f.message, info: infoOf(f.file, f.index) };
+  });
+  const notes = orderings.map((o): OrderingNote => ({
+    file: o.file,
+    line: locate(o.file, o.index, o.path).line,
+    kind: o.kind,
+    name: o.name,
+    namespace: o.namespace,
+    message: o.message,
+    component: infoOf(o.file, o.index).component,
+  }));
+  return { raw, orderings: notes };
+}
