@@ -231,7 +231,8 @@ describe("waivers", () => {
     const dir = gitops({ ".homelab/rendered/whoami.json": text });
     const result = await check({ dir, schema: false, now: NOW });
     expect(result.violations).toEqual([]);
-    const waiverLine = text.split("\n").findIndex((line) => line.includes('"rule": "forward-auth"')) + 1;
+    // The waiver item starts on the line of its `{`, the one above its first key.
+    const waiverLine = text.split("\n").findIndex((line) => line.includes('"rule": "forward-auth"'));
     expect(result.waivers.map((w) => [w.component, w.declaredIn])).toEqual([["whoami", `.homelab/rendered/whoami.json:${waiverLine}`]]);
   });
 });

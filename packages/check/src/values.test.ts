@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { recordFixtureText } from "@homelab/layout/testing";
 import { check } from "./index.js";
 
 const temps: string[] = [];
@@ -56,9 +57,14 @@ describe("rule values", () => {
   });
 
   it("does not re-validate values files render wrote (render validated them), and is off with values: false", async () => {
-    const record = { generator: "@homelab/core", component: "metallb", layer: "init", layerOrder: 1, chart: { repoURL: "https://metallb.github.io/metallb", chart: "metallb", version: "0.16.1" }, instances: [{ name: "metallb", valuesFile: "cluster-init-apps/metallb/values.yaml" }], files: {} };
+    const record = recordFixtureText({
+      component: "metallb",
+      layer: "init",
+      chart: { repoURL: "https://metallb.github.io/metallb", chart: "metallb", version: "0.16.1" },
+      instances: [{ name: "metallb", releaseName: "metallb", namespace: "metallb", valuesFile: "cluster-init-apps/metallb/values.yaml", manifestsDir: null }],
+    });
     const dir = tree({
-      ".homelab/rendered/metallb.json": JSON.stringify(record),
+      ".homelab/rendered/metallb.json": record,
       "cluster-init-apps/metallb/values.yaml": "speaker:\n  tolerateMastr: true\n",
     });
     expect((await check({ dir, root: dir, schema: false })).violations).toEqual([]);
