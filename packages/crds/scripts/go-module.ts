@@ -19,9 +19,13 @@ export interface GoModuleCrds {
 export const GO_MODULE_CRDS: readonly GoModuleCrds[] = [
   {
     // kube-prometheus-stack 88.5.3 bundles prometheus-operator 0.93.1's CRDs; ../shared/crds has only ServiceMonitor.
+    // Every other kind the chart installs and renders (Prometheus, Alertmanager, PodMonitor, ...) comes from here,
+    // so each monitoring object the chart renders has a strict schema.
     module: "github.com/prometheus-operator/prometheus-operator",
     version: "v0.93.1",
-    files: ["example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml"],
+    files: ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "thanosrulers"].map(
+      (plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`,
+    ),
     versionOf: { kind: "ServiceMonitor", annotation: "operator.prometheus.io/version" },
   },
 ];

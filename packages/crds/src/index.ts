@@ -15,6 +15,9 @@ import type { SecretStore } from "../generated/types/external-secrets.io/secrets
 import type { RecurringJob } from "../generated/types/longhorn.io/recurringjob_v1beta2.js";
 import type { IPAddressPool } from "../generated/types/metallb.io/ipaddresspool_v1beta1.js";
 import type { L2Advertisement } from "../generated/types/metallb.io/l2advertisement_v1beta1.js";
+import type { Alertmanager } from "../generated/types/monitoring.coreos.com/alertmanager_v1.js";
+import type { PodMonitor } from "../generated/types/monitoring.coreos.com/podmonitor_v1.js";
+import type { Prometheus } from "../generated/types/monitoring.coreos.com/prometheus_v1.js";
 import type { PrometheusRule } from "../generated/types/monitoring.coreos.com/prometheusrule_v1.js";
 import type { ServiceMonitor } from "../generated/types/monitoring.coreos.com/servicemonitor_v1.js";
 import type { Cluster as CnpgCluster } from "../generated/types/postgresql.cnpg.io/cluster_v1.js";
@@ -45,6 +48,9 @@ export type { SecretStore, SecretStoreSpec } from "../generated/types/external-s
 export type { RecurringJob, RecurringJobSpec } from "../generated/types/longhorn.io/recurringjob_v1beta2.js";
 export type { IPAddressPool, IPAddressPoolSpec } from "../generated/types/metallb.io/ipaddresspool_v1beta1.js";
 export type { L2Advertisement, L2AdvertisementSpec } from "../generated/types/metallb.io/l2advertisement_v1beta1.js";
+export type { Alertmanager, AlertmanagerSpec } from "../generated/types/monitoring.coreos.com/alertmanager_v1.js";
+export type { PodMonitor, PodMonitorSpec } from "../generated/types/monitoring.coreos.com/podmonitor_v1.js";
+export type { Prometheus, PrometheusSpec } from "../generated/types/monitoring.coreos.com/prometheus_v1.js";
 export type { PrometheusRule, PrometheusRuleSpec } from "../generated/types/monitoring.coreos.com/prometheusrule_v1.js";
 export type { ServiceMonitor, ServiceMonitorSpec } from "../generated/types/monitoring.coreos.com/servicemonitor_v1.js";
 export type { Cluster as CnpgCluster, ClusterSpec as CnpgClusterSpec } from "../generated/types/postgresql.cnpg.io/cluster_v1.js";
@@ -58,7 +64,7 @@ export type { TLSOption, TLSOptionSpec } from "../generated/types/traefik.io/tls
 export type KnownManifest =
   | Application | ApplicationSet | AppProject | Certificate | ClusterIssuer | Issuer
   | ClusterSecretStore | ExternalSecret | SecretStore | RecurringJob | IPAddressPool | L2Advertisement
-  | PrometheusRule | ServiceMonitor | CnpgCluster | ScheduledBackup | SecretProviderClass
+  | Alertmanager | PodMonitor | Prometheus | PrometheusRule | ServiceMonitor | CnpgCluster | ScheduledBackup | SecretProviderClass
   | IngressRoute | Middleware | TLSOption
   | core.Namespace | core.Service | core.ConfigMap | core.Secret | core.ServiceAccount | core.PersistentVolumeClaim
   | core.Deployment | core.StatefulSet | core.DaemonSet | core.Job | core.CronJob | core.PodDisruptionBudget
@@ -89,6 +95,9 @@ export const secretStore = manifest<SecretStore>("external-secrets.io/v1", "Secr
 export const recurringJob = manifest<RecurringJob>("longhorn.io/v1beta2", "RecurringJob");
 export const ipAddressPool = manifest<IPAddressPool>("metallb.io/v1beta1", "IPAddressPool");
 export const l2Advertisement = manifest<L2Advertisement>("metallb.io/v1beta1", "L2Advertisement");
+export const alertmanager = manifest<Alertmanager>("monitoring.coreos.com/v1", "Alertmanager");
+export const podMonitor = manifest<PodMonitor>("monitoring.coreos.com/v1", "PodMonitor");
+export const prometheus = manifest<Prometheus>("monitoring.coreos.com/v1", "Prometheus");
 export const prometheusRule = manifest<PrometheusRule>("monitoring.coreos.com/v1", "PrometheusRule");
 export const serviceMonitor = manifest<ServiceMonitor>("monitoring.coreos.com/v1", "ServiceMonitor");
 export const cnpgCluster = manifest<CnpgCluster>("postgresql.cnpg.io/v1", "Cluster");

@@ -9,15 +9,17 @@ export interface CrdSchemaProblem {
 }
 
 /**
- * CRD patterns are Go RE2: translate the one RE2-only construct they use, a
- * leading inline flag group like `^(?i)...`, into a JavaScript flag.
+ * CRD patterns are Go RE2: translate the one RE2-only construct they use,
+ * inline flag groups like `^(?i)...` (AlertmanagerConfig has them mid-pattern
+ * too), into JavaScript flags for the whole pattern. Applying a flag to the
+ * part before its group only accepts more, never rejects a valid value.
  */
 const goRegExp = Object.assign(
   (pattern: string, flags: string) => {
-    const inline = /^(\^?)\(\?([imsU]+)\)/.exec(pattern);
-    if (!inline) return new RegExp(pattern, flags);
-    const extra = [...inline[2]!].filter((flag) => "ims".includes(flag) && !flags.includes(flag)).join("");
-    return new RegExp(inline[1]! + pattern.slice(inline[0].length), flags + extra);
+    const inline = [...pattern.matchAll(/\(\?([imsU]+)\)/g)];
+    if (inline.length === 0) return new RegExp(pattern, flags);
+    const extra = [...new Set(inline.flatMap((m) => [...m[1]!]))].filter((flag) => "ims".includes(flag) && !flags.includes(flag)).join("");
+    return new RegExp(pattern.replace(/\(\?[imsU]+\)/g, ""), flags + extra);
   },
   { code: "new RegExp" },
 );

@@ -3,6 +3,11 @@
  * typed constructors (so tsc checks them too). Tests validate each against
  * its strict schema. Hosts and addresses are placeholders; no secret values.
  */
+import type { AlertmanagerConfig } from "../generated/types/monitoring.coreos.com/alertmanagerconfig_v1alpha1.js";
+import type { Probe } from "../generated/types/monitoring.coreos.com/probe_v1.js";
+import type { PrometheusAgent } from "../generated/types/monitoring.coreos.com/prometheusagent_v1alpha1.js";
+import type { ScrapeConfig } from "../generated/types/monitoring.coreos.com/scrapeconfig_v1alpha1.js";
+import type { ThanosRuler } from "../generated/types/monitoring.coreos.com/thanosruler_v1.js";
 import type { SecretProviderClass as SecretProviderClassV1alpha1 } from "../generated/types/secrets-store.csi.x-k8s.io/secretproviderclass_v1alpha1.js";
 import {
   appProject,
@@ -17,7 +22,11 @@ import {
   ipAddressPool,
   issuer,
   l2Advertisement,
+  alertmanager,
+  manifest,
   middleware,
+  podMonitor,
+  prometheus,
   prometheusRule,
   recurringJob,
   scheduledBackup,
@@ -136,6 +145,46 @@ export const samples: Record<string, object> = {
         },
       ],
     },
+  }),
+  // kube-prometheus-stack renders these from its values; the samples are what it makes of ours.
+  "monitoring.coreos.com/v1 Alertmanager": alertmanager({
+    metadata: { name: "kube-prometheus-stack-alertmanager", namespace: "monitoring" },
+    spec: { replicas: 2, retention: "120h", externalUrl: "https://alertmanager.example.test", nodeSelector: { "homelab.dev/hardware": "proxmox-vm" } },
+  }),
+  "monitoring.coreos.com/v1 PodMonitor": podMonitor({
+    metadata: { name: "promtail", namespace: "logging" },
+    spec: { selector: { matchLabels: { "app.kubernetes.io/name": "promtail" } }, podMetricsEndpoints: [{ port: "http-metrics", interval: "30s" }] },
+  }),
+  "monitoring.coreos.com/v1 Probe": manifest<Probe>("monitoring.coreos.com/v1", "Probe")({
+    metadata: { name: "grafana", namespace: "monitoring" },
+    spec: { prober: { url: "blackbox-exporter.monitoring.svc:9115" }, module: "http_2xx", targets: { staticConfig: { static: ["https://grafana.example.test"] } } },
+  }),
+  "monitoring.coreos.com/v1 Prometheus": prometheus({
+    metadata: { name: "kube-prometheus-stack-prometheus", namespace: "monitoring" },
+    spec: {
+      replicas: 2,
+      retention: "15d",
+      serviceMonitorSelector: {},
+      serviceMonitorNamespaceSelector: {},
+      ruleSelector: {},
+      storage: { volumeClaimTemplate: { spec: { storageClassName: "longhorn", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } } },
+    },
+  }),
+  "monitoring.coreos.com/v1 ThanosRuler": manifest<ThanosRuler>("monitoring.coreos.com/v1", "ThanosRuler")({
+    metadata: { name: "thanos-ruler", namespace: "monitoring" },
+    spec: { replicas: 1, queryEndpoints: ["dnssrv+_http._tcp.thanos-query.monitoring.svc"], ruleSelector: {} },
+  }),
+  "monitoring.coreos.com/v1alpha1 AlertmanagerConfig": manifest<AlertmanagerConfig>("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig")({
+    metadata: { name: "homelab", namespace: "monitoring" },
+    spec: { route: { receiver: "null", groupBy: ["alertname"] }, receivers: [{ name: "null" }] },
+  }),
+  "monitoring.coreos.com/v1alpha1 PrometheusAgent": manifest<PrometheusAgent>("monitoring.coreos.com/v1alpha1", "PrometheusAgent")({
+    metadata: { name: "agent", namespace: "monitoring" },
+    spec: { replicas: 1, serviceMonitorSelector: {}, remoteWrite: [{ url: "https://prometheus.example.test/api/v1/write" }] },
+  }),
+  "monitoring.coreos.com/v1alpha1 ScrapeConfig": manifest<ScrapeConfig>("monitoring.coreos.com/v1alpha1", "ScrapeConfig")({
+    metadata: { name: "truenas", namespace: "monitoring" },
+    spec: { staticConfigs: [{ targets: ["truenas.example.test:9100"], labels: { job: "truenas" } }] },
   }),
   "monitoring.coreos.com/v1 ServiceMonitor": serviceMonitor({
     metadata: { name: "traefik-public", namespace: "traefik" },

@@ -1,8 +1,8 @@
-import { ErrorCode, HomelabError } from "@homelab/errors";
 import { git, listFiles, showFile } from "@homelab/git";
+import { RECORDS_FOLDER, parseRenderRecord } from "@homelab/layout";
 
-/** Where render keeps its per-component record (`RECORDS_FOLDER` in @homelab/core). */
-export const RECORDS_FOLDER = ".homelab/rendered";
+/** Where render keeps its per-component record; owned by @homelab/layout. */
+export { RECORDS_FOLDER };
 
 export interface ChartRef {
   repoURL: string;
@@ -11,8 +11,8 @@ export interface ChartRef {
 }
 
 /**
- * The part of @homelab/core's RenderRecord the report reads. Read tolerantly:
- * the base commit may hold records written by an older render.
+ * The part of the render record the report reads. Records are parsed by
+ * @homelab/layout, which also reads records written before schemaVersion.
  */
 export interface RecordSnapshot {
   component: string;
@@ -50,27 +50,14 @@ export interface ComponentDiff {
 }
 
 function parseRecord(text: string, where: string): RecordSnapshot {
-  let data: any;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new HomelabError(ErrorCode.Syntax, `render record is not valid JSON: ${(error as Error).message}`, { position: { file: where } });
-  }
-  if (typeof data?.component !== "string" || typeof data.files !== "object" || data.files === null) {
-    throw new HomelabError(ErrorCode.Syntax, "render record needs `component` and `files`", { position: { file: where } });
-  }
-  const chart = data.chart;
-  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const record = parseRenderRecord(text, where);
   return {
-    component: data.component,
-    package: str(data.package),
-    version: str(data.version),
-    layer: str(data.layer),
-    chart:
-      chart && typeof chart.chart === "string" && typeof chart.version === "string"
-        ? { repoURL: str(chart.repoURL) ?? "", chart: chart.chart, version: chart.version }
-        : null,
-    files: Object.keys(data.files).sort(),
+    component: record.component,
+    package: record.package,
+    version: record.version,
+    layer: record.layer,
+    chart: record.chart ? { ...record.chart } : null,
+    files: Object.keys(record.files).sort(),
   };
 }
 

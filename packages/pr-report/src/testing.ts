@@ -1,9 +1,9 @@
 // Test helpers for this package's suites (not exported from the package).
-import { createHash } from "node:crypto";
+import { recordFixtureText } from "@homelab/layout/testing";
 
 export interface FakeComponent {
   component: string;
-  layer: "init" | "critical" | "platform" | "workload";
+  layer: "init" | "critical" | "platform" | "apps";
   folder: string;
   chart: { repoURL: string; chart: string; version: string };
   version: string;
@@ -13,24 +13,8 @@ export interface FakeComponent {
 
 /** The files render would commit for a component: its outputs plus `.homelab/rendered/<name>.json`. */
 export function renderedFiles(c: FakeComponent): Record<string, string> {
-  const digests = Object.fromEntries(
-    Object.entries(c.files)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([p, content]) => [p, `sha256:${createHash("sha256").update(content).digest("hex")}`]),
-  );
-  const record = {
-    generator: "@homelab/core",
-    component: c.component,
-    package: `@homelab/component-${c.component}`,
-    version: c.version,
-    layer: c.layer,
-    chart: c.chart,
-    instances: [],
-    routes: [],
-    waivers: [],
-    files: digests,
-  };
-  return { ...c.files, [`.homelab/rendered/${c.component}.json`]: `${JSON.stringify(record, null, 2)}\n` };
+  const record = recordFixtureText({ component: c.component, layer: c.layer, contents: c.files, version: c.version, chart: c.chart });
+  return { ...c.files, [`.homelab/rendered/${c.component}.json`]: record };
 }
 
 export function values(component: string, chartVersion: string, body: string): string {

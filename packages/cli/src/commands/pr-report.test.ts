@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordFixtureText } from "@homelab/layout/testing";
 import { createTempGitRepo, startFakeGitHub, unreachableUrl, type FakeGitHub, type TempGitRepo } from "@homelab/test-fixtures";
 import { main } from "../main.js";
 
@@ -16,15 +16,13 @@ let head: string;
 function rendered(replicas: number): Record<string, string> {
   const values = `controller:\n  replicas: ${replicas}\n`;
   const file = "cluster-init-apps/metallb/values.yaml";
-  const record = {
+  const record = recordFixtureText({
     component: "metallb",
-    package: "@homelab/component-metallb",
-    version: "0.1.0",
     layer: "init",
     chart: { repoURL: "https://metallb.github.io/metallb", chart: "metallb", version: "0.14.9" },
-    files: { [file]: `sha256:${createHash("sha256").update(values).digest("hex")}` },
-  };
-  return { [file]: values, ".homelab/rendered/metallb.json": JSON.stringify(record) };
+    contents: { [file]: values },
+  });
+  return { [file]: values, ".homelab/rendered/metallb.json": record };
 }
 
 beforeEach(async () => {
