@@ -15,6 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_LAYERS, buildModel, loadTree, policyConfig } from "@homelab/check";
+import { RECORDS_FOLDER, parseRenderRecord } from "@homelab/layout";
 import { homelab as cluster } from "@homelab/cluster";
 import { coreSchemaDir, crdLocation, crdSchemaDir, createValidator, nativePath } from "@homelab/kubeconform-wasm";
 import { loadPolicyEngine, type PolicyInput } from "@homelab/policy";
@@ -98,10 +99,10 @@ export async function sideBySide(dir: string, options: { runs: number; opaPerFil
   try {
     // --- values: every values file render wrote, against its chart's generated schema
     const { charts } = await import("@homelab/charts");
-    const recordsDir = path.join(dir, ".homelab/rendered");
+    const recordsDir = path.join(dir, RECORDS_FOLDER);
     const valuesJobs: { chart: string; file: string }[] = [];
     for (const name of readdirSync(recordsDir)) {
-      const rec = JSON.parse(readFileSync(path.join(recordsDir, name), "utf8")) as { chart?: { chart: string; version: string }; instances?: { valuesFile?: string }[] };
+      const rec = parseRenderRecord(readFileSync(path.join(recordsDir, name), "utf8"), `${RECORDS_FOLDER}/${name}`);
       for (const instance of rec.instances ?? []) if (rec.chart && instance.valuesFile) valuesJobs.push({ chart: `${rec.chart.chart}@${rec.chart.version}`, file: instance.valuesFile });
     }
     const values = await measure(runs, async () => {

@@ -4,8 +4,10 @@
 const { readFileSync } = require("node:fs");
 const path = require("node:path");
 
-/** Every folder render may write a component's files into (see LAYERS in @homelab/core). */
-const OUTPUT_FOLDERS = ["apps-root-config/bootstrap", "cluster-init-apps", "cluster-critical-apps", "cluster-platform-apps", "cluster-workload-apps"];
+// The layer table and folders come from their owner, @homelab/layout, through its generated JSON (CommonJS cannot import TypeScript).
+const layout = require("@homelab/layout/layout.json");
+/** Every folder render may write a component's values and manifests into. */
+const OUTPUT_FOLDERS = layout.layers.map((/** @type {{ folder: string }} */ l) => l.folder);
 const HOMELAB = "node packages/cli/bin/homelab.js";
 /** Runs render/validate/policy tasks many per process in a batch (executor.cjs); `command` is the equivalent CLI call. */
 const EXECUTOR = "@homelab/nx-plugin:homelab";
@@ -13,9 +15,9 @@ const EXECUTOR = "@homelab/nx-plugin:homelab";
 /** @param {string} component */
 function renderOutputs(component) {
   return [
-    `{workspaceRoot}/apps-root-config/applications/${component}.yaml`,
+    `{workspaceRoot}/${layout.applicationsFolder}/${component}.yaml`,
     ...OUTPUT_FOLDERS.map((folder) => `{workspaceRoot}/${folder}/${component}`),
-    `{workspaceRoot}/.homelab/rendered/${component}.json`,
+    `{workspaceRoot}/${layout.recordsFolder}/${component}.json`,
   ];
 }
 
@@ -50,7 +52,7 @@ function componentTargets(component, projectRoot) {
       options: { component, command: `${HOMELAB} check --component ${component} --no-schema` },
       cache: true,
       dependsOn: ["render"],
-      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "{workspaceRoot}/.homelab/rendered/*.json", "{workspaceRoot}/policies/**/*.rego", "checkTools"],
+      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, `{workspaceRoot}/${layout.recordsFolder}/*.json`, "{workspaceRoot}/policies/**/*.rego", "checkTools"],
       outputs: [],
       metadata: { description: `Check ${component}'s rendered output against the OPA policies` },
     },

@@ -1,3 +1,4 @@
+import type { RenderRecord } from "@homelab/layout";
 import type { JsonPath } from "@homelab/yaml";
 
 export type Severity = "error" | "warning";
@@ -41,14 +42,11 @@ export interface InputChart extends DocumentRef {
   syncOptionsPath: JsonPath | null;
 }
 
-/** A render record (`.homelab/rendered/<component>.json`), reduced to what rules read. */
-export interface InputComponent extends DocumentRef {
-  component: string;
+/** A render record (`.homelab/rendered/<component>.json`, owned by @homelab/layout), reduced to what rules read. */
+export interface InputComponent extends DocumentRef, Pick<RenderRecord, "component" | "layerOrder" | "dependsOn"> {
   layer: string;
-  layerOrder: number;
-  dependsOn: string[];
   /** Later-layer dependencies resolved on purpose (dependency → reason); layer-order accepts them. */
-  allowLaterLayerDependencies?: Record<string, string>;
+  allowLaterLayerDependencies?: RenderRecord["allowLaterLayerDependencies"];
 }
 
 export interface PolicyConfig {
