@@ -92,8 +92,10 @@ type val struct {
 	items []*val
 	// Subtrees serialised into it (toYaml result): they reach the output if it is printed.
 	pending [][]string
-	// A chart's root context (`.` of a template file): never consumed whole by a function.
-	ctx string
+	// String constants it may be (`list "a" "b"` ranged over, then used as a key).
+	consts []string
+	// A chart's root context (`.` of a template file, or a copy of it): never consumed whole by a function.
+	ctx bool
 }
 
 type tree struct {
@@ -228,7 +230,7 @@ func parseText(name, text string, funcs map[string]any) (map[string]*parse.Tree,
 }
 
 func rootContext(prefix []string) *val {
-	return &val{ctx: strings.Join(prefix, "."), fields: map[string]*val{
+	return &val{ctx: true, fields: map[string]*val{
 		"Values": {paths: [][]string{append([]string{}, prefix...)}},
 		"Release": {}, "Chart": {}, "Capabilities": {}, "Files": {}, "Template": {}, "Subcharts": {},
 	}}
@@ -312,6 +314,7 @@ func union(vs ...*val) *val {
 		out.paths = append(out.paths, v.paths...)
 		out.items = append(out.items, v.items...)
 		out.pending = append(out.pending, v.pending...)
+		out.consts = append(out.consts, v.consts...)
 		if v.fields != nil {
 			if out.fields == nil {
 				out.fields = map[string]*val{}
@@ -324,7 +327,7 @@ func union(vs ...*val) *val {
 				}
 			}
 		}
-		if v.ctx != "" {
+		if v.ctx {
 			out.ctx = v.ctx
 		}
 	}
@@ -404,7 +407,7 @@ func (a *analyser) elements(s *scope, over *val, n parse.Node) *val {
 		out.paths = append(out.paths, under(p))
 	}
 	out = union(append([]*val{out}, over.items...)...)
-	if over.ctx == "" {
+	if !over.ctx {
 		for _, f := range over.fields {
 			out = union(out, f)
 		}
@@ -482,6 +485,8 @@ func (a *analyser) arg(s *scope, n parse.Node) *val {
 		return a.pipeValue(s, n)
 	case *parse.IdentifierNode:
 		return a.function(s, n.Ident, nil, nil, n)
+	case *parse.StringNode:
+		return &val{consts: []string{n.Text}}
 	}
 	return &val{}
 }
@@ -516,7 +521,7 @@ func (a *analyser) consume(s *scope, v *val, why string, n parse.Node, depth int
 	for _, p := range v.pending {
 		a.markOpen(p, "toYaml", s.at(n))
 	}
-	if v.ctx != "" {
+	if v.ctx {
 		return // the root context printed is not the values (and `toYaml .` on it is not a chart idiom)
 	}
 	for _, p := range v.paths {
@@ -534,7 +539,7 @@ func (a *analyser) consume(s *scope, v *val, why string, n parse.Node, depth int
 func carried(vs ...*val) *val {
 	out := &val{}
 	for _, v := range vs {
-		if v == nil || v.ctx != "" {
+		if v == nil || v.ctx {
 			continue
 		}
 		out.pending = append(out.pending, v.pending...)
@@ -563,6 +568,23 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 		}
 		return "", false
 	}
+	// keyAt: the keys argument i may be, when they are known (a literal, or constants bound by range/variables).
+	keyAt := func(i int) ([]string, bool) {
+		if k, ok := constAt(i); ok {
+			return []string{k}, true
+		}
+		if i < len(args) && len(args[i].consts) > 0 && len(args[i].paths) == 0 && args[i].fields == nil && len(args[i].items) == 0 {
+			return args[i].consts, true
+		}
+		return nil, false
+	}
+	fieldsOf := func(v *val, ks []string) *val {
+		out := &val{}
+		for _, k := range ks {
+			out = union(out, a.field(s, v, k, n))
+		}
+		return out
+	}
 	switch name {
 	case "include":
 		if len(args) >= 1 {
@@ -589,8 +611,8 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 		}
 		v := args[0]
 		for i := 1; i < len(args); i++ {
-			if k, ok := constAt(i); ok {
-				v = a.field(s, v, k, n)
+			if ks, ok := keyAt(i); ok {
+				v = fieldsOf(v, ks)
 			} else if nn, ok := nodeNumber(nodes, i); ok {
 				v = a.field(s, v, nn, n)
 			} else {
@@ -604,8 +626,8 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 		}
 		v := args[len(args)-1]
 		for i := 0; i < len(args)-2; i++ {
-			if k, ok := constAt(i); ok {
-				v = a.field(s, v, k, n)
+			if ks, ok := keyAt(i); ok {
+				v = fieldsOf(v, ks)
 			} else {
 				v = a.anyKey(s, v, "dig", n)
 			}
@@ -613,8 +635,8 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 		return union(v, args[len(args)-2])
 	case "hasKey":
 		if len(args) >= 2 {
-			if k, ok := constAt(1); ok {
-				a.field(s, args[0], k, n)
+			if ks, ok := keyAt(1); ok {
+				fieldsOf(args[0], ks)
 			} else {
 				a.anyKey(s, args[0], "hasKey", n)
 			}
@@ -761,8 +783,9 @@ func signature(v *val, depth int) string {
 		return "…"
 	}
 	var b strings.Builder
-	if v.ctx != "" || (v.fields != nil && v.fields["Values"] != nil && v.fields["Release"] != nil) {
-		b.WriteString("ctx(" + v.ctx + ")")
+	if v.ctx {
+		// A root context is told apart by where its .Values are (the chart it belongs to).
+		b.WriteString("ctx(" + signature(v.fields["Values"], depth+1) + ")")
 	}
 	ps := make([]string, 0, len(v.paths))
 	for _, p := range v.paths {
@@ -776,7 +799,7 @@ func signature(v *val, depth int) string {
 	}
 	sort.Strings(pend)
 	b.WriteString("s[" + strings.Join(dedupe(pend), ",") + "]")
-	if v.fields != nil && v.ctx == "" {
+	if v.fields != nil && !v.ctx {
 		ks := make([]string, 0, len(v.fields))
 		for k := range v.fields {
 			ks = append(ks, k)

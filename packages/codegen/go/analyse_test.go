@@ -117,3 +117,11 @@ func TestHelmAndSprigNames(t *testing.T) {
 		}
 	}
 }
+
+func TestConstantKeysFromLists(t *testing.T) {
+	reads, open := analyse(t, &Chart{Name: "c", Templates: map[string]string{
+		"templates/a.yaml": `{{ range (list "crd" "ingress") }}{{ get (get $.Values.providers .) "enabled" }}{{ end }}`,
+	}})
+	expect(t, "reads", reads, "providers.crd.enabled", "providers.ingress.enabled")
+	refuse(t, "open", open, "providers")
+}

@@ -16,13 +16,14 @@ export const CODEGEN_FLAGS = {
   repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
   out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
   all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
-  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists)" },
+  "chart-packages-dir": { value: "DIR", help: "local mirror of whole chart packages <chart>/<version>/ with templates and subcharts, for the template read-set (default: $HOMELAB_CHART_PACKAGES_DIR, else ../shared/chart-packages beside the repository when it exists)" },
+  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ used when there is no chart packages mirror (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists); values only: no template analysis" },
 } as const;
 
 type Flag = keyof typeof CODEGEN_FLAGS;
 
 export function codegenHelp(): string {
-  const lines = ["usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)", "       codegen --all [--charts-dir DIR]", ""];
+  const lines = ["usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)", "       codegen --all [--chart-packages-dir DIR | --charts-dir DIR]", ""];
   for (const [flag, spec] of Object.entries(CODEGEN_FLAGS)) lines.push(`  --${flag}${spec.value ? ` ${spec.value}` : ""}`.padEnd(28) + spec.help);
   return lines.join("\n");
 }
@@ -49,9 +50,13 @@ export interface CodegenCliResult {
   lines: string[];
 }
 
-/** Folder of `<chart>/<version>/` chart directories: the flag, else the configured mirror (@homelab/workspace), when there is one. */
-function chartsMirror(cwd: string, flag: string | undefined): string | undefined {
-  return flag !== undefined ? path.resolve(cwd, flag) : mirrorDir("charts");
+/**
+ * Folder of `<chart>/<version>/` chart directories: a flag, else the configured mirror (@homelab/workspace) of whole
+ * chart packages (templates and subcharts: the schema gets the template read-set), else the values-only one.
+ */
+function chartsMirror(cwd: string, packagesFlag: string | undefined, chartsFlag: string | undefined): string | undefined {
+  const flag = packagesFlag ?? chartsFlag;
+  return flag !== undefined ? path.resolve(cwd, flag) : (mirrorDir("chart-packages") ?? mirrorDir("charts"));
 }
 
 /** The command behind `homelab codegen` and the Nx target: returns what to print. */
@@ -59,7 +64,7 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
   const flags = parseCodegenArgs(argv);
   const str = (f: Flag) => (typeof flags[f] === "string" ? (flags[f] as string) : undefined);
   if (flags.all) {
-    const chartsDir = chartsMirror(cwd, str("charts-dir"));
+    const chartsDir = chartsMirror(cwd, str("chart-packages-dir"), str("charts-dir"));
     if (chartsDir === undefined) {
       throw new HomelabError(ErrorCode.MissingArtifact, "codegen --all needs a local mirror of the pinned charts and found none", {
         hint: `pass --charts-dir DIR or set ${MIRROR_ENV.charts}`,
@@ -80,7 +85,7 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
   } else if (str("component")) {
     // The Nx target's default: the pinned chart from a local mirror when it has it (no network needed), else from its Helm repository.
     const { chart } = await readComponent(REPO_ROOT, str("component")!);
-    const mirror = chartsMirror(cwd, str("charts-dir"));
+    const mirror = chartsMirror(cwd, str("chart-packages-dir"), str("charts-dir"));
     const local = mirror === undefined ? undefined : path.join(mirror, chart.name, chart.version);
     input = local !== undefined && existsSync(local) ? { kind: "dir", dir: local } : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
   } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());

@@ -203,10 +203,14 @@ describe("Helm repository input", () => {
   let repo: string;
   beforeAll(async () => {
     const dir = await chartDir({
-      "demo/Chart.yaml": CHART_YAML + "dependencies:\n  - name: sub\n    version: 0.1.0\n",
+      "demo/Chart.yaml": CHART_YAML + "dependencies:\n  - name: sub\n    version: 0.1.0\n  - name: placeholder\n    version: 0.1.0\n",
       "demo/values.yaml": "replicas: 1\nsub:\n  enabled: true\n",
+      "demo/templates/deploy.yaml": "replicas: {{ .Values.replicas }}\n",
       "demo/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
       "demo/charts/sub/values.yaml": "enabled: false\nport: 80\n",
+      "demo/charts/sub/templates/svc.yaml": "{{ if .Values.enabled }}port: {{ .Values.port }}{{ end }}\n",
+      // A stub (no templates, as a disabled OCI dependency is shipped): its values are unknown, never "no keys".
+      "demo/charts/placeholder/Chart.yaml": "apiVersion: v2\nname: placeholder\nversion: 0.1.0\ndescription: STUB\n",
     });
     await createTar({ file: path.join(dir, "demo-1.2.3.tgz"), gzip: true, cwd: dir, portable: true }, ["demo"]);
     const tgz = await readFile(path.join(dir, "demo-1.2.3.tgz"));
@@ -216,7 +220,7 @@ describe("Helm repository input", () => {
   });
   afterAll(() => server.close());
 
-  it("reads index.yaml, downloads the .tgz and generates, with bundled subchart values closed", async () => {
+  it("reads index.yaml, downloads the .tgz and generates, with bundled subchart values closed and a stub's open", async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), "codegen-out-"));
     const result = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.2.3" }, outDir: out });
     expect(result.ir.chart).toEqual({ name: "demo", version: "1.2.3", repository: repo });
@@ -226,6 +230,8 @@ describe("Helm repository input", () => {
     const vs = asValuesSchema(result);
     expect(validateValues(vs, { sub: { port: 8080 }, global: { x: 1 } })).toEqual([]);
     expect(validateValues(vs, { sub: { prot: 1 } }).map((i) => i.suggestion)).toEqual(["port"]);
+    expect(validateValues(vs, { placeholder: { anything: { at: "all" } } })).toEqual([]);
+    expect(result.files["types.ts"]).toContain("/** Open: subchart placeholder is a stub (no templates); its keys are not known here. */\n  placeholder?: {");
   });
 
   it("an unknown version lists the available ones", async () => {
@@ -240,7 +246,7 @@ describe("Helm repository input", () => {
 });
 
 describe("the 13 real charts", () => {
-  itWithMirror("charts", "committed generated output is what codegen produces now (byte for byte)", async (chartsDir) => {
+  itWithMirror("chart-packages", "committed generated output is what codegen produces now (byte for byte)", async (chartsDir) => {
     const outRoot = await mkdtemp(path.join(os.tmpdir(), "codegen-all-"));
     const { results, registry } = await codegenAll({ chartsDir, outRoot });
     expect(results.map((r) => r.component)).toEqual((await listComponents(REPO_ROOT)).map((c) => c.component));
@@ -256,7 +262,7 @@ describe("the 13 real charts", () => {
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
   });
 
-  itWithMirror("charts", "every chart's own defaults validate against its generated schema", async (chartsDir) => {
+  itWithMirror("chart-packages", "every chart's own defaults validate against its generated schema", async (chartsDir) => {
     expect(charts).toHaveLength(13);
     const failures: string[] = [];
     for (const entry of charts) {
@@ -315,7 +321,7 @@ describe("the 13 real charts", () => {
 
 describe("command line", () => {
   // Without a mirror --component goes to the chart's Helm repository, which tests cannot reach.
-  itWithMirror("charts", "--component alone regenerates the pinned chart from the local charts mirror (the Nx target)", async () => {
+  itWithMirror("chart-packages", "--component alone regenerates the pinned chart from the local chart packages mirror (the Nx target)", async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), "codegen-cli-"));
     const { runCodegenCli } = await import("./cli.js");
     const { lines } = await runCodegenCli(["--component", "metallb", "--out", out]);

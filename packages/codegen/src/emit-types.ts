@@ -99,6 +99,8 @@ function objectBody(schema: Schema, ctx: Ctx): string {
     const optional = !ctx.inList || !required.has(key);
     // Helm deletes a default when the override sets it to null.
     if (!ctx.inList && childDefault !== undefined && childDefault !== null && t !== "unknown" && !/(^|\| )null( \||$)/.test(t)) t = `${t} | null`;
+    // A note codegen left on the schema (why a subchart's values are open) is worth seeing in the editor.
+    if (isRecord(sub) && typeof sub.$comment === "string") lines.push(`${pad}/** ${sub.$comment.replace(/\*\//g, "* /")} */`);
     lines.push(`${pad}${IDENT.test(key) ? key : JSON.stringify(key)}${optional ? "?" : ""}: ${t};`);
   }
   const index = indexSignature(schema, ctx, Object.keys(props).length > 0);

@@ -5,7 +5,9 @@ import { inferSchema, type Inferred } from "./infer.js";
 import type { LoadedChart } from "./load.js";
 import { applyPatches, type SchemaPatchFile } from "./patch.js";
 import { isRecord, type Schema } from "./schema-util.js";
+import { closedPaths, mergeReadSet, propertyPaths, type OpenedSubtree } from "./readset.js";
 import { completeSchema, isStub, parseJson, resolveSchema, type FetchSchema } from "./shipped.js";
+import { analyseTemplates, type ReadSet } from "./templates.js";
 
 /** The intermediate representation every stage after "load" works on. */
 export interface ChartIR {
@@ -18,27 +20,149 @@ export interface ChartIR {
   defaults: Record<string, unknown>;
   /** Known gaps and decisions worth reading (README table). */
   notes: string[];
+  /** Where the keys of the schema come from, and what is open and why (README table). */
+  keys: KeyStats;
+  /** The template analysis, when the chart carries templates. */
+  readSet?: ReadSet;
+}
+
+/** Keys of the generated schema (property paths outside lists) by where they come from. */
+export interface KeyStats {
+  schema: number;
+  values: number;
+  comments: number;
+  templates: number;
+  patches: number;
+  /** Objects the templates read key by key that were open before (typos there are errors now). */
+  closed: number;
+  /** Subtrees open because the templates pass them through, or because nothing here can know their keys. */
+  open: OpenedSubtree[];
+}
+
+/** Key origins gathered while building, by joined path. */
+interface Origins {
+  schema: Set<string>;
+  values: Set<string>;
+  comments: Set<string>;
+  upstreamClosed: Set<string>;
 }
 
 export interface BuildOptions {
   repository: string;
+  /** Refine the schema with the chart's template read-set (default true; subcharts are analysed with their parent). */
+  analyse?: boolean;
   patch?: { file: SchemaPatchFile; name: string };
   fetchSchema?: FetchSchema;
 }
 
-/** Stages "infer"/"resolve" + "complete" + "patch": from loaded chart files to the IR. */
+const KEY = (p: readonly (string | number)[]) => p.join("\0");
+
+/** Stages "infer"/"resolve" + "complete" + "read-set" + "patch": from loaded chart files to the IR. */
 export async function buildIR(chart: LoadedChart, options: BuildOptions): Promise<ChartIR> {
+  const built = await buildSchema(chart, options);
+  const { notes, origins } = built;
+  let { schema } = built;
+  const open: OpenedSubtree[] = [];
+  let added = new Set<string>();
+  let closed = 0;
+  let readSet: ReadSet | undefined;
+  if (options.analyse !== false && hasTemplates(chart)) {
+    readSet = await analyseTemplates(chart);
+    const forceOpen = unknownSubcharts(chart);
+    const merged = mergeReadSet(schema, readSet, { upstreamClosed: origins.upstreamClosed, forceOpen });
+    schema = merged.schema;
+    added = new Set(merged.added.map(KEY));
+    closed = merged.closed.length;
+    open.push(...merged.opened);
+    notes.push(`templates: ${readSet.reads.length} values paths read, ${merged.added.length} keys only the templates know, ${merged.closed.length} objects closed, ${merged.opened.length} subtrees open`);
+    if (readSet.truncated > 0) notes.push(`templates: ${readSet.truncated} named-template calls nested too deep to follow`);
+  } else if (options.analyse !== false) {
+    notes.push("no templates in the chart: schema not refined by a template read-set");
+  }
+  if (options.patch) {
+    schema = applyPatches(schema, options.patch.file, options.patch.name);
+    notes.push(`${options.patch.file.patches.length} component patch(es)`);
+  }
+  const keys: KeyStats = { schema: 0, values: 0, comments: 0, templates: 0, patches: 0, closed, open };
+  for (const p of propertyPaths(schema)) {
+    const k = KEY(p);
+    if (origins.schema.has(k)) keys.schema++;
+    else if (origins.values.has(k)) keys.values++;
+    else if (origins.comments.has(k)) keys.comments++;
+    else if (added.has(k) || [...added].some((a) => k.startsWith(`${a}\0`))) keys.templates++;
+    else keys.patches++;
+  }
+  return {
+    chart: { name: chart.meta.name, version: chart.meta.version, repository: options.repository },
+    draft: built.draft,
+    source: built.source,
+    schema,
+    defaults: built.defaults,
+    notes,
+    keys,
+    ...(readSet ? { readSet } : {}),
+  };
+}
+
+function hasTemplates(chart: LoadedChart): boolean {
+  return Object.keys(chart.templates).length > 0 || Object.values(chart.subcharts).some(hasTemplates);
+}
+
+/** A stub subchart has no templates (a placeholder for a disabled OCI dependency): its values are unknown. */
+function isStubChart(chart: LoadedChart): boolean {
+  return Object.keys(chart.templates).length === 0;
+}
+
+/**
+ * Subcharts whose keys nothing here can know (not carried by the package, or
+ * a stub), at any depth; and `global` beside them, since Helm passes it down
+ * and their real templates may read any of it.
+ */
+function unknownSubcharts(chart: LoadedChart, prefix: string[] = []): OpenedSubtree[] {
+  const out: OpenedSubtree[] = [];
+  for (const dep of chart.meta.dependencies) {
+    const key = dep.alias ?? dep.name;
+    const sub = chart.subcharts[key];
+    if (!sub) out.push({ path: [...prefix, key], why: `subchart ${dep.name} not carried by the chart package` });
+    else if (isStubChart(sub)) out.push({ path: [...prefix, key], why: `subchart ${dep.name} is a stub (no templates)` });
+    else out.push(...unknownSubcharts(sub, [...prefix, key]));
+  }
+  if (prefix.length === 0 && out.length > 0) out.push({ path: ["global"], why: `passed to ${out.map((o) => o.path.join(".")).join(", ")}, whose templates are not here` });
+  return out;
+}
+
+interface BuiltSchema {
+  schema: Schema;
+  draft: SchemaDraft;
+  source: ValuesSchema["source"];
+  defaults: Record<string, unknown>;
+  notes: string[];
+  origins: Origins;
+}
+
+/** The schema from values.yaml, its comments, the shipped schema and the subcharts' own (no templates yet). */
+async function buildSchema(chart: LoadedChart, options: BuildOptions): Promise<BuiltSchema> {
   const notes: string[] = [];
+  const origins: Origins = { schema: new Set(), values: new Set(), comments: new Set(), upstreamClosed: new Set() };
   const subchartKeys = chart.meta.dependencies.map((d) => d.alias ?? d.name);
   const subchartSchemas: Record<string, Schema> = {};
   for (const [key, sub] of Object.entries(chart.subcharts)) {
-    subchartSchemas[key] = (await buildIR(sub, { repository: options.repository, ...(options.fetchSchema ? { fetchSchema: options.fetchSchema } : {}) })).schema;
+    if (isStubChart(sub) && Object.keys(sub.subcharts).length === 0) continue; // a stub's empty values.yaml says nothing
+    const built = await buildSchema(sub, { repository: options.repository, ...(options.fetchSchema ? { fetchSchema: options.fetchSchema } : {}) });
+    subchartSchemas[key] = built.schema;
+    for (const kind of ["schema", "values", "comments", "upstreamClosed"] as const) {
+      for (const k of built.origins[kind]) origins[kind].add(k === "" ? key : `${key}\0${k}`);
+    }
   }
   for (const key of subchartKeys) {
-    if (!subchartSchemas[key]) notes.push(`subchart values \`${key}\` not bundled: open`);
+    const sub = chart.subcharts[key];
+    if (!sub) notes.push(`subchart values \`${key}\` not bundled: open`);
+    else if (isStubChart(sub)) notes.push(`subchart values \`${key}\` are a stub's (no templates): open`);
   }
   const inferred: Inferred = inferSchema(chart.valuesText, { file: chart.valuesFile, subchartKeys, subchartSchemas });
   if (inferred.commented.length > 0) notes.push(`${inferred.commented.length} commented-out options accepted`);
+  for (const p of objectPaths(inferred.defaults)) origins.values.add(KEY(p));
+  for (const p of inferred.commented) origins.comments.add(KEY(p));
 
   let draft: SchemaDraft = "draft-07";
   let source: ValuesSchema["source"] = "inferred";
@@ -58,21 +182,22 @@ export async function buildIR(chart: LoadedChart, options: BuildOptions): Promis
       notes.push("shipped schema is a stub: inferred from values.yaml, stub merged in");
     } else {
       source = "shipped";
+      for (const k of closedPaths(resolved.schema)) origins.upstreamClosed.add(k);
     }
+    for (const p of propertyPaths(resolved.schema)) origins.schema.add(KEY(p));
     schema = completeSchema(resolved.schema, inferred.schema);
   }
-  if (options.patch) {
-    schema = applyPatches(schema, options.patch.file, options.patch.name);
-    notes.push(`${options.patch.file.patches.length} component patch(es)`);
+  return { schema, draft, source, defaults: inferred.defaults, notes, origins };
+}
+
+/** Key paths of a defaults object, outside lists. */
+function objectPaths(value: unknown, prefix: string[] = [], out: string[][] = []): string[][] {
+  if (!isRecord(value)) return out;
+  for (const [k, v] of Object.entries(value)) {
+    out.push([...prefix, k]);
+    objectPaths(v, [...prefix, k], out);
   }
-  return {
-    chart: { name: chart.meta.name, version: chart.meta.version, repository: options.repository },
-    draft,
-    source,
-    schema,
-    defaults: inferred.defaults,
-    notes,
-  };
+  return out;
 }
 
 export const GENERATOR = "@homelab/codegen";

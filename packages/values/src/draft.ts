@@ -22,6 +22,8 @@ export function normaliseDraft(uri: unknown, file = "values.schema.json"): Schem
   }
   const spelled = uri.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/#$/, "").replace(/\/$/, "");
   if (/^json-schema\.org\/draft-0[4-7]\/schema$/.test(spelled)) return "draft-07";
+  // The unversioned "latest" URI (cloudnative-pg's bundled `cluster` subchart): Helm validates it, read as draft-07.
+  if (spelled === "json-schema.org/schema") return "draft-07";
   if (/^json-schema\.org\/draft[/-]2019-09\/schema$/.test(spelled)) return "2019-09";
   if (/^json-schema\.org\/draft[/-]2020-12\/schema$/.test(spelled)) return "2020-12";
   throw new HomelabError(ErrorCode.SchemaInvalid, `unsupported $schema "${uri}"`, {

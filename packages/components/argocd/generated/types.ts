@@ -7,7 +7,7 @@ export interface Values {
   namespaceOverride?: string | number | boolean | null;
   kubeVersionOverride?: string | number | boolean | null;
   apiVersionOverrides?: {
-    [key: string]: unknown;
+    monitoring?: unknown;
   } | null;
   createAggregateRoles?: boolean | null;
   createClusterRoles?: boolean | null;
@@ -36,13 +36,11 @@ export interface Values {
       repository?: string | null;
       tag?: string | number | boolean | null;
       imagePullPolicy?: string | null;
-      [key: string]: unknown;
     } | null;
     imagePullSecrets?: unknown[] | null;
     logging?: {
       format?: string | null;
       level?: string | null;
-      [key: string]: unknown;
     } | null;
     statefulsetAnnotations?: {
       [key: string]: unknown;
@@ -70,12 +68,10 @@ export interface Values {
     dualStack?: {
       ipFamilyPolicy?: string | number | boolean | null;
       ipFamilies?: unknown[] | null;
-      [key: string]: unknown;
     } | null;
     networkPolicy?: {
       create?: boolean | null;
       defaultDenyIngress?: boolean | null;
-      [key: string]: unknown;
     } | null;
     priorityClassName?: string | number | boolean | null;
     nodeSelector?: {
@@ -88,13 +84,12 @@ export interface Values {
       nodeAffinity?: {
         type?: string | null;
         matchExpressions?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     env?: unknown[] | null;
     extraVolumes?: unknown[] | null;
@@ -102,7 +97,11 @@ export interface Values {
     certificateAnnotations?: {
       [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
+    compatibility?: {
+      openshift?: {
+        adaptSecurityContext?: unknown;
+      };
+    };
   } | null;
   configs?: {
     cm?: {
@@ -320,7 +319,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -330,7 +328,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     priorityClassName?: string | number | boolean | null;
@@ -393,6 +390,7 @@ export interface Values {
         annotations?: {
           [key: string]: unknown;
         } | null;
+        scrapeTimeout?: unknown;
       } | null;
       rules?: {
         enabled?: boolean | null;
@@ -564,7 +562,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     readinessProbe?: {
       enabled?: boolean | null;
@@ -576,7 +573,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -588,7 +584,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     automountServiceAccountToken?: boolean | null;
@@ -615,7 +610,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     networkPolicy?: {
       create?: boolean | null;
@@ -685,7 +681,6 @@ export interface Values {
         timeoutSeconds?: number | null;
         successThreshold?: number | null;
         failureThreshold?: number | null;
-        [key: string]: unknown;
       } | null;
       livenessProbe?: {
         enabled?: boolean | null;
@@ -694,7 +689,6 @@ export interface Values {
         timeoutSeconds?: number | null;
         successThreshold?: number | null;
         failureThreshold?: number | null;
-        [key: string]: unknown;
       } | null;
       resources?: {
         [key: string]: unknown;
@@ -711,7 +705,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -720,7 +713,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     extraContainers?: unknown[] | null;
     initContainers?: unknown[] | null;
@@ -836,42 +828,181 @@ export interface Values {
     } | null;
   } | null;
   "redis-ha"?: {
-    enabled?: boolean | null;
+    global?: {
+      priorityClassName?: string | number | boolean;
+      compatibility?: {
+        openshift?: {
+          adaptSecurityContext?: string;
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
     image?: {
       repository?: string | null;
       tag?: string | null;
-      [key: string]: unknown;
+      pullPolicy?: string;
     } | null;
-    exporter?: {
-      enabled?: boolean | null;
-      image?: string | null;
-      tag?: string | null;
+    fullnameOverride?: string | number | boolean;
+    nameOverride?: string | number | boolean;
+    imagePullSecrets?: unknown[];
+    replicas?: number;
+    podManagementPolicy?: string;
+    ro_replicas?: string | number | boolean;
+    priorityClassName?: string | number | boolean;
+    labels?: {
       [key: string]: unknown;
-    } | null;
-    persistentVolume?: {
-      enabled?: boolean | null;
+    };
+    serviceLabels?: {
       [key: string]: unknown;
-    } | null;
-    redis?: {
-      masterGroupName?: string | null;
-      config?: {
-        save?: string | null;
+    };
+    configmap?: {
+      labels?: {
         [key: string]: unknown;
-      } | null;
-      [key: string]: unknown;
-    } | null;
+      };
+    };
+    configmapTest?: {
+      image?: {
+        repository?: string;
+        tag?: string;
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+    };
+    serviceAccount?: {
+      create?: boolean;
+      name?: string | number | boolean;
+      automountToken?: boolean;
+      annotations?: {
+        [key: string]: unknown;
+      };
+    };
     haproxy?: {
       enabled?: boolean | null;
+      servicePort?: number;
+      containerPort?: number | string;
+      tls?: {
+        enabled?: boolean;
+        secretName?: string | number | boolean;
+        keyName?: unknown;
+        certMountPath?: string;
+      };
+      readOnly?: {
+        enabled?: boolean;
+        port?: number | string;
+      };
+      additionalPorts?: unknown[];
+      replicas?: number;
+      deploymentStrategy?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      image?: {
+        repository?: string | null;
+        tag?: string;
+        pullPolicy?: string;
+      } | null;
       labels?: {
         "app.kubernetes.io/name"?: string | null;
         [key: string]: unknown;
       } | null;
-      image?: {
-        repository?: string | null;
+      imagePullSecrets?: unknown[];
+      annotations?: {
         [key: string]: unknown;
-      } | null;
+      };
+      deploymentAnnotations?: {
+        [key: string]: unknown;
+      };
+      podAnnotations?: {
+        [key: string]: unknown;
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+      emptyDir?: {
+        [key: string]: unknown;
+      };
+      podDisruptionBudget?: {
+        [key: string]: unknown;
+      };
+      stickyBalancing?: boolean;
+      priorityClassName?: string | number | boolean;
+      service?: {
+        type?: string;
+        clusterIP?: string | number | boolean;
+        nodePort?: number | null;
+        loadBalancerIP?: unknown;
+        externalTrafficPolicy?: string | null;
+        externalIPs?: {
+          [key: string]: unknown;
+        };
+        labels?: {
+          [key: string]: unknown;
+        };
+        annotations?: unknown;
+        loadBalancerSourceRanges?: unknown[];
+        ipFamilyPolicy?: string | number | boolean;
+        ipFamilies?: unknown[];
+      };
+      serviceAccountName?: string;
+      serviceAccount?: {
+        create?: boolean;
+        automountToken?: boolean;
+      };
       metrics?: {
         enabled?: boolean | null;
+        port?: number | string;
+        portName?: string;
+        scrapePath?: string;
+        serviceMonitor?: {
+          enabled?: boolean;
+          namespace?: string | number | boolean;
+          interval?: string | number | boolean;
+          telemetryPath?: string | number | boolean;
+          labels?: {
+            [key: string]: unknown;
+          };
+          timeout?: string | number | boolean;
+          endpointAdditionalProperties?: {
+            [key: string]: unknown;
+          };
+          disableAPICheck?: boolean;
+        };
+      } | null;
+      init?: {
+        resources?: {
+          [key: string]: unknown;
+        };
+      };
+      timeout?: {
+        connect?: string;
+        server?: string;
+        client?: string;
+        check?: string;
+        tunnel?: string;
+      };
+      checkInterval?: string;
+      checkFall?: number;
+      securityContext?: {
+        runAsUser?: number;
+        fsGroup?: number;
+        runAsNonRoot?: boolean;
+        [key: string]: unknown;
+      };
+      containerSecurityContext?: {
+        runAsNonRoot?: boolean;
+        allowPrivilegeEscalation?: boolean;
+        seccompProfile?: {
+          type?: string;
+          [key: string]: unknown;
+        };
+        capabilities?: {
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        readOnlyRootFilesystem?: boolean | null;
         [key: string]: unknown;
       } | null;
       hardAntiAffinity?: boolean | null;
@@ -879,33 +1010,403 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       affinity?: string | number | boolean | null;
+      customConfig?: string | null;
+      extraConfig?: string | null;
+      lifecycle?: {
+        [key: string]: unknown;
+      };
+      tests?: {
+        resources?: {
+          [key: string]: unknown;
+        };
+      };
+      IPv6?: {
+        enabled?: boolean;
+      };
+      networkPolicy?: {
+        enabled?: boolean;
+        annotations?: {
+          [key: string]: unknown;
+        };
+        labels?: {
+          [key: string]: unknown;
+        };
+        ingressRules?: unknown[];
+        egressRules?: unknown[];
+      };
       tolerations?: unknown[] | null;
-      containerSecurityContext?: {
-        readOnlyRootFilesystem?: boolean | null;
+    } | null;
+    rbac?: {
+      create?: boolean;
+    };
+    sysctlImage?: {
+      enabled?: boolean;
+      command?: unknown[];
+      registry?: string;
+      repository?: string;
+      tag?: string;
+      pullPolicy?: string;
+      mountHostSys?: boolean;
+      resources?: {
+        [key: string]: unknown;
+      };
+    };
+    schedulerName?: string | number | boolean;
+    redis?: {
+      port?: number | string;
+      masterGroupName?: string | null;
+      customCommand?: unknown[];
+      customArgs?: unknown[];
+      envFrom?: unknown[];
+      minReadySeconds?: number;
+      tlsPort?: number | null;
+      tlsReplication?: boolean | null;
+      authClients?: string | number | boolean;
+      terminationGracePeriodSeconds?: number;
+      livenessProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      readinessProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      startupProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      disableCommands?: string[];
+      config?: {
+        "min-replicas-to-write"?: number;
+        "min-replicas-max-lag"?: number;
+        maxmemory?: string;
+        "maxmemory-policy"?: string;
+        save?: string | null;
+        "repl-diskless-sync"?: string;
+        rdbcompression?: string;
+        rdbchecksum?: string;
         [key: string]: unknown;
       } | null;
+      customConfig?: string | null;
+      resources?: {
+        [key: string]: unknown;
+      };
+      lifecycle?: {
+        preStop?: {
+          exec?: {
+            command?: string[];
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      annotations?: {
+        [key: string]: unknown;
+      };
+      podAnnotations?: {
+        [key: string]: unknown;
+      };
+      updateStrategy?: {
+        type?: string;
+      };
+      extraVolumeMounts?: unknown[];
+    } | null;
+    sentinel?: {
+      port?: number | string;
+      bind?: unknown;
+      tlsPort?: number | null;
+      tlsReplication?: boolean | null;
+      authClients?: string | number | boolean;
+      auth?: boolean;
+      password?: string | null;
+      resolveHostnames?: boolean | null;
+      announceHostnames?: boolean | null;
+      existingSecret?: string | number | boolean;
+      authKey?: string;
+      customCommand?: unknown[];
+      customArgs?: unknown[];
+      livenessProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      readinessProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      startupProbe?: {
+        enabled?: boolean;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+      };
+      quorum?: number;
+      config?: {
+        "down-after-milliseconds"?: number;
+        "failover-timeout"?: number;
+        "parallel-syncs"?: number;
+        maxclients?: number;
+        [key: string]: unknown;
+      };
+      customConfig?: string | number | boolean;
+      resources?: {
+        [key: string]: unknown;
+      };
+      lifecycle?: {
+        [key: string]: unknown;
+      };
+      extraVolumeMounts?: unknown[];
+    };
+    securityContext?: {
+      runAsUser?: number;
+      fsGroup?: number;
+      runAsNonRoot?: boolean;
+      [key: string]: unknown;
+    };
+    containerSecurityContext?: {
+      runAsUser?: number;
+      runAsNonRoot?: boolean;
+      allowPrivilegeEscalation?: boolean;
+      seccompProfile?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      capabilities?: {
+        drop?: string[];
+        [key: string]: unknown;
+      };
+      readOnlyRootFilesystem?: boolean | null;
       [key: string]: unknown;
     } | null;
-    auth?: boolean | null;
-    existingSecret?: string | null;
+    nodeSelector?: {
+      [key: string]: unknown;
+    };
+    tolerations?: unknown[] | null;
     hardAntiAffinity?: boolean | null;
     additionalAffinities?: {
       [key: string]: unknown;
     } | null;
     affinity?: string | number | boolean | null;
-    tolerations?: unknown[] | null;
     topologySpreadConstraints?: {
       enabled?: boolean | null;
       maxSkew?: string | number | boolean | null;
       topologyKey?: string | number | boolean | null;
       whenUnsatisfiable?: string | number | boolean | null;
-      [key: string]: unknown;
     } | null;
-    containerSecurityContext?: {
-      readOnlyRootFilesystem?: boolean | null;
-      [key: string]: unknown;
+    exporter?: {
+      enabled?: boolean | null;
+      image?: string | null;
+      tag?: string | null;
+      pullPolicy?: string;
+      port?: number | string;
+      portName?: string;
+      scrapePath?: string;
+      address?: string;
+      resources?: {
+        [key: string]: unknown;
+      };
+      extraArgs?: {
+        [key: string]: unknown;
+      };
+      script?: string | number | boolean;
+      serviceMonitor?: {
+        enabled?: boolean;
+        namespace?: string | number | boolean;
+        interval?: string | number | boolean;
+        telemetryPath?: string | number | boolean;
+        labels?: {
+          [key: string]: unknown;
+        };
+        timeout?: string | number | boolean;
+        endpointAdditionalProperties?: {
+          [key: string]: unknown;
+        };
+        disableAPICheck?: boolean;
+        relabelings?: unknown[];
+        metricRelabelings?: unknown[];
+      };
+      livenessProbe?: {
+        httpGet?: {
+          path?: unknown;
+          port?: unknown;
+          [key: string]: unknown;
+        };
+        initialDelaySeconds?: number;
+        timeoutSeconds?: number;
+        periodSeconds?: number;
+        [key: string]: unknown;
+      };
+      readinessProbe?: {
+        httpGet?: {
+          path?: unknown;
+          port?: unknown;
+          [key: string]: unknown;
+        };
+        initialDelaySeconds?: number;
+        timeoutSeconds?: number;
+        periodSeconds?: number;
+        successThreshold?: number;
+        [key: string]: unknown;
+      };
+      sslEnabled?: unknown;
     } | null;
-    [key: string]: unknown;
+    podDisruptionBudget?: {
+      [key: string]: unknown;
+    };
+    auth?: boolean | null;
+    redisPassword?: string | null;
+    authSecretAnnotations?: {
+      [key: string]: unknown;
+    };
+    existingSecret?: unknown;
+    authKey?: string;
+    persistentVolume?: {
+      enabled?: boolean | null;
+      storageClass?: unknown;
+      accessModes?: string[];
+      size?: string;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      labels?: {
+        [key: string]: unknown;
+      };
+    } | null;
+    init?: {
+      resources?: {
+        [key: string]: unknown;
+      };
+    };
+    hostPath?: {
+      path?: string | number | boolean;
+      chown?: boolean;
+    };
+    emptyDir?: {
+      [key: string]: unknown;
+    };
+    tls?: {
+      certFile?: string;
+      keyFile?: string;
+      dhParamsFile?: string | null;
+      caCertFile?: string;
+      secretName?: unknown;
+    };
+    restore?: {
+      timeout?: number;
+      existingSecret?: boolean;
+      s3?: {
+        source?: string | number | boolean;
+        access_key?: string | number | boolean;
+        secret_key?: string | number | boolean;
+        region?: string | number | boolean;
+      };
+      ssh?: {
+        source?: string | number | boolean;
+        key?: string | number | boolean;
+      };
+      redis?: {
+        source?: string | number | boolean;
+      };
+    };
+    prometheusRule?: {
+      enabled?: boolean;
+      additionalLabels?: {
+        [key: string]: unknown;
+      };
+      namespace?: unknown;
+      interval?: string;
+      rules?: unknown[];
+    };
+    extraInitContainers?: unknown[];
+    extraContainers?: unknown[];
+    extraVolumes?: unknown[];
+    extraLabels?: {
+      [key: string]: unknown;
+    };
+    networkPolicy?: {
+      enabled?: boolean;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      labels?: {
+        [key: string]: unknown;
+      };
+      ingressRules?: unknown[];
+      egressRules?: ({
+        selectors?: ({
+          namespaceSelector?: {
+            [key: string]: unknown;
+          };
+          ipBlock?: {
+            cidr?: string;
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        })[];
+        ports?: ({
+          port?: number;
+          protocol?: string;
+          [key: string]: unknown;
+        })[];
+        [key: string]: unknown;
+      })[];
+    };
+    splitBrainDetection?: {
+      interval?: number;
+      retryInterval?: number;
+      resources?: {
+        [key: string]: unknown;
+      };
+      livenessProbe?: {
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+        exec?: {
+          command?: string[];
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      readinessProbe?: {
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        timeoutSeconds?: number;
+        successThreshold?: number;
+        failureThreshold?: number;
+        exec?: {
+          command?: string[];
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+    };
+    enabled?: boolean | null;
+    podAnnotations?: unknown;
+    serviceAnnotations?: unknown;
   } | null;
   externalRedis?: {
     host?: string | number | boolean | null;
@@ -1105,7 +1606,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -1115,7 +1615,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -1125,7 +1624,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     priorityClassName?: string | number | boolean | null;
@@ -1138,7 +1636,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     certificate?: {
       enabled?: boolean | null;
@@ -1156,6 +1655,7 @@ export interface Values {
         encoding?: string | null;
         algorithm?: string | null;
         size?: number | null;
+        [key: string]: unknown;
       } | null;
       annotations?: {
         [key: string]: unknown;
@@ -1451,7 +1951,11 @@ export interface Values {
     volumeMounts?: unknown[] | null;
     volumes?: unknown[] | null;
     existingVolumes?: {
-      [key: string]: unknown;
+      gpgKeyring?: unknown;
+      helmWorkingDir?: unknown;
+      plugins?: unknown;
+      tmp?: unknown;
+      varFiles?: unknown;
     } | null;
     emptyDir?: {
       sizeLimit?: string | number | boolean | null;
@@ -1503,7 +2007,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -1513,7 +2016,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -1523,7 +2025,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     nodeSelector?: {
@@ -1535,7 +2036,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     priorityClassName?: string | number | boolean | null;
     certificateSecret?: {
@@ -1768,7 +2270,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -1777,7 +2278,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -1786,7 +2286,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     nodeSelector?: {
@@ -1798,7 +2297,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     priorityClassName?: string | number | boolean | null;
     certificate?: {
@@ -1817,6 +2317,7 @@ export interface Values {
         encoding?: string | null;
         algorithm?: string | null;
         size?: number | null;
+        [key: string]: unknown;
       } | null;
       annotations?: {
         [key: string]: unknown;
@@ -1879,6 +2380,7 @@ export interface Values {
     networkPolicy?: {
       create?: boolean | null;
     } | null;
+    replicaCount?: unknown;
   } | null;
   notifications?: {
     enabled?: boolean | null;
@@ -1970,6 +2472,9 @@ export interface Values {
         honorLabels?: boolean | null;
         relabelings?: unknown[] | null;
         metricRelabelings?: unknown[] | null;
+        interval?: unknown;
+        namespace?: unknown;
+        scrapeTimeout?: unknown;
       } | null;
     } | null;
     notifiers?: {
@@ -2018,7 +2523,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -2027,7 +2531,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -2036,7 +2539,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       successThreshold?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     nodeSelector?: {
@@ -2049,7 +2551,7 @@ export interface Values {
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
       type?: string | null;
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
     } | null;
     priorityClassName?: string | number | boolean | null;
     automountServiceAccountToken?: boolean | null;
@@ -2174,7 +2676,6 @@ export interface Values {
       periodSeconds?: number | null;
       timeoutSeconds?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -2183,7 +2684,6 @@ export interface Values {
       periodSeconds?: number | null;
       timeoutSeconds?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       enabled?: boolean | null;
@@ -2192,7 +2692,6 @@ export interface Values {
       periodSeconds?: number | null;
       timeoutSeconds?: number | null;
       failureThreshold?: number | null;
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     nodeSelector?: {
@@ -2204,7 +2703,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     priorityClassName?: string | number | boolean | null;
     networkPolicy?: {
@@ -2223,5 +2723,9 @@ export interface Values {
         [key: string]: unknown;
       } | null;
     } | null;
+    envFrom?: unknown;
+    hostNetwork?: unknown;
+    imagePullSecrets?: unknown;
+    lifecycle?: unknown;
   } | null;
 }

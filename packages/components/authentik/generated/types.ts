@@ -5,6 +5,7 @@ export interface Values {
   nameOverride?: string | number | boolean | null;
   fullnameOverride?: string | number | boolean | null;
   kubeVersionOverride?: string | number | boolean | null;
+  /** Open: passed to postgresql, whose templates are not here; its keys are not known here. */
   global?: {
     security?: {
       allowInsecureImages?: boolean | null;
@@ -72,15 +73,19 @@ export interface Values {
     secret_key?: string | number | boolean | null;
     existingSecret?: {
       secretName?: string | number | boolean | null;
+      [key: string]: unknown;
     } | null;
     events?: {
       context_processors?: {
         geoip?: string | null;
         asn?: string | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     web?: {
       path?: string | null;
+      [key: string]: unknown;
     } | null;
     email?: {
       host?: string | number | boolean | null;
@@ -91,14 +96,17 @@ export interface Values {
       use_ssl?: boolean | null;
       timeout?: number | null;
       from?: string | number | boolean | null;
+      [key: string]: unknown;
     } | null;
     outposts?: {
       container_image_base?: string | null;
+      [key: string]: unknown;
     } | null;
     error_reporting?: {
       enabled?: boolean | null;
       environment?: string | null;
       send_pii?: boolean | null;
+      [key: string]: unknown;
     } | null;
     postgresql?: {
       host?: string | null;
@@ -106,7 +114,9 @@ export interface Values {
       user?: string | null;
       password?: string | number | boolean | null;
       port?: number | string | null;
+      [key: string]: unknown;
     } | null;
+    [key: string]: unknown;
   } | null;
   blueprints?: {
     configMaps?: unknown[] | null;
@@ -126,6 +136,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       metrics?: unknown[] | null;
+      annotations?: unknown;
     } | null;
     pdb?: {
       enabled?: boolean | null;
@@ -234,7 +245,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     service?: {
       annotations?: {
@@ -260,6 +272,8 @@ export interface Values {
       } | null;
       servicePortHttpAppProtocol?: unknown;
       servicePortHttpsAppProtocol?: unknown;
+      clusterIP?: unknown;
+      publishNotReadyAddresses?: unknown;
     } | null;
     metrics?: {
       enabled?: boolean | null;
@@ -338,7 +352,9 @@ export interface Values {
         })[] | null;
         filters?: unknown[] | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
   } | null;
   worker?: {
@@ -355,6 +371,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       metrics?: unknown[] | null;
+      annotations?: unknown;
     } | null;
     pdb?: {
       enabled?: boolean | null;
@@ -459,7 +476,8 @@ export interface Values {
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     metrics?: {
       enabled?: boolean | null;
@@ -499,16 +517,29 @@ export interface Values {
     } | null;
   } | null;
   serviceAccount?: {
-    create?: boolean | null;
+    nameOverride?: string | number | boolean;
+    fullnameOverride?: string | number | boolean | null;
+    kubeVersionOverride?: string | number | boolean;
+    global?: {
+      nameOverride?: string | number | boolean;
+      fullnameOverride?: string | number | boolean;
+      namespaceOverride?: string | number | boolean;
+      additionalLabels?: {
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
     annotations?: {
       [key: string]: unknown;
     } | null;
     serviceAccountSecret?: {
       enabled?: boolean | null;
-      [key: string]: unknown;
     } | null;
-    fullnameOverride?: string | null;
-    [key: string]: unknown;
+    clusterRole?: {
+      enabled?: boolean;
+    };
+    create?: boolean | null;
+    namespaceOverride?: unknown;
   } | null;
   geoip?: {
     enabled?: boolean | null;
@@ -553,8 +584,11 @@ export interface Values {
       additionalRuleGroupAnnotations?: {
         [key: string]: unknown;
       } | null;
+      create?: unknown;
     } | null;
+    serviceMonitor?: unknown;
   } | null;
+  /** Open: subchart postgresql is a stub (no templates); its keys are not known here. */
   postgresql?: {
     enabled?: boolean | null;
     image?: {
@@ -630,4 +664,31 @@ export interface Values {
     [key: string]: unknown;
   } | null;
   additionalObjects?: unknown[] | null;
+  additionalContainers?: unknown;
+  affinity?: unknown;
+  annotations?: unknown;
+  autoscaling?: unknown;
+  containerSecurityContext?: unknown;
+  env?: unknown;
+  envFrom?: unknown;
+  envValueFrom?: unknown;
+  image?: unknown;
+  ingress?: unknown;
+  initContainers?: unknown;
+  livenessProbe?: unknown;
+  namespaceOverride?: unknown;
+  nodeSelector?: unknown;
+  pdb?: unknown;
+  podAnnotations?: unknown;
+  priorityClassName?: unknown;
+  readinessProbe?: unknown;
+  replicas?: unknown;
+  resources?: unknown;
+  service?: unknown;
+  startupProbe?: unknown;
+  strategy?: unknown;
+  tolerations?: unknown;
+  undefined?: unknown;
+  volumeMounts?: unknown;
+  volumes?: unknown;
 }

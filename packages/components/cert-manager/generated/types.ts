@@ -155,7 +155,6 @@ export interface Values {
       namespace?: string | null;
       renewDeadline?: string;
       retryPeriod?: string;
-      [key: string]: unknown;
     } | null;
     logLevel?: number | null;
     nodeSelector?: {
@@ -164,17 +163,14 @@ export interface Values {
     podSecurityPolicy?: {
       enabled?: boolean | null;
       useAppArmor?: boolean | null;
-      [key: string]: unknown;
     } | null;
     priorityClassName?: string | null;
     rbac?: {
       aggregateClusterRoles?: boolean | null;
       create?: boolean | null;
-      [key: string]: unknown;
     } | null;
     revisionHistoryLimit?: number;
     runtimeClassName?: string | null;
-    [key: string]: unknown;
   } | null;
   hostAliases?: unknown[] | null;
   http_proxy?: string;
@@ -202,7 +198,6 @@ export interface Values {
     timeoutSeconds?: number | null;
     successThreshold?: number | null;
     failureThreshold?: number | null;
-    [key: string]: unknown;
   } | null;
   maxConcurrentChallenges?: number | null;
   nameOverride?: string;
@@ -436,7 +431,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     loadBalancerIP?: string;
     mutatingWebhookConfiguration?: {
@@ -474,7 +468,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     replicaCount?: number | null;
     resources?: {
@@ -517,7 +510,7 @@ export interface Values {
     tolerations?: unknown[] | null;
     topologySpreadConstraints?: unknown[] | null;
     url?: {
-      [key: string]: unknown;
+      host?: unknown;
     } | null;
     validatingWebhookConfiguration?: {
       namespaceSelector?: {

@@ -63,7 +63,6 @@ export interface Values {
       namespace?: string | null;
       sidecarLabel?: string | null;
       sidecarLabelValue?: string | null;
-      [key: string]: unknown;
     } | null;
     podMonitorAdditionalLabels?: {
       [key: string]: unknown;
@@ -71,7 +70,11 @@ export interface Values {
     podMonitorEnabled?: boolean | null;
     podMonitorMetricRelabelings?: unknown[] | null;
     podMonitorRelabelings?: unknown[] | null;
-    [key: string]: unknown;
+    fullnameOverride?: string;
+    nameOverride?: string;
+    global?: {
+      [key: string]: unknown;
+    };
   } | null;
   monitoringQueriesConfigMap?: {
     name?: string | null;
@@ -100,6 +103,7 @@ export interface Values {
   rbac?: {
     aggregateClusterRoles?: boolean | null;
     create?: boolean | null;
+    annotations?: unknown;
   } | null;
   replicaCount?: number | null;
   resources?: {
@@ -124,7 +128,6 @@ export interface Values {
   webhook?: {
     livenessProbe?: {
       initialDelaySeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     mutating?: {
       create?: boolean | null;
@@ -133,12 +136,10 @@ export interface Values {
     port?: number | null;
     readinessProbe?: {
       initialDelaySeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     startupProbe?: {
       failureThreshold?: number | null;
       periodSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     validating?: {
       create?: boolean | null;

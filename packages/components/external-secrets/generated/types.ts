@@ -5,6 +5,7 @@ export interface Values {
   affinity?: {
     [key: string]: unknown;
   } | null;
+  /** Open: subchart bitwarden-sdk-server is a stub (no templates); its keys are not known here. */
   "bitwarden-sdk-server"?: {
     enabled?: boolean | null;
     namespaceOverride?: string | null;
@@ -44,7 +45,6 @@ export interface Values {
       port?: string | number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     log?: {
       level?: string | null;
@@ -115,7 +115,6 @@ export interface Values {
       port?: string | number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     replicaCount?: number | null;
     requeueInterval?: string | null;
@@ -157,7 +156,6 @@ export interface Values {
       failureThreshold?: number | null;
       initialDelaySeconds?: number | null;
       periodSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     strategy?: {
       [key: string]: unknown;
@@ -209,6 +207,7 @@ export interface Values {
     enabled?: boolean | null;
     resources?: unknown[] | null;
   } | null;
+  /** Open: passed to bitwarden-sdk-server, whose templates are not here; its keys are not known here. */
   global?: {
     affinity?: {
       [key: string]: unknown;
@@ -280,7 +279,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
   } | null;
   log?: {
     level?: string | null;
@@ -376,7 +374,6 @@ export interface Values {
       timeoutSeconds?: number | null;
       [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
   } | null;
   replicaCount?: number | null;
   resources?: {
@@ -463,6 +460,7 @@ export interface Values {
           group?: string | null;
           kind?: string | null;
           name?: string | null;
+          [key: string]: unknown;
         } | null;
         privateKey?: {
           [key: string]: unknown;
@@ -503,7 +501,6 @@ export interface Values {
       port?: string | number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     log?: {
       level?: string | null;
@@ -573,7 +570,6 @@ export interface Values {
       port?: string | number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     replicaCount?: number | null;
     resources?: {
@@ -628,7 +624,6 @@ export interface Values {
       failureThreshold?: number | null;
       initialDelaySeconds?: number | null;
       periodSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     strategy?: {
       [key: string]: unknown;

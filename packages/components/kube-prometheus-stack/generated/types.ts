@@ -11,7 +11,6 @@ export interface Values {
     [key: string]: unknown;
   } | null;
   crds?: {
-    enabled?: boolean | null;
     upgradeJob?: {
       enabled?: boolean | null;
       forceConflicts?: boolean | null;
@@ -22,7 +21,6 @@ export interface Values {
           tag?: string | null;
           sha?: string | number | boolean | null;
           pullPolicy?: string | null;
-          [key: string]: unknown;
         } | null;
         kubectl?: {
           registry?: string | null;
@@ -30,9 +28,8 @@ export interface Values {
           tag?: string | number | boolean | null;
           sha?: string | number | boolean | null;
           pullPolicy?: string | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
+        sha?: unknown;
       } | null;
       env?: {
         [key: string]: unknown;
@@ -72,7 +69,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         automountServiceAccountToken?: boolean | null;
-        [key: string]: unknown;
       } | null;
       automountServiceAccountToken?: boolean | null;
       containerSecurityContext?: {
@@ -95,12 +91,565 @@ export interface Values {
         } | null;
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
+    global?: {
+      [key: string]: unknown;
+    };
+    enabled?: boolean | null;
+    commonLabels?: unknown;
+    fullnameOverride?: unknown;
+    nameOverride?: unknown;
+    namespaceOverride?: unknown;
   } | null;
   customRules?: {
-    [key: string]: unknown;
+    AlertmanagerClusterCrashlooping?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerClusterDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerClusterFailedPeers?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerClusterFailedToSendAlerts?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerConfigInconsistent?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerFailedReload?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerFailedToSendAlerts?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    AlertmanagerMembersInconsistent?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    CPUThrottlingHigh?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    ConfigReloaderSidecarErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    InfoInhibitor?: {
+      severity?: unknown;
+    };
+    KubeAPIDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeAPIErrorBudgetBurn?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeAPIInstanceUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeAPITerminatedRequests?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeAggregatedAPIDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeAggregatedAPIErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeCPUOvercommit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeCPUQuotaOvercommit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeClientCertificateExpiration?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeClientErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeContainerWaiting?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeControllerManagerDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeControllerManagerInstanceUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDaemonSetMisScheduled?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDaemonSetNotScheduled?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDaemonSetRolloutStuck?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDeploymentGenerationMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDeploymentReplicasMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeDeploymentRolloutStuck?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeHpaMaxedOut?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeHpaReplicasMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeJobFailed?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeJobNotCompleted?: {
+      severity?: unknown;
+    };
+    KubeMemoryOvercommit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeMemoryQuotaOvercommit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeNodeEviction?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeNodeNotReady?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeNodePressure?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeNodeReadinessFlapping?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeNodeUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePdbNotEnoughHealthyPods?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePersistentVolumeErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePersistentVolumeFillingUp?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePersistentVolumeInodesFillingUp?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePodCrashLooping?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubePodNotReady?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeProxyDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeProxyInstanceUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeQuotaAlmostFull?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeQuotaExceeded?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeQuotaFullyUsed?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeSchedulerDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeSchedulerInstanceUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStateMetricsListErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStateMetricsShardingMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStateMetricsShardsMissing?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStateMetricsWatchErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStatefulSetGenerationMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStatefulSetReplicasMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeStatefulSetUpdateNotRolledOut?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeVersionMismatch?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletClientCertificateExpiration?: {
+      severity?: unknown;
+    };
+    KubeletClientCertificateRenewalErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletInstanceUnreachable?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletPlegDurationHigh?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletPodStartUpLatencyHigh?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletServerCertificateExpiration?: {
+      severity?: unknown;
+    };
+    KubeletServerCertificateRenewalErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    KubeletTooManyPods?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeBondingDegraded?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeCPUHighUsage?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeClockNotSynchronising?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeClockSkewDetected?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeDiskIOSaturation?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeFileDescriptorLimit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeFilesystemAlmostOutOfFiles?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeFilesystemAlmostOutOfSpace?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeFilesystemFilesFillingUp?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeFilesystemSpaceFillingUp?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeHighNumberConntrackEntriesUsed?: {
+      severity?: unknown;
+    };
+    NodeMemoryHighUtilization?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeMemoryMajorPagesFaults?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeNetworkInterfaceFlapping?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeNetworkReceiveErrs?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeNetworkTransmitErrs?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeRAIDDegraded?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeRAIDDiskFailure?: {
+      severity?: unknown;
+    };
+    NodeSystemSaturation?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeSystemdServiceCrashlooping?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeSystemdServiceFailed?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    NodeTextFileCollectorScrapeError?: {
+      severity?: unknown;
+    };
+    PrometheusBadConfig?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusDuplicateTimestamps?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusErrorSendingAlertsToAnyAlertmanager?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusErrorSendingAlertsToSomeAlertmanagers?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusHighQueryLoad?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusKubernetesListWatchFailures?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusLabelLimitHit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusMissingRuleEvaluations?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusNotConnectedToAlertmanagers?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusNotIngestingSamples?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusNotificationQueueRunningFull?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorListErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorNodeLookupErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorNotReady?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorReconcileErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorRejectedResources?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorStatusUpdateErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorSyncFailed?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOperatorWatchErrors?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusOutOfOrderTimestamps?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusRemoteStorageFailures?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusRemoteWriteBehind?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusRemoteWriteDesiredShards?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusRuleFailures?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusSDRefreshFailure?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusScrapeBodySizeLimitHit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusScrapeSampleLimitHit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusTSDBCompactionsFailing?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusTSDBReloadsFailing?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusTargetLimitHit?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    PrometheusTargetSyncFailure?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    TargetDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    Watchdog?: {
+      severity?: unknown;
+    };
+    etcdDatabaseHighFragmentationRatio?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdDatabaseQuotaLowSpace?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdExcessiveDatabaseGrowth?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdGRPCRequestsSlow?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdHighCommitDurations?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdHighFsyncDurations?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdHighNumberOfFailedGRPCRequests?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdHighNumberOfFailedProposals?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdHighNumberOfLeaderChanges?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdInsufficientMembers?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdMemberCommunicationSlow?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdMembersDown?: {
+      for?: unknown;
+      severity?: unknown;
+    };
+    etcdNoLeader?: {
+      for?: unknown;
+      severity?: unknown;
+    };
   } | null;
   defaultRules?: {
     create?: boolean | null;
@@ -139,6 +688,10 @@ export interface Values {
       prometheus?: boolean | null;
       prometheusOperator?: boolean | null;
       windows?: boolean | null;
+      k8sContainerCpuLimits?: unknown;
+      k8sContainerCpuRequests?: unknown;
+      k8sContainerMemoryLimits?: unknown;
+      k8sContainerMemoryRequests?: unknown;
     } | null;
     appNamespacesOperator?: string | null;
     appNamespacesTarget?: string | null;
@@ -153,7 +706,145 @@ export interface Values {
       [key: string]: unknown;
     } | null;
     additionalRuleAnnotations?: {
-      [key: string]: unknown;
+      AlertmanagerClusterCrashlooping?: unknown;
+      AlertmanagerClusterDown?: unknown;
+      AlertmanagerClusterFailedPeers?: unknown;
+      AlertmanagerClusterFailedToSendAlerts?: unknown;
+      AlertmanagerConfigInconsistent?: unknown;
+      AlertmanagerFailedReload?: unknown;
+      AlertmanagerFailedToSendAlerts?: unknown;
+      AlertmanagerMembersInconsistent?: unknown;
+      CPUThrottlingHigh?: unknown;
+      ConfigReloaderSidecarErrors?: unknown;
+      InfoInhibitor?: unknown;
+      KubeAPIDown?: unknown;
+      KubeAPIErrorBudgetBurn?: unknown;
+      KubeAPIInstanceUnreachable?: unknown;
+      KubeAPITerminatedRequests?: unknown;
+      KubeAggregatedAPIDown?: unknown;
+      KubeAggregatedAPIErrors?: unknown;
+      KubeCPUOvercommit?: unknown;
+      KubeCPUQuotaOvercommit?: unknown;
+      KubeClientCertificateExpiration?: unknown;
+      KubeClientErrors?: unknown;
+      KubeContainerWaiting?: unknown;
+      KubeControllerManagerDown?: unknown;
+      KubeControllerManagerInstanceUnreachable?: unknown;
+      KubeDaemonSetMisScheduled?: unknown;
+      KubeDaemonSetNotScheduled?: unknown;
+      KubeDaemonSetRolloutStuck?: unknown;
+      KubeDeploymentGenerationMismatch?: unknown;
+      KubeDeploymentReplicasMismatch?: unknown;
+      KubeDeploymentRolloutStuck?: unknown;
+      KubeHpaMaxedOut?: unknown;
+      KubeHpaReplicasMismatch?: unknown;
+      KubeJobFailed?: unknown;
+      KubeJobNotCompleted?: unknown;
+      KubeMemoryOvercommit?: unknown;
+      KubeMemoryQuotaOvercommit?: unknown;
+      KubeNodeEviction?: unknown;
+      KubeNodeNotReady?: unknown;
+      KubeNodePressure?: unknown;
+      KubeNodeReadinessFlapping?: unknown;
+      KubeNodeUnreachable?: unknown;
+      KubePdbNotEnoughHealthyPods?: unknown;
+      KubePersistentVolumeErrors?: unknown;
+      KubePersistentVolumeFillingUp?: unknown;
+      KubePersistentVolumeInodesFillingUp?: unknown;
+      KubePodCrashLooping?: unknown;
+      KubePodNotReady?: unknown;
+      KubeProxyDown?: unknown;
+      KubeProxyInstanceUnreachable?: unknown;
+      KubeQuotaAlmostFull?: unknown;
+      KubeQuotaExceeded?: unknown;
+      KubeQuotaFullyUsed?: unknown;
+      KubeSchedulerDown?: unknown;
+      KubeSchedulerInstanceUnreachable?: unknown;
+      KubeStateMetricsListErrors?: unknown;
+      KubeStateMetricsShardingMismatch?: unknown;
+      KubeStateMetricsShardsMissing?: unknown;
+      KubeStateMetricsWatchErrors?: unknown;
+      KubeStatefulSetGenerationMismatch?: unknown;
+      KubeStatefulSetReplicasMismatch?: unknown;
+      KubeStatefulSetUpdateNotRolledOut?: unknown;
+      KubeVersionMismatch?: unknown;
+      KubeletClientCertificateExpiration?: unknown;
+      KubeletClientCertificateRenewalErrors?: unknown;
+      KubeletDown?: unknown;
+      KubeletInstanceUnreachable?: unknown;
+      KubeletPlegDurationHigh?: unknown;
+      KubeletPodStartUpLatencyHigh?: unknown;
+      KubeletServerCertificateExpiration?: unknown;
+      KubeletServerCertificateRenewalErrors?: unknown;
+      KubeletTooManyPods?: unknown;
+      NodeBondingDegraded?: unknown;
+      NodeCPUHighUsage?: unknown;
+      NodeClockNotSynchronising?: unknown;
+      NodeClockSkewDetected?: unknown;
+      NodeDiskIOSaturation?: unknown;
+      NodeFileDescriptorLimit?: unknown;
+      NodeFilesystemAlmostOutOfFiles?: unknown;
+      NodeFilesystemAlmostOutOfSpace?: unknown;
+      NodeFilesystemFilesFillingUp?: unknown;
+      NodeFilesystemSpaceFillingUp?: unknown;
+      NodeHighNumberConntrackEntriesUsed?: unknown;
+      NodeMemoryHighUtilization?: unknown;
+      NodeMemoryMajorPagesFaults?: unknown;
+      NodeNetworkInterfaceFlapping?: unknown;
+      NodeNetworkReceiveErrs?: unknown;
+      NodeNetworkTransmitErrs?: unknown;
+      NodeRAIDDegraded?: unknown;
+      NodeRAIDDiskFailure?: unknown;
+      NodeSystemSaturation?: unknown;
+      NodeSystemdServiceCrashlooping?: unknown;
+      NodeSystemdServiceFailed?: unknown;
+      NodeTextFileCollectorScrapeError?: unknown;
+      PrometheusBadConfig?: unknown;
+      PrometheusDuplicateTimestamps?: unknown;
+      PrometheusErrorSendingAlertsToAnyAlertmanager?: unknown;
+      PrometheusErrorSendingAlertsToSomeAlertmanagers?: unknown;
+      PrometheusHighQueryLoad?: unknown;
+      PrometheusKubernetesListWatchFailures?: unknown;
+      PrometheusLabelLimitHit?: unknown;
+      PrometheusMissingRuleEvaluations?: unknown;
+      PrometheusNotConnectedToAlertmanagers?: unknown;
+      PrometheusNotIngestingSamples?: unknown;
+      PrometheusNotificationQueueRunningFull?: unknown;
+      PrometheusOperatorListErrors?: unknown;
+      PrometheusOperatorNodeLookupErrors?: unknown;
+      PrometheusOperatorNotReady?: unknown;
+      PrometheusOperatorReconcileErrors?: unknown;
+      PrometheusOperatorRejectedResources?: unknown;
+      PrometheusOperatorStatusUpdateErrors?: unknown;
+      PrometheusOperatorSyncFailed?: unknown;
+      PrometheusOperatorWatchErrors?: unknown;
+      PrometheusOutOfOrderTimestamps?: unknown;
+      PrometheusRemoteStorageFailures?: unknown;
+      PrometheusRemoteWriteBehind?: unknown;
+      PrometheusRemoteWriteDesiredShards?: unknown;
+      PrometheusRuleFailures?: unknown;
+      PrometheusSDRefreshFailure?: unknown;
+      PrometheusScrapeBodySizeLimitHit?: unknown;
+      PrometheusScrapeSampleLimitHit?: unknown;
+      PrometheusTSDBCompactionsFailing?: unknown;
+      PrometheusTSDBReloadsFailing?: unknown;
+      PrometheusTargetLimitHit?: unknown;
+      PrometheusTargetSyncFailure?: unknown;
+      TargetDown?: unknown;
+      Watchdog?: unknown;
+      etcdDatabaseHighFragmentationRatio?: unknown;
+      etcdDatabaseQuotaLowSpace?: unknown;
+      etcdExcessiveDatabaseGrowth?: unknown;
+      etcdGRPCRequestsSlow?: unknown;
+      etcdHighCommitDurations?: unknown;
+      etcdHighFsyncDurations?: unknown;
+      etcdHighNumberOfFailedGRPCRequests?: unknown;
+      etcdHighNumberOfFailedProposals?: unknown;
+      etcdHighNumberOfLeaderChanges?: unknown;
+      etcdInsufficientMembers?: unknown;
+      etcdMemberCommunicationSlow?: unknown;
+      etcdMembersDown?: unknown;
+      etcdNoLeader?: unknown;
     } | null;
     additionalRuleGroupLabels?: {
       alertmanager?: {
@@ -252,6 +943,12 @@ export interface Values {
       prometheusOperator?: {
         [key: string]: unknown;
       } | null;
+      k8sContainerCpuLimits?: unknown;
+      k8sContainerCpuRequests?: unknown;
+      k8sContainerMemoryLimits?: unknown;
+      k8sContainerMemoryRequests?: unknown;
+      k8sContainerMemoryWorkingSetBytes?: unknown;
+      windows?: unknown;
     } | null;
     additionalRuleGroupAnnotations?: {
       alertmanager?: {
@@ -365,7 +1062,145 @@ export interface Values {
       fsSelector?: string | null;
     } | null;
     disabled?: {
-      [key: string]: unknown;
+      AlertmanagerClusterCrashlooping?: unknown;
+      AlertmanagerClusterDown?: unknown;
+      AlertmanagerClusterFailedPeers?: unknown;
+      AlertmanagerClusterFailedToSendAlerts?: unknown;
+      AlertmanagerConfigInconsistent?: unknown;
+      AlertmanagerFailedReload?: unknown;
+      AlertmanagerFailedToSendAlerts?: unknown;
+      AlertmanagerMembersInconsistent?: unknown;
+      CPUThrottlingHigh?: unknown;
+      ConfigReloaderSidecarErrors?: unknown;
+      InfoInhibitor?: unknown;
+      KubeAPIDown?: unknown;
+      KubeAPIErrorBudgetBurn?: unknown;
+      KubeAPIInstanceUnreachable?: unknown;
+      KubeAPITerminatedRequests?: unknown;
+      KubeAggregatedAPIDown?: unknown;
+      KubeAggregatedAPIErrors?: unknown;
+      KubeCPUOvercommit?: unknown;
+      KubeCPUQuotaOvercommit?: unknown;
+      KubeClientCertificateExpiration?: unknown;
+      KubeClientErrors?: unknown;
+      KubeContainerWaiting?: unknown;
+      KubeControllerManagerDown?: unknown;
+      KubeControllerManagerInstanceUnreachable?: unknown;
+      KubeDaemonSetMisScheduled?: unknown;
+      KubeDaemonSetNotScheduled?: unknown;
+      KubeDaemonSetRolloutStuck?: unknown;
+      KubeDeploymentGenerationMismatch?: unknown;
+      KubeDeploymentReplicasMismatch?: unknown;
+      KubeDeploymentRolloutStuck?: unknown;
+      KubeHpaMaxedOut?: unknown;
+      KubeHpaReplicasMismatch?: unknown;
+      KubeJobFailed?: unknown;
+      KubeJobNotCompleted?: unknown;
+      KubeMemoryOvercommit?: unknown;
+      KubeMemoryQuotaOvercommit?: unknown;
+      KubeNodeEviction?: unknown;
+      KubeNodeNotReady?: unknown;
+      KubeNodePressure?: unknown;
+      KubeNodeReadinessFlapping?: unknown;
+      KubeNodeUnreachable?: unknown;
+      KubePdbNotEnoughHealthyPods?: unknown;
+      KubePersistentVolumeErrors?: unknown;
+      KubePersistentVolumeFillingUp?: unknown;
+      KubePersistentVolumeInodesFillingUp?: unknown;
+      KubePodCrashLooping?: unknown;
+      KubePodNotReady?: unknown;
+      KubeProxyDown?: unknown;
+      KubeProxyInstanceUnreachable?: unknown;
+      KubeQuotaAlmostFull?: unknown;
+      KubeQuotaExceeded?: unknown;
+      KubeQuotaFullyUsed?: unknown;
+      KubeSchedulerDown?: unknown;
+      KubeSchedulerInstanceUnreachable?: unknown;
+      KubeStateMetricsListErrors?: unknown;
+      KubeStateMetricsShardingMismatch?: unknown;
+      KubeStateMetricsShardsMissing?: unknown;
+      KubeStateMetricsWatchErrors?: unknown;
+      KubeStatefulSetGenerationMismatch?: unknown;
+      KubeStatefulSetReplicasMismatch?: unknown;
+      KubeStatefulSetUpdateNotRolledOut?: unknown;
+      KubeVersionMismatch?: unknown;
+      KubeletClientCertificateExpiration?: unknown;
+      KubeletClientCertificateRenewalErrors?: unknown;
+      KubeletDown?: unknown;
+      KubeletInstanceUnreachable?: unknown;
+      KubeletPlegDurationHigh?: unknown;
+      KubeletPodStartUpLatencyHigh?: unknown;
+      KubeletServerCertificateExpiration?: unknown;
+      KubeletServerCertificateRenewalErrors?: unknown;
+      KubeletTooManyPods?: unknown;
+      NodeBondingDegraded?: unknown;
+      NodeCPUHighUsage?: unknown;
+      NodeClockNotSynchronising?: unknown;
+      NodeClockSkewDetected?: unknown;
+      NodeDiskIOSaturation?: unknown;
+      NodeFileDescriptorLimit?: unknown;
+      NodeFilesystemAlmostOutOfFiles?: unknown;
+      NodeFilesystemAlmostOutOfSpace?: unknown;
+      NodeFilesystemFilesFillingUp?: unknown;
+      NodeFilesystemSpaceFillingUp?: unknown;
+      NodeHighNumberConntrackEntriesUsed?: unknown;
+      NodeMemoryHighUtilization?: unknown;
+      NodeMemoryMajorPagesFaults?: unknown;
+      NodeNetworkInterfaceFlapping?: unknown;
+      NodeNetworkReceiveErrs?: unknown;
+      NodeNetworkTransmitErrs?: unknown;
+      NodeRAIDDegraded?: unknown;
+      NodeRAIDDiskFailure?: unknown;
+      NodeSystemSaturation?: unknown;
+      NodeSystemdServiceCrashlooping?: unknown;
+      NodeSystemdServiceFailed?: unknown;
+      NodeTextFileCollectorScrapeError?: unknown;
+      PrometheusBadConfig?: unknown;
+      PrometheusDuplicateTimestamps?: unknown;
+      PrometheusErrorSendingAlertsToAnyAlertmanager?: unknown;
+      PrometheusErrorSendingAlertsToSomeAlertmanagers?: unknown;
+      PrometheusHighQueryLoad?: unknown;
+      PrometheusKubernetesListWatchFailures?: unknown;
+      PrometheusLabelLimitHit?: unknown;
+      PrometheusMissingRuleEvaluations?: unknown;
+      PrometheusNotConnectedToAlertmanagers?: unknown;
+      PrometheusNotIngestingSamples?: unknown;
+      PrometheusNotificationQueueRunningFull?: unknown;
+      PrometheusOperatorListErrors?: unknown;
+      PrometheusOperatorNodeLookupErrors?: unknown;
+      PrometheusOperatorNotReady?: unknown;
+      PrometheusOperatorReconcileErrors?: unknown;
+      PrometheusOperatorRejectedResources?: unknown;
+      PrometheusOperatorStatusUpdateErrors?: unknown;
+      PrometheusOperatorSyncFailed?: unknown;
+      PrometheusOperatorWatchErrors?: unknown;
+      PrometheusOutOfOrderTimestamps?: unknown;
+      PrometheusRemoteStorageFailures?: unknown;
+      PrometheusRemoteWriteBehind?: unknown;
+      PrometheusRemoteWriteDesiredShards?: unknown;
+      PrometheusRuleFailures?: unknown;
+      PrometheusSDRefreshFailure?: unknown;
+      PrometheusScrapeBodySizeLimitHit?: unknown;
+      PrometheusScrapeSampleLimitHit?: unknown;
+      PrometheusTSDBCompactionsFailing?: unknown;
+      PrometheusTSDBReloadsFailing?: unknown;
+      PrometheusTargetLimitHit?: unknown;
+      PrometheusTargetSyncFailure?: unknown;
+      TargetDown?: unknown;
+      Watchdog?: unknown;
+      etcdDatabaseHighFragmentationRatio?: unknown;
+      etcdDatabaseQuotaLowSpace?: unknown;
+      etcdExcessiveDatabaseGrowth?: unknown;
+      etcdGRPCRequestsSlow?: unknown;
+      etcdHighCommitDurations?: unknown;
+      etcdHighFsyncDurations?: unknown;
+      etcdHighNumberOfFailedGRPCRequests?: unknown;
+      etcdHighNumberOfFailedProposals?: unknown;
+      etcdHighNumberOfLeaderChanges?: unknown;
+      etcdInsufficientMembers?: unknown;
+      etcdMemberCommunicationSlow?: unknown;
+      etcdMembersDown?: unknown;
+      etcdNoLeader?: unknown;
     } | null;
   } | null;
   additionalPrometheusRulesMap?: {
@@ -375,31 +1210,229 @@ export interface Values {
     rbac?: {
       create?: boolean | null;
       createAggregateClusterRoles?: boolean | null;
-      [key: string]: unknown;
     } | null;
     imageRegistry?: string | number | boolean | null;
     imagePullSecrets?: unknown[] | null;
-    [key: string]: unknown;
   } | null;
   windowsMonitoring?: {
     enabled?: boolean | null;
   } | null;
   "prometheus-windows-exporter"?: {
+    image?: {
+      registry?: string;
+      repository?: string;
+      tag?: string | number | boolean;
+      pullPolicy?: string;
+      digest?: string | number | boolean;
+      sha?: unknown;
+    };
+    config?: string | null;
+    imagePullSecrets?: unknown[];
+    nameOverride?: string | number | boolean;
+    fullnameOverride?: string | number | boolean;
+    global?: {
+      imagePullSecrets?: unknown[];
+      imageRegistry?: string | number | boolean;
+      [key: string]: unknown;
+    };
+    service?: {
+      type?: string;
+      port?: number | string;
+      nodePort?: unknown;
+      portName?: string;
+      annotations?: {
+        [key: string]: unknown;
+      };
+    };
+    env?: {
+      [key: string]: unknown;
+    };
     prometheus?: {
       monitor?: {
         enabled?: boolean | null;
-        jobLabel?: string | null;
-        [key: string]: unknown;
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        namespace?: string | number | boolean;
+        jobLabel?: string | number | boolean | null;
+        podTargetLabels?: unknown[];
+        scheme?: string;
+        basicAuth?: {
+          [key: string]: unknown;
+        };
+        bearerTokenFile?: unknown;
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+        proxyUrl?: string | number | boolean;
+        selectorOverride?: {
+          [key: string]: unknown;
+        };
+        attachMetadata?: {
+          node?: boolean;
+          [key: string]: unknown;
+        };
+        relabelings?: unknown[];
+        metricRelabelings?: unknown[];
+        interval?: string | number | boolean;
+        scrapeTimeout?: string;
+        apiVersion?: string | number | boolean;
+        sampleLimit?: number;
+        targetLimit?: number;
+        labelLimit?: number;
+        labelNameLengthLimit?: number;
+        labelValueLengthLimit?: number;
       } | null;
-      [key: string]: unknown;
+      podMonitor?: {
+        enabled?: boolean;
+        namespace?: string | number | boolean;
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        podTargetLabels?: unknown[];
+        apiVersion?: string | number | boolean;
+        selectorOverride?: {
+          [key: string]: unknown;
+        };
+        attachMetadata?: {
+          node?: boolean;
+          [key: string]: unknown;
+        };
+        jobLabel?: string | number | boolean;
+        scheme?: string;
+        path?: string;
+        basicAuth?: {
+          [key: string]: unknown;
+        };
+        bearerTokenSecret?: {
+          [key: string]: unknown;
+        };
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+        authorization?: {
+          [key: string]: unknown;
+        };
+        oauth2?: {
+          [key: string]: unknown;
+        };
+        proxyUrl?: string | number | boolean;
+        interval?: string | number | boolean;
+        scrapeTimeout?: string | number | boolean;
+        honorTimestamps?: boolean;
+        honorLabels?: boolean;
+        enableHttp2?: string | number | boolean;
+        filterRunning?: string | number | boolean;
+        followRedirects?: string | number | boolean;
+        params?: {
+          [key: string]: unknown;
+        };
+        relabelings?: unknown[];
+        metricRelabelings?: unknown[];
+        sampleLimit?: number;
+        targetLimit?: number;
+        labelLimit?: number;
+        labelNameLengthLimit?: number;
+        labelValueLengthLimit?: number;
+      };
     } | null;
-    releaseLabel?: boolean | null;
+    updateStrategy?: {
+      type?: string;
+      rollingUpdate?: {
+        maxUnavailable?: number | string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    resources?: {
+      [key: string]: unknown;
+    };
+    serviceAccount?: {
+      create?: boolean;
+      name?: unknown;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      imagePullSecrets?: unknown[];
+      automountServiceAccountToken?: boolean;
+    };
+    securityContext?: {
+      windowsOptions?: {
+        hostProcess?: boolean;
+        runAsUserName?: string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    containerSecurityContext?: {
+      [key: string]: unknown;
+    };
+    rbac?: {
+      create?: boolean;
+    };
+    hostNetwork?: boolean;
+    hostPID?: boolean;
+    affinity?: {
+      [key: string]: unknown;
+    };
+    podAnnotations?: {
+      "cluster-autoscaler.kubernetes.io/safe-to-evict"?: string;
+      [key: string]: unknown;
+    };
     podLabels?: {
       jobLabel?: string | null;
       [key: string]: unknown;
     } | null;
-    config?: string | null;
-    [key: string]: unknown;
+    daemonsetAnnotations?: {
+      [key: string]: unknown;
+    };
+    releaseLabel?: boolean | null;
+    dnsConfig?: {
+      [key: string]: unknown;
+    };
+    nodeSelector?: {
+      "kubernetes.io/os"?: string;
+      [key: string]: unknown;
+    };
+    tolerations?: ({
+      effect?: string;
+      operator?: string;
+      [key: string]: unknown;
+    })[];
+    extraArgs?: unknown[];
+    extraHostVolumeMounts?: unknown[];
+    configmaps?: unknown[];
+    secrets?: unknown[];
+    namespaceOverride?: string | number | boolean;
+    sidecars?: unknown[];
+    sidecarVolumeMount?: unknown[];
+    sidecarHostVolumeMounts?: unknown[];
+    extraInitContainers?: unknown[];
+    livenessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        path?: string;
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    readinessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        path?: string;
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    priorityClassName?: unknown;
   } | null;
   alertmanager?: {
     enabled?: boolean | null;
@@ -446,6 +1479,7 @@ export interface Values {
       minAvailable?: number | string | null;
       unhealthyPodEvictionPolicy?: string | null;
       maxUnavailable?: unknown;
+      [key: string]: unknown;
     } | null;
     verticalPodAutoscaler?: {
       enabled?: boolean | null;
@@ -458,6 +1492,7 @@ export interface Values {
       } | null;
       updatePolicy?: {
         updateMode?: string | null;
+        [key: string]: unknown;
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
@@ -484,12 +1519,14 @@ export interface Values {
           matchers?: string[];
           [key: string]: unknown;
         })[] | null;
+        [key: string]: unknown;
       } | null;
       receivers?: ({
         name?: string;
         [key: string]: unknown;
       })[] | null;
       templates?: string[] | null;
+      [key: string]: unknown;
     } | null;
     stringConfig?: string | number | boolean | null;
     tplConfig?: boolean | null;
@@ -511,6 +1548,7 @@ export interface Values {
       servicePort?: unknown;
       serviceName?: unknown;
       pathType?: unknown;
+      extraPaths?: unknown;
     } | null;
     route?: {
       main?: {
@@ -539,7 +1577,9 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     secret?: {
       annotations?: {
@@ -593,7 +1633,9 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     service?: {
       enabled?: boolean | null;
@@ -637,6 +1679,7 @@ export interface Values {
       loadBalancerSourceRanges?: unknown[] | null;
       externalTrafficPolicy?: string | null;
       type?: string | null;
+      clusterIP?: unknown;
     } | null;
     serviceMonitor?: {
       selfMonitor?: boolean | null;
@@ -773,6 +1816,7 @@ export interface Values {
       } | null;
       additionalConfigString?: string | number | boolean | null;
       configSecret?: unknown;
+      version?: unknown;
     } | null;
     extraSecret?: {
       annotations?: {
@@ -785,8 +1829,904 @@ export interface Values {
     } | null;
   } | null;
   grafana?: {
-    enabled?: boolean | null;
+    global?: {
+      imageRegistry?: unknown;
+      imagePullSecrets?: unknown[];
+      [key: string]: unknown;
+    };
+    rbac?: {
+      create?: boolean;
+      pspEnabled?: boolean | null;
+      pspUseAppArmor?: boolean;
+      namespaced?: boolean;
+      namespaces?: unknown[];
+      extraRoleRules?: unknown[];
+      extraClusterRoleRules?: unknown[];
+      useExistingRole?: unknown;
+      useExistingClusterRole?: unknown;
+    } | null;
+    serviceAccount?: {
+      create?: boolean | null;
+      name?: string | number | boolean;
+      nameTest?: string | number | boolean;
+      labels?: {
+        [key: string]: unknown;
+      };
+      automountServiceAccountToken?: boolean;
+      autoMount?: unknown;
+      annotations?: unknown;
+    } | null;
+    replicas?: number;
+    headlessService?: boolean;
+    automountServiceAccountToken?: boolean;
+    autoscaling?: {
+      enabled?: boolean;
+      minReplicas?: number;
+      maxReplicas?: number;
+      targetCPU?: string;
+      targetMemory?: string | number | boolean;
+      behavior?: {
+        [key: string]: unknown;
+      };
+    };
+    podDisruptionBudget?: {
+      maxUnavailable?: unknown;
+      minAvailable?: unknown;
+      unhealthyPodEvictionPolicy?: unknown;
+    };
+    deploymentStrategy?: {
+      type?: string;
+      [key: string]: unknown;
+    };
+    progressDeadlineSeconds?: unknown;
+    startupProbe?: {
+      [key: string]: unknown;
+    };
+    readinessProbe?: {
+      httpGet?: {
+        path?: string;
+        port?: number | string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    livenessProbe?: {
+      httpGet?: {
+        path?: string;
+        port?: number | string;
+        [key: string]: unknown;
+      };
+      initialDelaySeconds?: number;
+      timeoutSeconds?: number;
+      failureThreshold?: number;
+      [key: string]: unknown;
+    };
+    image?: {
+      registry?: string;
+      repository?: string;
+      tag?: string | number | boolean;
+      sha?: string | number | boolean;
+      pullPolicy?: string;
+      pullSecrets?: unknown[];
+    };
+    testFramework?: {
+      enabled?: boolean;
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+      };
+      imagePullPolicy?: string;
+      securityContext?: {
+        [key: string]: unknown;
+      };
+      containerSecurityContext?: {
+        [key: string]: unknown;
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+      hookType?: unknown;
+    };
+    dnsPolicy?: unknown;
+    dnsConfig?: {
+      [key: string]: unknown;
+    };
+    hostUsers?: unknown;
+    securityContext?: {
+      runAsNonRoot?: boolean;
+      runAsUser?: number;
+      runAsGroup?: number;
+      fsGroup?: number;
+      [key: string]: unknown;
+    };
+    containerSecurityContext?: {
+      allowPrivilegeEscalation?: boolean;
+      privileged?: boolean;
+      capabilities?: {
+        drop?: string[];
+        [key: string]: unknown;
+      };
+      seccompProfile?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    createConfigmap?: boolean;
+    extraConfigmapMounts?: unknown[] | null;
+    extraEmptyDirMounts?: unknown[];
+    shadowBundledPlugins?: boolean;
+    extraLabels?: {
+      [key: string]: unknown;
+    };
+    downloadDashboardsImage?: {
+      registry?: string;
+      repository?: string;
+      tag?: string;
+      sha?: string | number | boolean;
+      pullPolicy?: string;
+    };
+    downloadDashboards?: {
+      env?: {
+        [key: string]: unknown;
+      };
+      envFromSecret?: string | number | boolean;
+      resources?: {
+        [key: string]: unknown;
+      };
+      securityContext?: {
+        allowPrivilegeEscalation?: boolean;
+        capabilities?: {
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        seccompProfile?: {
+          type?: string;
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      envValueFrom?: {
+        [key: string]: unknown;
+      };
+    };
+    podPortName?: string;
+    gossipPortName?: string;
+    service?: {
+      enabled?: boolean;
+      type?: string;
+      ipFamilyPolicy?: string | number | boolean | null;
+      ipFamilies?: unknown[] | null;
+      loadBalancerIP?: string | number | boolean;
+      loadBalancerClass?: string | number | boolean;
+      loadBalancerSourceRanges?: unknown[];
+      port?: number | string;
+      targetPort?: number | string;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      labels?: {
+        [key: string]: unknown;
+      };
+      portName?: string | null;
+      appProtocol?: string | number | boolean;
+      sessionAffinity?: string | number | boolean;
+      trafficDistribution?: string | number | boolean;
+      clusterIP?: unknown;
+      externalIPs?: unknown;
+      externalTrafficPolicy?: unknown;
+      nodePort?: unknown;
+    } | null;
+    serviceMonitor?: {
+      enabled?: boolean | null;
+      path?: string;
+      labels?: {
+        [key: string]: unknown;
+      };
+      scheme?: string;
+      tlsConfig?: {
+        [key: string]: unknown;
+      };
+      relabelings?: unknown[];
+      metricRelabelings?: unknown[];
+      basicAuth?: {
+        [key: string]: unknown;
+      };
+      targetLabels?: unknown[];
+      interval?: unknown;
+      namespace?: unknown;
+      scrapeTimeout?: unknown;
+    } | null;
+    extraExposePorts?: unknown[];
+    hostAliases?: unknown[];
+    ingress?: {
+      enabled?: boolean | null;
+      annotations?: {
+        [key: string]: unknown;
+      } | null;
+      labels?: {
+        [key: string]: unknown;
+      } | null;
+      path?: string | null;
+      pathType?: string;
+      hosts?: string[] | null;
+      extraPaths?: unknown[];
+      tls?: unknown[] | null;
+      ingressClassName?: unknown;
+    } | null;
+    route?: {
+      main?: {
+        enabled?: boolean;
+        apiVersion?: string;
+        kind?: string;
+        annotations?: {
+          [key: string]: unknown;
+        };
+        labels?: {
+          [key: string]: unknown;
+        };
+        hostnames?: unknown[];
+        parentRefs?: unknown[];
+        matches?: ({
+          path?: {
+            type?: string;
+            value?: string;
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        })[];
+        timeouts?: {
+          [key: string]: unknown;
+        };
+        sessionPersistence?: {
+          [key: string]: unknown;
+        };
+        filters?: unknown[];
+        additionalRules?: unknown[];
+        httpsRedirect?: boolean;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    listenerSet?: {
+      main?: {
+        enabled?: boolean;
+        apiVersion?: string;
+        annotations?: {
+          [key: string]: unknown;
+        };
+        labels?: {
+          [key: string]: unknown;
+        };
+        parentRef?: {
+          [key: string]: unknown;
+        };
+        listeners?: unknown[];
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    resources?: {
+      [key: string]: unknown;
+    };
+    nodeSelector?: {
+      [key: string]: unknown;
+    };
+    tolerations?: unknown[];
+    affinity?: {
+      [key: string]: unknown;
+    };
+    topologySpreadConstraints?: unknown[];
+    extraInitContainers?: unknown[];
+    extraContainers?: string | number | boolean;
+    extraContainerVolumes?: unknown[];
+    persistence?: {
+      type?: string;
+      enabled?: boolean;
+      volumeName?: string | number | boolean;
+      accessModes?: string[];
+      size?: string;
+      finalizers?: string[];
+      extraPvcLabels?: {
+        [key: string]: unknown;
+      };
+      disableWarning?: boolean;
+      persistentVolumeClaimRetentionPolicy?: {
+        [key: string]: unknown;
+      };
+      inMemory?: {
+        enabled?: boolean;
+        sizeLimit?: unknown;
+      };
+      lookupVolumeName?: boolean;
+      storageClassName?: unknown;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      selectorLabels?: {
+        [key: string]: unknown;
+      };
+      subPath?: unknown;
+      existingClaim?: unknown;
+    };
+    initChownData?: {
+      enabled?: boolean;
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+        pullPolicy?: string;
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+      securityContext?: {
+        readOnlyRootFilesystem?: boolean;
+        runAsNonRoot?: boolean;
+        runAsUser?: number;
+        seccompProfile?: {
+          type?: string;
+          [key: string]: unknown;
+        };
+        capabilities?: {
+          add?: string[];
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+    };
+    adminUser?: string | null;
+    admin?: {
+      existingSecret?: string | number | boolean | null;
+      userKey?: string | null;
+      passwordKey?: string | null;
+    } | null;
+    env?: {
+      [key: string]: unknown;
+    };
+    envValueFrom?: {
+      [key: string]: unknown;
+    };
+    envFromSecret?: string | number | boolean;
+    envRenderSecret?: {
+      [key: string]: unknown;
+    };
+    envFromSecrets?: unknown[];
+    envFromConfigMaps?: unknown[];
+    enableServiceLinks?: boolean;
+    extraSecretMounts?: unknown[];
+    extraVolumeMounts?: unknown[];
+    extraVolumes?: unknown[];
+    lifecycleHooks?: {
+      [key: string]: unknown;
+    };
+    plugins?: unknown[];
+    datasources?: {
+      [key: string]: unknown;
+    };
+    alerting?: {
+      [key: string]: unknown;
+    };
+    notifiers?: {
+      [key: string]: unknown;
+    };
+    dashboardProviders?: {
+      [key: string]: unknown;
+    };
+    defaultCurlOptions?: string;
+    dashboards?: {
+      [key: string]: unknown;
+    };
+    dashboardsConfigMaps?: {
+      [key: string]: unknown;
+    };
+    "grafana.ini"?: {
+      paths?: {
+        data?: string;
+        logs?: string;
+        plugins?: string;
+        provisioning?: string;
+        [key: string]: unknown;
+      };
+      analytics?: {
+        check_for_updates?: boolean;
+        [key: string]: unknown;
+      };
+      log?: {
+        mode?: string;
+        [key: string]: unknown;
+      };
+      server?: {
+        domain?: string;
+        [key: string]: unknown;
+      };
+      unified_storage?: {
+        index_path?: string;
+        [key: string]: unknown;
+      };
+      "auth.github"?: {
+        enabled?: unknown;
+        allow_sign_up?: unknown;
+        scopes?: unknown;
+        auth_url?: unknown;
+        token_url?: unknown;
+        api_url?: unknown;
+        team_ids?: unknown;
+        allowed_organizations?: unknown;
+        client_id?: unknown;
+        client_secret?: unknown;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    ldap?: {
+      enabled?: boolean;
+      existingSecret?: string | number | boolean;
+      config?: string | number | boolean;
+    };
+    shareProcessNamespace?: boolean;
+    smtp?: {
+      existingSecret?: string | number | boolean;
+      userKey?: string;
+      passwordKey?: string;
+    };
+    sidecar?: {
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+      };
+      imagePullPolicy?: string;
+      resources?: {
+        [key: string]: unknown;
+      };
+      securityContext?: {
+        allowPrivilegeEscalation?: boolean;
+        capabilities?: {
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        seccompProfile?: {
+          type?: string;
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      enableUniqueFilenames?: boolean;
+      readinessProbe?: {
+        [key: string]: unknown;
+      };
+      livenessProbe?: {
+        [key: string]: unknown;
+      };
+      alerts?: {
+        enabled?: boolean;
+        env?: {
+          [key: string]: unknown;
+        };
+        envValueFrom?: {
+          [key: string]: unknown;
+        };
+        label?: string;
+        labelValue?: string | number | boolean;
+        searchNamespace?: unknown;
+        watchMethod?: string;
+        resource?: string;
+        resourceName?: string | number | boolean;
+        reloadURL?: string;
+        script?: unknown;
+        skipReload?: boolean;
+        initAlerts?: boolean;
+        extraMounts?: unknown[];
+        sizeLimit?: string | number | boolean;
+        logLevel?: unknown;
+        watchServerTimeout?: unknown;
+        watchClientTimeout?: unknown;
+        maxTotalRetries?: unknown;
+        maxConnectRetries?: unknown;
+        maxReadRetries?: unknown;
+        restartPolicy?: unknown;
+        startupProbe?: {
+          httpGet?: {
+            path?: unknown;
+            port?: unknown;
+            [key: string]: unknown;
+          };
+          initialDelaySeconds?: unknown;
+          periodSeconds?: unknown;
+          failureThreshold?: unknown;
+          [key: string]: unknown;
+        };
+        ignoreAlreadyProcessed?: unknown;
+        skipTlsVerify?: unknown;
+      };
+      dashboards?: {
+        enabled?: boolean | null;
+        env?: {
+          [key: string]: unknown;
+        };
+        envValueFrom?: {
+          [key: string]: unknown;
+        };
+        SCProvider?: boolean;
+        label?: string | null;
+        labelValue?: string | number | boolean | null;
+        folder?: string;
+        defaultFolderName?: unknown;
+        searchNamespace?: unknown;
+        watchMethod?: string;
+        resource?: string;
+        folderAnnotation?: unknown;
+        resourceName?: string | number | boolean;
+        reloadURL?: string;
+        script?: unknown;
+        skipReload?: boolean;
+        initDashboards?: boolean;
+        provider?: {
+          name?: string;
+          orgid?: number;
+          folder?: string | number | boolean;
+          folderUid?: string | number | boolean;
+          type?: string;
+          disableDelete?: boolean;
+          allowUiUpdates?: boolean | null;
+          foldersFromFilesStructure?: boolean;
+          updateIntervalSeconds?: unknown;
+        } | null;
+        extraMounts?: unknown[];
+        sizeLimit?: string | number | boolean;
+        logLevel?: unknown;
+        maxTotalRetries?: unknown;
+        maxConnectRetries?: unknown;
+        maxReadRetries?: unknown;
+        restartPolicy?: unknown;
+        startupProbe?: {
+          httpGet?: {
+            path?: unknown;
+            port?: unknown;
+            [key: string]: unknown;
+          };
+          initialDelaySeconds?: unknown;
+          periodSeconds?: unknown;
+          failureThreshold?: unknown;
+          [key: string]: unknown;
+        };
+        watchServerTimeout?: unknown;
+        watchClientTimeout?: unknown;
+        enableNewTablePanelSyntax?: boolean | null;
+        annotations?: {
+          [key: string]: unknown;
+        } | null;
+        multicluster?: {
+          global?: {
+            enabled?: boolean | null;
+          } | null;
+          etcd?: {
+            enabled?: boolean | null;
+          } | null;
+        } | null;
+        ignoreAlreadyProcessed?: unknown;
+        skipTlsVerify?: unknown;
+      } | null;
+      datasources?: {
+        enabled?: boolean | null;
+        env?: {
+          [key: string]: unknown;
+        };
+        envValueFrom?: {
+          [key: string]: unknown;
+        };
+        label?: string | null;
+        labelValue?: string | number | boolean | null;
+        searchNamespace?: unknown;
+        watchMethod?: string;
+        resource?: string;
+        resourceName?: string | number | boolean;
+        reloadURL?: string;
+        script?: unknown;
+        skipReload?: boolean;
+        initDatasources?: boolean;
+        extraMounts?: unknown[];
+        sizeLimit?: string | number | boolean;
+        logLevel?: unknown;
+        watchServerTimeout?: unknown;
+        watchClientTimeout?: unknown;
+        maxTotalRetries?: unknown;
+        maxConnectRetries?: unknown;
+        maxReadRetries?: unknown;
+        restartPolicy?: unknown;
+        startupProbe?: {
+          httpGet?: {
+            path?: unknown;
+            port?: unknown;
+            [key: string]: unknown;
+          };
+          initialDelaySeconds?: unknown;
+          periodSeconds?: unknown;
+          failureThreshold?: unknown;
+          [key: string]: unknown;
+        };
+        defaultDatasourceEnabled?: boolean | null;
+        isDefaultDatasource?: boolean | null;
+        name?: string | null;
+        uid?: string | null;
+        annotations?: {
+          [key: string]: unknown;
+        } | null;
+        httpMethod?: string | null;
+        createPrometheusReplicasDatasources?: boolean | null;
+        prometheusServiceName?: string | null;
+        exemplarTraceIdDestinations?: {
+          datasourceUid?: unknown;
+          traceIdLabelName?: unknown;
+          urlDisplayLabel?: unknown;
+        } | null;
+        alertmanager?: {
+          enabled?: boolean | null;
+          name?: string | null;
+          uid?: string | null;
+          handleGrafanaManagedAlerts?: boolean | null;
+          implementation?: string | null;
+          url?: unknown;
+        } | null;
+        customQueryParameters?: unknown;
+        defaultDatasourceScrapeInterval?: unknown;
+        extraJsonData?: unknown;
+        ignoreAlreadyProcessed?: unknown;
+        skipTlsVerify?: unknown;
+        timeout?: unknown;
+        url?: unknown;
+      } | null;
+      plugins?: {
+        enabled?: boolean;
+        env?: {
+          [key: string]: unknown;
+        };
+        label?: string;
+        labelValue?: string | number | boolean;
+        searchNamespace?: unknown;
+        watchMethod?: string;
+        resource?: string;
+        resourceName?: string | number | boolean;
+        reloadURL?: string;
+        script?: unknown;
+        skipReload?: boolean;
+        initPlugins?: boolean;
+        extraMounts?: unknown[];
+        sizeLimit?: string | number | boolean;
+        logLevel?: unknown;
+        watchServerTimeout?: unknown;
+        watchClientTimeout?: unknown;
+        maxTotalRetries?: unknown;
+        maxConnectRetries?: unknown;
+        maxReadRetries?: unknown;
+        ignoreAlreadyProcessed?: unknown;
+        skipTlsVerify?: unknown;
+      };
+      notifiers?: {
+        enabled?: boolean;
+        env?: {
+          [key: string]: unknown;
+        };
+        label?: string;
+        labelValue?: string | number | boolean;
+        searchNamespace?: unknown;
+        watchMethod?: string;
+        resource?: string;
+        resourceName?: string | number | boolean;
+        reloadURL?: string;
+        script?: unknown;
+        skipReload?: boolean;
+        initNotifiers?: boolean;
+        extraMounts?: unknown[];
+        sizeLimit?: string | number | boolean;
+        logLevel?: unknown;
+        watchServerTimeout?: unknown;
+        watchClientTimeout?: unknown;
+        maxTotalRetries?: unknown;
+        maxConnectRetries?: unknown;
+        maxReadRetries?: unknown;
+        restartPolicy?: unknown;
+        startupProbe?: {
+          httpGet?: {
+            path?: unknown;
+            port?: unknown;
+            [key: string]: unknown;
+          };
+          initialDelaySeconds?: unknown;
+          periodSeconds?: unknown;
+          failureThreshold?: unknown;
+          [key: string]: unknown;
+        };
+        ignoreAlreadyProcessed?: unknown;
+        skipTlsVerify?: unknown;
+      };
+      skipTlsVerify?: unknown;
+      logLevel?: unknown;
+    } | null;
     namespaceOverride?: string | number | boolean | null;
+    revisionHistoryLimit?: number;
+    imageRenderer?: {
+      deploymentStrategy?: {
+        [key: string]: unknown;
+      };
+      progressDeadlineSeconds?: unknown;
+      enabled?: boolean;
+      replicas?: number;
+      autoscaling?: {
+        enabled?: boolean;
+        minReplicas?: number;
+        maxReplicas?: number;
+        targetCPU?: string;
+        targetMemory?: string | number | boolean;
+        behavior?: {
+          [key: string]: unknown;
+        };
+      };
+      serverURL?: string | number | boolean;
+      renderingCallbackURL?: string | number | boolean;
+      token?: string | number | boolean;
+      existingSecret?: string | number | boolean;
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+        pullSecrets?: unknown[];
+        pullPolicy?: string;
+      };
+      dnsPolicy?: unknown;
+      dnsConfig?: {
+        [key: string]: unknown;
+      };
+      env?: {
+        HTTP_HOST?: string;
+        XDG_CONFIG_HOME?: string;
+        XDG_CACHE_HOME?: string;
+        [key: string]: unknown;
+      };
+      envValueFrom?: {
+        [key: string]: unknown;
+      };
+      serviceAccountName?: string | number | boolean;
+      automountServiceAccountToken?: boolean;
+      hostUsers?: unknown;
+      securityContext?: {
+        [key: string]: unknown;
+      };
+      containerSecurityContext?: {
+        seccompProfile?: {
+          type?: string;
+          [key: string]: unknown;
+        };
+        capabilities?: {
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        allowPrivilegeEscalation?: boolean;
+        readOnlyRootFilesystem?: boolean;
+        [key: string]: unknown;
+      };
+      podAnnotations?: {
+        [key: string]: unknown;
+      };
+      hostAliases?: unknown[];
+      priorityClassName?: string | number | boolean;
+      healthcheckPath?: string;
+      service?: {
+        enabled?: boolean;
+        portName?: string;
+        port?: number | string;
+        targetPort?: number | string;
+        appProtocol?: string | number | boolean;
+        annotations?: unknown;
+        clusterIP?: unknown;
+        labels?: unknown;
+      };
+      serviceMonitor?: {
+        enabled?: boolean;
+        path?: string;
+        labels?: {
+          [key: string]: unknown;
+        };
+        scheme?: string;
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+        relabelings?: unknown[];
+        targetLabels?: unknown[];
+        interval?: unknown;
+        namespace?: unknown;
+        scrapeTimeout?: unknown;
+      };
+      grafanaProtocol?: string;
+      grafanaSubPath?: string | number | boolean;
+      podPortName?: string;
+      revisionHistoryLimit?: number;
+      networkPolicy?: {
+        limitIngress?: boolean;
+        limitEgress?: boolean;
+        extraIngressSelectors?: unknown[];
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+      nodeSelector?: {
+        [key: string]: unknown;
+      };
+      tolerations?: unknown[];
+      affinity?: {
+        [key: string]: unknown;
+      };
+      extraConfigmapMounts?: unknown[];
+      extraSecretMounts?: unknown[];
+      extraVolumeMounts?: unknown[];
+      extraVolumes?: unknown[];
+      schedulerName?: unknown;
+      annotations?: unknown;
+      appProtocol?: unknown;
+      command?: unknown;
+      labels?: unknown;
+      podLabels?: unknown;
+    };
+    networkPolicy?: {
+      enabled?: boolean;
+      ingress?: boolean;
+      allowExternal?: boolean;
+      explicitNamespacesSelector?: {
+        [key: string]: unknown;
+      };
+      explicitIpBlocks?: unknown[];
+      egress?: {
+        enabled?: boolean;
+        blockDNSResolution?: boolean;
+        ports?: unknown[];
+        to?: unknown[];
+      };
+    };
+    enableKubeBackwardCompatibility?: boolean;
+    useStatefulSet?: boolean;
+    extraObjects?: unknown[];
+    assertNoLeakedSecrets?: boolean;
+    verticalPodAutoscaler?: {
+      enabled?: boolean;
+      updateMode?: string;
+      controlledResources?: {
+        cpu?: boolean;
+        memory?: boolean;
+      };
+      minAllowed?: {
+        cpu?: string;
+        memory?: string;
+        [key: string]: unknown;
+      };
+      maxAllowed?: {
+        cpu?: string;
+        memory?: string;
+        [key: string]: unknown;
+      };
+      container?: unknown;
+      target?: unknown;
+      targetRef?: {
+        apiVersion?: unknown;
+        kind?: unknown;
+        name?: unknown;
+      };
+    };
+    schedulerName?: unknown;
+    priorityClassName?: unknown;
+    podAnnotations?: {
+      [key: string]: unknown;
+    };
+    configMapAnnotations?: {
+      [key: string]: unknown;
+    };
+    "argocd.argoproj.io/sync-options"?: unknown;
+    enabled?: boolean | null;
     forceDeployDatasources?: boolean | null;
     forceDeployDashboards?: boolean | null;
     defaultDashboardsEnabled?: boolean | null;
@@ -802,112 +2742,23 @@ export interface Values {
       folder?: string | null;
       folderUID?: unknown;
       folderRef?: unknown;
-      [key: string]: unknown;
     } | null;
     defaultDashboardsTimezone?: string | null;
     defaultDashboardsEditable?: boolean | null;
     defaultDashboardsInterval?: string | null;
-    adminUser?: string | null;
-    admin?: {
-      existingSecret?: string | number | boolean | null;
-      userKey?: string | null;
-      passwordKey?: string | null;
-      [key: string]: unknown;
-    } | null;
-    rbac?: {
-      pspEnabled?: boolean | null;
-      [key: string]: unknown;
-    } | null;
-    ingress?: {
-      enabled?: boolean | null;
-      annotations?: {
-        [key: string]: unknown;
-      } | null;
-      labels?: {
-        [key: string]: unknown;
-      } | null;
-      hosts?: unknown[] | null;
-      path?: string | null;
-      tls?: unknown[] | null;
-      [key: string]: unknown;
-    } | null;
-    serviceAccount?: {
-      create?: boolean | null;
-      autoMount?: boolean | null;
-      [key: string]: unknown;
-    } | null;
-    sidecar?: {
-      dashboards?: {
-        enabled?: boolean | null;
-        label?: string | null;
-        labelValue?: string | null;
-        searchNamespace?: string | null;
-        enableNewTablePanelSyntax?: boolean | null;
-        annotations?: {
-          [key: string]: unknown;
-        } | null;
-        multicluster?: {
-          global?: {
-            enabled?: boolean | null;
-            [key: string]: unknown;
-          } | null;
-          etcd?: {
-            enabled?: boolean | null;
-            [key: string]: unknown;
-          } | null;
-          [key: string]: unknown;
-        } | null;
-        provider?: {
-          allowUiUpdates?: boolean | null;
-          [key: string]: unknown;
-        } | null;
-        [key: string]: unknown;
-      } | null;
-      datasources?: {
-        enabled?: boolean | null;
-        defaultDatasourceEnabled?: boolean | null;
-        isDefaultDatasource?: boolean | null;
-        name?: string | null;
-        uid?: string | null;
-        annotations?: {
-          [key: string]: unknown;
-        } | null;
-        httpMethod?: string | null;
-        createPrometheusReplicasDatasources?: boolean | null;
-        prometheusServiceName?: string | null;
-        label?: string | null;
-        labelValue?: string | null;
-        exemplarTraceIdDestinations?: {
-          [key: string]: unknown;
-        } | null;
-        alertmanager?: {
-          enabled?: boolean | null;
-          name?: string | null;
-          uid?: string | null;
-          handleGrafanaManagedAlerts?: boolean | null;
-          implementation?: string | null;
-          [key: string]: unknown;
-        } | null;
-        [key: string]: unknown;
-      } | null;
-      [key: string]: unknown;
-    } | null;
-    extraConfigmapMounts?: unknown[] | null;
     deleteDatasources?: unknown[] | null;
     additionalDataSources?: unknown[] | null;
     additionalDataSourcesString?: string | number | boolean | null;
     prune?: boolean | null;
-    service?: {
-      portName?: string | null;
-      ipFamilies?: unknown[] | null;
-      ipFamilyPolicy?: string | number | boolean | null;
-      [key: string]: unknown;
-    } | null;
-    serviceMonitor?: {
-      enabled?: boolean | null;
-      [key: string]: unknown;
-    } | null;
-    [key: string]: unknown;
+    adminPassword?: unknown;
+    annotations?: unknown;
+    args?: unknown;
+    command?: unknown;
+    fullnameOverride?: unknown;
+    labels?: unknown;
+    name?: unknown;
+    nameOverride?: unknown;
+    podLabels?: unknown;
   } | null;
   kubernetesServiceMonitors?: {
     enabled?: boolean | null;
@@ -959,6 +2810,7 @@ export interface Values {
       kubelet?: boolean | null;
       attachMetadata?: {
         node?: boolean | null;
+        [key: string]: unknown;
       } | null;
       interval?: string | number | boolean | null;
       honorLabels?: boolean | null;
@@ -1019,6 +2871,8 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       targetLabels?: unknown[] | null;
+      resourceMetricRelabelings?: unknown;
+      scrapeTimeout?: unknown;
     } | null;
   } | null;
   kubeControllerManager?: {
@@ -1240,6 +3094,9 @@ export interface Values {
         metricRelabelings?: unknown[] | null;
         relabelings?: unknown[] | null;
       } | null;
+      reource?: {
+        relabelings?: unknown;
+      };
     } | null;
   } | null;
   kubeProxy?: {
@@ -1288,24 +3145,349 @@ export interface Values {
     enabled?: boolean | null;
   } | null;
   "kube-state-metrics"?: {
-    releaseLabel?: boolean | null;
     prometheusScrape?: boolean | null;
+    image?: {
+      registry?: string;
+      repository?: string;
+      tag?: string | number | boolean;
+      sha?: string | number | boolean;
+      pullPolicy?: string;
+    };
+    imagePullSecrets?: unknown[];
+    global?: {
+      imagePullSecrets?: unknown[];
+      imageRegistry?: string | number | boolean;
+      [key: string]: unknown;
+    };
+    nameOverride?: string | number | boolean;
+    fullnameOverride?: string | number | boolean;
+    autosharding?: {
+      enabled?: boolean;
+    };
+    replicas?: number;
+    revisionHistoryLimit?: number;
+    extraArgs?: unknown[];
+    automountServiceAccountToken?: boolean;
+    service?: {
+      port?: number | string;
+      type?: string;
+      ipDualStack?: {
+        enabled?: boolean;
+        ipFamilies?: string[];
+        ipFamilyPolicy?: string;
+      };
+      nodePort?: number;
+      loadBalancerIP?: string | number | boolean;
+      loadBalancerSourceRanges?: unknown[];
+      clusterIP?: string | number | boolean;
+      annotations?: {
+        [key: string]: unknown;
+      };
+    };
+    customLabels?: {
+      [key: string]: unknown;
+    };
+    selectorOverride?: {
+      [key: string]: unknown;
+    };
+    releaseLabel?: boolean | null;
+    hostNetwork?: boolean;
+    hostUsers?: unknown;
+    rbac?: {
+      create?: boolean;
+      customResourceState?: {
+        createClusterRoleRules?: boolean;
+      };
+      useClusterRole?: boolean;
+      extraRules?: unknown[];
+      clusterRoleSelectors?: unknown[];
+      useExistingRole?: unknown;
+    };
+    authFilter?: {
+      enabled?: boolean;
+    };
+    kubeRBACProxy?: {
+      enabled?: boolean;
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+        pullPolicy?: string;
+      };
+      ignoreProbePaths?: boolean;
+      extraArgs?: unknown[];
+      containerSecurityContext?: {
+        readOnlyRootFilesystem?: boolean;
+        allowPrivilegeEscalation?: boolean;
+        capabilities?: {
+          drop?: string[];
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+      port?: number | string;
+      proxyEndpointsPort?: number;
+      resources?: {
+        [key: string]: unknown;
+      };
+      volumeMounts?: unknown[];
+    };
+    serviceAccount?: {
+      create?: boolean;
+      name?: unknown;
+      imagePullSecrets?: unknown[];
+      annotations?: {
+        [key: string]: unknown;
+      };
+      automountServiceAccountToken?: boolean;
+    };
+    env?: unknown[];
     prometheus?: {
       monitor?: {
         enabled?: boolean | null;
-        http?: {
-          honorLabels?: boolean | null;
+        annotations?: {
           [key: string]: unknown;
+        };
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        namespace?: string | number | boolean;
+        namespaceSelector?: unknown[];
+        jobLabel?: string | number | boolean;
+        targetLabels?: unknown[];
+        podTargetLabels?: unknown[];
+        sampleLimit?: number;
+        targetLimit?: number;
+        labelLimit?: number;
+        labelNameLengthLimit?: number;
+        labelValueLengthLimit?: number;
+        selectorOverride?: {
+          [key: string]: unknown;
+        };
+        http?: {
+          interval?: string | number | boolean;
+          scrapeTimeout?: string | number | boolean;
+          proxyUrl?: string | number | boolean;
+          enableHttp2?: boolean;
+          honorLabels?: boolean | null;
+          metricRelabelings?: unknown[];
+          relabelings?: unknown[];
+          scheme?: string | number | boolean;
+          bearerTokenFile?: string | number | boolean;
+          bearerTokenSecret?: {
+            [key: string]: unknown;
+          };
+          tlsConfig?: {
+            [key: string]: unknown;
+          };
         } | null;
         metrics?: {
+          interval?: string | number | boolean;
+          scrapeTimeout?: string | number | boolean;
+          proxyUrl?: string | number | boolean;
+          enableHttp2?: boolean;
           honorLabels?: boolean | null;
-          [key: string]: unknown;
+          metricRelabelings?: unknown[];
+          relabelings?: unknown[];
+          scheme?: string | number | boolean;
+          bearerTokenFile?: string | number | boolean;
+          bearerTokenSecret?: {
+            [key: string]: unknown;
+          };
+          tlsConfig?: {
+            [key: string]: unknown;
+          };
         } | null;
-        [key: string]: unknown;
+        bearerTokenFile?: unknown;
+        bearerTokenSecret?: unknown;
+        enableHttp2?: unknown;
+        honorLabels?: unknown;
+        interval?: unknown;
+        metricRelabelings?: unknown;
+        proxyUrl?: unknown;
+        relabelings?: unknown;
+        scheme?: unknown;
+        scrapeTimeout?: unknown;
+        tlsConfig?: unknown;
       } | null;
-      [key: string]: unknown;
+      scrapeconfig?: {
+        enabled?: boolean;
+        annotations?: {
+          [key: string]: unknown;
+        };
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        jobName?: string;
+        sampleLimit?: number;
+        targetLimit?: number;
+        labelLimit?: number;
+        labelNameLengthLimit?: number;
+        labelValueLengthLimit?: number;
+        staticConfigLabels?: {
+          [key: string]: unknown;
+        };
+        scrapeInterval?: string | number | boolean;
+        scrapeTimeout?: string | number | boolean;
+        proxyUrl?: string | number | boolean;
+        enableHttp2?: boolean;
+        honorLabels?: boolean;
+        metricRelabelings?: unknown[];
+        relabelings?: unknown[];
+        scheme?: string | number | boolean;
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+      };
     } | null;
-    [key: string]: unknown;
+    networkPolicy?: {
+      enabled?: boolean;
+      egress?: unknown;
+      ingress?: unknown;
+      podSelector?: {
+        matchLabels?: {
+          "app.kubernetes.io/name"?: unknown;
+          [key: string]: unknown;
+        };
+        [key: string]: unknown;
+      };
+    };
+    securityContext?: {
+      enabled?: boolean;
+      runAsGroup?: number;
+      runAsUser?: number;
+      fsGroup?: number;
+      runAsNonRoot?: boolean;
+      seccompProfile?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    containerSecurityContext?: {
+      readOnlyRootFilesystem?: boolean;
+      allowPrivilegeEscalation?: boolean;
+      capabilities?: {
+        drop?: string[];
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    nodeSelector?: {
+      [key: string]: unknown;
+    };
+    affinity?: {
+      [key: string]: unknown;
+    };
+    tolerations?: unknown[];
+    topologySpreadConstraints?: unknown[];
+    annotations?: {
+      [key: string]: unknown;
+    };
+    labels?: {
+      [key: string]: unknown;
+    };
+    podAnnotations?: {
+      [key: string]: unknown;
+    };
+    podLabels?: {
+      [key: string]: unknown;
+    };
+    podDisruptionBudget?: {
+      [key: string]: unknown;
+    };
+    metricAllowlist?: unknown[];
+    metricDenylist?: unknown[];
+    metricLabelsAllowlist?: unknown[];
+    metricAnnotationsAllowList?: unknown[];
+    collectors?: string[];
+    collectorsExclude?: unknown[];
+    collectorsExtra?: unknown[];
+    kubeconfig?: {
+      enabled?: boolean;
+      secret?: unknown;
+    };
+    customResourceState?: {
+      enabled?: boolean;
+      create?: boolean;
+      name?: string | number | boolean;
+      key?: string;
+      config?: {
+        [key: string]: unknown;
+      };
+    };
+    releaseNamespace?: boolean;
+    namespaces?: string | number | boolean;
+    namespacesDenylist?: string | number | boolean;
+    namespaceOverride?: string | number | boolean;
+    resources?: {
+      [key: string]: unknown;
+    };
+    selfMonitor?: {
+      enabled?: boolean;
+      telemetryHost?: unknown;
+      telemetryPort?: unknown;
+      telemetryNodePort?: unknown;
+    };
+    verticalPodAutoscaler?: {
+      enabled?: boolean;
+      controlledResources?: unknown[];
+      maxAllowed?: {
+        [key: string]: unknown;
+      };
+      minAllowed?: {
+        [key: string]: unknown;
+      };
+      recommenders?: unknown;
+      controlledValues?: unknown;
+      updatePolicy?: unknown;
+    };
+    volumeMounts?: unknown[];
+    volumes?: unknown[];
+    extraManifests?: unknown[];
+    containers?: unknown[];
+    initContainers?: unknown[];
+    dnsPolicy?: string;
+    dnsConfig?: {
+      [key: string]: unknown;
+    };
+    startupProbe?: {
+      enabled?: boolean;
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    livenessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    readinessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    updateStrategy?: unknown;
+    priorityClassName?: unknown;
   } | null;
   nodeExporter?: {
     enabled?: boolean | null;
@@ -1323,59 +3505,345 @@ export interface Values {
     forceDeployDashboards?: boolean | null;
   } | null;
   "prometheus-node-exporter"?: {
-    namespaceOverride?: string | number | boolean | null;
-    podLabels?: {
-      jobLabel?: string | null;
-      [key: string]: unknown;
+    image?: {
+      registry?: string;
+      repository?: string;
+      tag?: string | number | boolean;
+      distroless?: boolean | null;
+      pullPolicy?: string;
+      digest?: string | number | boolean;
+      sha?: unknown;
     } | null;
-    releaseLabel?: boolean | null;
-    extraArgs?: string[] | null;
-    service?: {
-      portName?: string | null;
-      ipDualStack?: {
-        enabled?: boolean | null;
-        ipFamilies?: string[] | null;
-        ipFamilyPolicy?: string | null;
+    imagePullSecrets?: unknown[];
+    nameOverride?: string | number | boolean;
+    fullnameOverride?: string | number | boolean;
+    revisionHistoryLimit?: number;
+    global?: {
+      imagePullSecrets?: unknown[];
+      imageRegistry?: string | number | boolean;
+      [key: string]: unknown;
+    };
+    kubeRBACProxy?: {
+      enabled?: boolean;
+      env?: {
         [key: string]: unknown;
-      } | null;
+      };
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+        pullPolicy?: string;
+      };
+      extraArgs?: unknown[];
+      containerSecurityContext?: {
+        [key: string]: unknown;
+      };
+      port?: number | string;
+      portName?: string;
+      enableHostPort?: boolean;
+      proxyEndpointsPort?: number;
+      enableProxyEndpointsHostPort?: boolean;
+      resources?: {
+        [key: string]: unknown;
+      };
+      extraVolumeMounts?: unknown[];
+      tls?: {
+        enabled?: boolean;
+        tlsClientAuth?: boolean;
+      };
+    };
+    tlsSecret?: {
+      enabled?: boolean;
+      caItem?: string | number | boolean;
+      certItem?: string;
+      keyItem?: string;
+      secretName?: string;
+      volumeName?: string;
+    };
+    service?: {
+      enabled?: boolean;
+      type?: string;
+      clusterIP?: string | number | boolean;
+      port?: number | string;
+      servicePort?: string | number | boolean;
+      targetPort?: number | string;
+      portName?: string | null;
+      nodePort?: unknown;
+      listenOnAllInterfaces?: boolean;
+      annotations?: {
+        "prometheus.io/scrape"?: string;
+        [key: string]: unknown;
+      };
       labels?: {
         jobLabel?: string | null;
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
+      ipDualStack?: {
+        enabled?: boolean | null;
+        ipFamilies?: string[] | null;
+        ipFamilyPolicy?: string | null;
+      } | null;
+      externalTrafficPolicy?: string | number | boolean;
+      internalTrafficPolicy?: string | number | boolean;
     } | null;
-    image?: {
-      distroless?: boolean | null;
+    networkPolicy?: {
+      enabled?: boolean;
+      ingress?: unknown;
+    };
+    env?: {
       [key: string]: unknown;
-    } | null;
+    };
     prometheus?: {
       monitor?: {
         enabled?: boolean | null;
-        jobLabel?: string | null;
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        namespace?: string | number | boolean;
+        jobLabel?: string | number | boolean | null;
+        podTargetLabels?: unknown[];
+        targetLabels?: unknown[];
+        scheme?: string;
+        basicAuth?: {
+          [key: string]: unknown;
+        };
+        bearerTokenFile?: unknown;
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+        proxyUrl?: string | number | boolean | null;
+        selectorOverride?: {
+          [key: string]: unknown;
+        };
+        attachMetadata?: {
+          node?: boolean;
+          [key: string]: unknown;
+        };
+        relabelings?: unknown[] | null;
+        metricRelabelings?: unknown[] | null;
         interval?: string | number | boolean | null;
+        scrapeTimeout?: string | null;
+        apiVersion?: string | number | boolean;
         sampleLimit?: number | null;
         targetLimit?: number | null;
         labelLimit?: number | null;
         labelNameLengthLimit?: number | null;
         labelValueLengthLimit?: number | null;
-        scrapeTimeout?: string | number | boolean | null;
-        proxyUrl?: string | number | boolean | null;
-        metricRelabelings?: unknown[] | null;
-        relabelings?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       podMonitor?: {
         enabled?: boolean | null;
-        jobLabel?: string | null;
-        [key: string]: unknown;
+        namespace?: string | number | boolean;
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        podTargetLabels?: unknown[];
+        apiVersion?: string | number | boolean;
+        selectorOverride?: {
+          [key: string]: unknown;
+        };
+        attachMetadata?: {
+          node?: boolean;
+          [key: string]: unknown;
+        };
+        jobLabel?: string | number | boolean | null;
+        scheme?: string;
+        path?: string;
+        basicAuth?: {
+          [key: string]: unknown;
+        };
+        bearerTokenSecret?: {
+          [key: string]: unknown;
+        };
+        tlsConfig?: {
+          [key: string]: unknown;
+        };
+        authorization?: {
+          [key: string]: unknown;
+        };
+        oauth2?: {
+          [key: string]: unknown;
+        };
+        proxyUrl?: string | number | boolean;
+        interval?: string | number | boolean;
+        scrapeTimeout?: string | number | boolean;
+        honorTimestamps?: boolean;
+        honorLabels?: boolean;
+        enableHttp2?: string | number | boolean;
+        filterRunning?: string | number | boolean;
+        followRedirects?: string | number | boolean;
+        params?: {
+          [key: string]: unknown;
+        };
+        relabelings?: unknown[];
+        metricRelabelings?: unknown[];
+        sampleLimit?: number;
+        targetLimit?: number;
+        labelLimit?: number;
+        labelNameLengthLimit?: number;
+        labelValueLengthLimit?: number;
       } | null;
-      [key: string]: unknown;
     } | null;
+    updateStrategy?: {
+      type?: string;
+      rollingUpdate?: {
+        maxUnavailable?: number | string;
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    resources?: {
+      [key: string]: unknown;
+    };
+    restartPolicy?: unknown;
+    serviceAccount?: {
+      create?: boolean;
+      name?: unknown;
+      annotations?: {
+        [key: string]: unknown;
+      };
+      imagePullSecrets?: unknown[];
+      automountServiceAccountToken?: boolean;
+    };
+    securityContext?: {
+      fsGroup?: number;
+      runAsGroup?: number;
+      runAsNonRoot?: boolean;
+      runAsUser?: number;
+      [key: string]: unknown;
+    };
+    containerSecurityContext?: {
+      readOnlyRootFilesystem?: boolean;
+      [key: string]: unknown;
+    };
     rbac?: {
+      create?: boolean;
       pspEnabled?: boolean | null;
+      useExistingRole?: unknown;
+    } | null;
+    endpoints?: unknown[];
+    hostNetwork?: boolean;
+    hostUsers?: unknown;
+    hostPID?: boolean;
+    hostIPC?: boolean;
+    hostRootFsMount?: {
+      enabled?: boolean;
+      mountPropagation?: string;
+    };
+    hostProcFsMount?: {
+      mountPropagation?: string | number | boolean;
+    };
+    hostSysFsMount?: {
+      mountPropagation?: string | number | boolean;
+    };
+    affinity?: {
+      nodeAffinity?: unknown;
+      podAffinity?: unknown;
+      podAntiAffinity?: unknown;
+    };
+    podAnnotations?: {
+      "cluster-autoscaler.kubernetes.io/safe-to-evict"?: string;
+      [key: string]: unknown;
+    };
+    podLabels?: {
+      jobLabel?: string | null;
       [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
+    commonLabels?: {
+      [key: string]: unknown;
+    };
+    daemonsetAnnotations?: {
+      [key: string]: unknown;
+    };
+    releaseLabel?: boolean | null;
+    dnsPolicy?: string | number | boolean;
+    dnsConfig?: {
+      [key: string]: unknown;
+    };
+    nodeSelector?: {
+      "kubernetes.io/os"?: string;
+      [key: string]: unknown;
+    };
+    terminationGracePeriodSeconds?: unknown;
+    tolerations?: ({
+      effect?: string;
+      operator?: string;
+      [key: string]: unknown;
+    })[];
+    terminationMessageParams?: {
+      enabled?: boolean;
+      terminationMessagePath?: string;
+      terminationMessagePolicy?: string;
+    };
+    extraArgs?: unknown[] | null;
+    extraHostVolumeMounts?: unknown[];
+    configmaps?: unknown[];
+    secrets?: unknown[];
+    namespaceOverride?: string | number | boolean | null;
+    sidecars?: unknown[];
+    sidecarVolumeMount?: unknown[];
+    sidecarHostVolumeMounts?: unknown[];
+    extraInitContainers?: unknown[];
+    permissionInitContainer?: {
+      image?: {
+        registry?: string;
+        repository?: string;
+        tag?: string;
+        sha?: string | number | boolean;
+        pullPolicy?: string;
+      };
+      securityContext?: {
+        runAsUser?: number;
+        runAsGroup?: number;
+        runAsNonRoot?: boolean;
+        [key: string]: unknown;
+      };
+      fixes?: {
+        rapl?: boolean;
+        slabinfo?: boolean;
+      };
+      extraCommands?: unknown[];
+    };
+    livenessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    readinessProbe?: {
+      failureThreshold?: number;
+      httpGet?: {
+        httpHeaders?: unknown[];
+        scheme?: string;
+      };
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      successThreshold?: number;
+      timeoutSeconds?: number;
+    };
+    verticalPodAutoscaler?: {
+      enabled?: boolean;
+      controlledResources?: unknown[];
+      maxAllowed?: {
+        [key: string]: unknown;
+      };
+      minAllowed?: {
+        [key: string]: unknown;
+      };
+      recommenders?: unknown;
+      controlledValues?: unknown;
+      updatePolicy?: unknown;
+    };
+    extraManifests?: unknown[];
+    extraVolumes?: unknown[];
+    extraVolumeMounts?: unknown[];
+    version?: string | number | boolean;
+    priorityClassName?: unknown;
   } | null;
   prometheusOperator?: {
     enabled?: boolean | null;
@@ -1396,7 +3864,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     readinessProbe?: {
       enabled?: boolean | null;
@@ -1405,7 +3872,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     admissionWebhooks?: {
       failurePolicy?: string | number | boolean | null;
@@ -1445,6 +3911,7 @@ export interface Values {
           minAvailable?: number | string | null;
           unhealthyPodEvictionPolicy?: string | null;
           maxUnavailable?: unknown;
+          [key: string]: unknown;
         } | null;
         revisionHistoryLimit?: number | null;
         tls?: {
@@ -1509,7 +3976,6 @@ export interface Values {
           periodSeconds?: number | null;
           successThreshold?: number | null;
           timeoutSeconds?: number | null;
-          [key: string]: unknown;
         } | null;
         readinessProbe?: {
           enabled?: boolean | null;
@@ -1518,7 +3984,6 @@ export interface Values {
           periodSeconds?: number | null;
           successThreshold?: number | null;
           timeoutSeconds?: number | null;
-          [key: string]: unknown;
         } | null;
         resources?: {
           [key: string]: unknown;
@@ -1644,7 +4109,8 @@ export interface Values {
       } | null;
     } | null;
     namespaces?: {
-      [key: string]: unknown;
+      additional?: unknown;
+      releaseNamespace?: unknown;
     } | null;
     denyNamespaces?: unknown[] | null;
     alertmanagerInstanceNamespaces?: unknown[] | null;
@@ -1656,7 +4122,6 @@ export interface Values {
       flavor?: string | null;
       cilium?: {
         egress?: unknown;
-        [key: string]: unknown;
       };
       matchLabels?: {
         [key: string]: unknown;
@@ -1713,6 +4178,7 @@ export interface Values {
       minAvailable?: number | string | null;
       unhealthyPodEvictionPolicy?: string | null;
       maxUnavailable?: unknown;
+      [key: string]: unknown;
     } | null;
     kubeletService?: {
       enabled?: boolean | null;
@@ -1789,6 +4255,7 @@ export interface Values {
       updatePolicy?: {
         updateMode?: string | null;
         minReplicas?: unknown;
+        [key: string]: unknown;
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
@@ -1809,7 +4276,14 @@ export interface Values {
       } | null;
       enableProbe?: boolean | null;
       resources?: {
-        [key: string]: unknown;
+        limits?: {
+          cpu?: unknown;
+          memory?: unknown;
+        };
+        requests?: {
+          cpu?: unknown;
+          memory?: unknown;
+        };
       } | null;
     } | null;
     thanosImage?: {
@@ -1854,7 +4328,6 @@ export interface Values {
         endpointSelector?: unknown;
         egress?: unknown;
         ingress?: unknown;
-        [key: string]: unknown;
       };
       egress?: unknown;
       ingress?: unknown;
@@ -1912,6 +4385,11 @@ export interface Values {
       bearerTokenFile?: unknown;
       metricRelabelings?: unknown[] | null;
       relabelings?: unknown[] | null;
+      labelLimit?: unknown;
+      labelNameLengthLimit?: unknown;
+      labelValueLengthLimit?: unknown;
+      sampleLimit?: unknown;
+      targetLimit?: unknown;
     } | null;
     thanosServiceExternal?: {
       enabled?: boolean | null;
@@ -1983,12 +4461,14 @@ export interface Values {
         ipFamilies?: string[] | null;
         ipFamilyPolicy?: string | null;
       } | null;
+      clusterIP?: unknown;
     } | null;
     podDisruptionBudget?: {
       enabled?: boolean | null;
       minAvailable?: number | string | null;
       unhealthyPodEvictionPolicy?: string | null;
       maxUnavailable?: unknown;
+      [key: string]: unknown;
     } | null;
     verticalPodAutoscaler?: {
       enabled?: boolean | null;
@@ -2001,6 +4481,7 @@ export interface Values {
       } | null;
       updatePolicy?: {
         updateMode?: string | null;
+        [key: string]: unknown;
       } | null;
       recommenders?: unknown;
       controlledValues?: unknown;
@@ -2044,6 +4525,7 @@ export interface Values {
       tls?: unknown[] | null;
       servicePort?: unknown;
       pathType?: unknown;
+      extraPaths?: unknown;
     } | null;
     route?: {
       main?: {
@@ -2072,7 +4554,9 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     ingressPerReplica?: {
       enabled?: boolean | null;
@@ -2121,7 +4605,9 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     serviceMonitor?: {
       selfMonitor?: boolean | null;
@@ -2142,6 +4628,7 @@ export interface Values {
       metricRelabelings?: unknown[] | null;
       relabelings?: unknown[] | null;
       additionalEndpoints?: unknown[] | null;
+      proxyUrl?: unknown;
     } | null;
     prometheusSpec?: {
       persistentVolumeClaimRetentionPolicy?: {
@@ -2275,18 +4762,23 @@ export interface Values {
       volumeMounts?: unknown[] | null;
       additionalScrapeConfigs?: unknown[] | null;
       additionalScrapeConfigsSecret?: {
-        [key: string]: unknown;
+        enabled?: unknown;
+        key?: unknown;
+        name?: unknown;
       } | null;
       additionalPrometheusSecretsAnnotations?: {
         [key: string]: unknown;
       } | null;
       additionalAlertManagerConfigs?: unknown[] | null;
       additionalAlertManagerConfigsSecret?: {
-        [key: string]: unknown;
+        key?: unknown;
+        name?: unknown;
+        optional?: unknown;
       } | null;
       additionalAlertRelabelConfigs?: unknown[] | null;
       additionalAlertRelabelConfigsSecret?: {
-        [key: string]: unknown;
+        key?: unknown;
+        name?: unknown;
       } | null;
       securityContext?: {
         runAsGroup?: number | null;
@@ -2390,6 +4882,7 @@ export interface Values {
       minAvailable?: number | string | null;
       unhealthyPodEvictionPolicy?: string | null;
       maxUnavailable?: unknown;
+      [key: string]: unknown;
     } | null;
     ingress?: {
       enabled?: boolean | null;
@@ -2432,7 +4925,9 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     service?: {
       enabled?: boolean | null;
@@ -2507,7 +5002,8 @@ export interface Values {
       } | null;
       alertmanagersConfig?: {
         existingSecret?: {
-          [key: string]: unknown;
+          key?: unknown;
+          name?: unknown;
         } | null;
         secret?: {
           [key: string]: unknown;
@@ -2518,7 +5014,8 @@ export interface Values {
       routePrefix?: string | null;
       objectStorageConfig?: {
         existingSecret?: {
-          [key: string]: unknown;
+          key?: unknown;
+          name?: unknown;
         } | null;
         secret?: {
           [key: string]: unknown;
@@ -2528,7 +5025,8 @@ export interface Values {
       queryEndpoints?: unknown[] | null;
       queryConfig?: {
         existingSecret?: {
-          [key: string]: unknown;
+          key?: unknown;
+          name?: unknown;
         } | null;
         secret?: {
           [key: string]: unknown;
@@ -2593,7 +5091,8 @@ export interface Values {
       remoteWrite?: unknown[] | null;
       tracingConfig?: {
         existingSecret?: {
-          [key: string]: unknown;
+          key?: unknown;
+          name?: unknown;
         } | null;
         secret?: {
           [key: string]: unknown;
@@ -2602,7 +5101,8 @@ export interface Values {
       tracingConfigFile?: string | number | boolean | null;
       alertRelabelConfigs?: {
         existingSecret?: {
-          [key: string]: unknown;
+          key?: unknown;
+          name?: unknown;
         } | null;
         secret?: {
           [key: string]: unknown;
@@ -2625,6 +5125,7 @@ export interface Values {
       } | null;
       additionalConfigString?: string | number | boolean | null;
       alertmanagersUrl?: unknown;
+      alertQueryUrl?: unknown;
     } | null;
     extraSecret?: {
       annotations?: {
@@ -2635,6 +5136,7 @@ export interface Values {
       } | null;
       name?: unknown;
     } | null;
+    name?: unknown;
   } | null;
   cleanPrometheusOperatorObjectNames?: boolean | null;
   extraManifests?: unknown;

@@ -41,6 +41,7 @@ export interface Values {
       tag?: string | null;
       digest?: unknown;
       pullPolicy?: string | null;
+      sha?: unknown;
     } | null;
     annotations?: {
       [key: string]: unknown;
@@ -96,6 +97,7 @@ export interface Values {
       grpc_listen_port?: number | null;
       http_server_read_timeout?: string | null;
       http_server_write_timeout?: string | null;
+      [key: string]: unknown;
     } | null;
     service?: {
       trafficDistribution?: string | number | boolean | null;
@@ -136,11 +138,13 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         disable_dualstack?: boolean | null;
+        [key: string]: unknown;
       } | null;
       gcs?: {
         chunkBufferSize?: number | null;
         requestTimeout?: string | null;
         enableHttp2?: boolean | null;
+        [key: string]: unknown;
       } | null;
       azure?: {
         accountName?: unknown;
@@ -152,6 +156,7 @@ export interface Values {
         requestTimeout?: unknown;
         endpointSuffix?: unknown;
         chunkDelimiter?: unknown;
+        [key: string]: unknown;
       } | null;
       swift?: {
         auth_version?: unknown;
@@ -173,10 +178,12 @@ export interface Values {
         max_retries?: unknown;
         connect_timeout?: unknown;
         request_timeout?: unknown;
+        [key: string]: unknown;
       } | null;
       filesystem?: {
         chunks_directory?: string | null;
         rules_directory?: string | null;
+        [key: string]: unknown;
       } | null;
       use_thanos_objstore?: boolean | null;
       object_store?: {
@@ -194,22 +201,27 @@ export interface Values {
           http?: {
             [key: string]: unknown;
           } | null;
+          [key: string]: unknown;
         } | null;
         gcs?: {
           bucket_name?: unknown;
           service_account?: unknown;
+          [key: string]: unknown;
         } | null;
         azure?: {
           account_name?: unknown;
           account_key?: unknown;
+          [key: string]: unknown;
         } | null;
       } | null;
       bucketNames?: {
         chunks?: unknown;
         ruler?: unknown;
         admin?: unknown;
-        [key: string]: unknown;
       };
+      alibabacloud?: unknown;
+      bos?: unknown;
+      cos?: unknown;
     } | null;
     schemaConfig?: {
       [key: string]: unknown;
@@ -235,6 +247,7 @@ export interface Values {
         };
         [key: string]: unknown;
       };
+      [key: string]: unknown;
     } | null;
     structuredConfig?: {
       [key: string]: unknown;
@@ -246,21 +259,28 @@ export interface Values {
       boltdb_shipper?: {
         index_gateway_client?: {
           server_address?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       tsdb_shipper?: {
         index_gateway_client?: {
           server_address?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       bloom_shipper?: {
         working_directory?: string | null;
+        [key: string]: unknown;
       } | null;
       hedging?: {
         at?: string | null;
         max_per_second?: number | null;
         up_to?: number | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     compactor?: {
       [key: string]: unknown;
@@ -270,6 +290,7 @@ export interface Values {
     } | null;
     pattern_ingester?: {
       enabled?: boolean | null;
+      [key: string]: unknown;
     } | null;
     analytics?: {
       [key: string]: unknown;
@@ -297,13 +318,16 @@ export interface Values {
     } | null;
     index_gateway?: {
       mode?: string | null;
+      [key: string]: unknown;
     } | null;
     frontend?: {
       scheduler_address?: string | null;
       tail_proxy_url?: string | null;
+      [key: string]: unknown;
     } | null;
     frontend_worker?: {
       scheduler_address?: string | null;
+      [key: string]: unknown;
     } | null;
     distributor?: {
       [key: string]: unknown;
@@ -315,19 +339,25 @@ export interface Values {
       enabled?: boolean | null;
       builder?: {
         planner_address?: string | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     bloom_gateway?: {
       enabled?: boolean | null;
       client?: {
         addresses?: string | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     operational_config?: {
       [key: string]: unknown;
     } | null;
+    command?: unknown;
   } | null;
   kubeVersionOverride?: unknown;
+  /** Open: passed to minio, grafana-agent-operator, rollout_operator, whose templates are not here; its keys are not known here. */
   global?: {
     imageRegistry?: unknown;
     image?: {
@@ -375,6 +405,7 @@ export interface Values {
       tag?: string | null;
       digest?: unknown;
       pullPolicy?: string | null;
+      sha?: unknown;
     } | null;
     adminToken?: {
       secret?: unknown;
@@ -415,9 +446,11 @@ export interface Values {
         tag?: string | null;
         digest?: unknown;
         pullPolicy?: string | null;
+        sha?: unknown;
       } | null;
       extraVolumeMounts?: unknown[] | null;
       extraVolumes?: unknown[] | null;
+      containerSecurityContext?: unknown;
     } | null;
   } | null;
   test?: {
@@ -437,6 +470,7 @@ export interface Values {
       tag?: string | null;
       digest?: unknown;
       pullPolicy?: string | null;
+      sha?: unknown;
     } | null;
     hostUsers?: string | null;
   } | null;
@@ -486,6 +520,7 @@ export interface Values {
       tag?: unknown;
       digest?: unknown;
       pullPolicy?: string | null;
+      sha?: unknown;
     } | null;
     livenessProbe?: unknown;
     readinessProbe?: {
@@ -529,6 +564,7 @@ export interface Values {
       [key: string]: unknown;
     } | null;
     namespaced?: boolean | null;
+    useExistingRole?: unknown;
   } | null;
   networkPolicy?: {
     enabled?: boolean | null;
@@ -585,6 +621,7 @@ export interface Values {
       annotations?: {
         [key: string]: unknown;
       } | null;
+      name?: unknown;
     } | null;
   } | null;
   adminApi?: {
@@ -664,6 +701,7 @@ export interface Values {
     tolerations?: unknown[] | null;
     terminationGracePeriodSeconds?: number | null;
     hostUsers?: string | null;
+    priorityClassName?: unknown;
   } | null;
   gateway?: {
     enabled?: boolean | null;
@@ -690,6 +728,7 @@ export interface Values {
       tag?: string | null;
       digest?: unknown;
       pullPolicy?: string | null;
+      sha?: unknown;
     } | null;
     priorityClassName?: unknown;
     annotations?: {
@@ -910,6 +949,7 @@ export interface Values {
     topologySpreadConstraints?: unknown[] | null;
     tolerations?: unknown[] | null;
     terminationGracePeriodSeconds?: number | null;
+    priorityClassName?: unknown;
   } | null;
   ingress?: {
     enabled?: boolean | null;
@@ -943,6 +983,7 @@ export interface Values {
       maxReplicas?: number | null;
       targetCPUUtilizationPercentage?: number | null;
       targetMemoryUtilizationPercentage?: unknown;
+      behavior?: unknown;
     } | null;
     image?: {
       registry?: unknown;
@@ -1046,6 +1087,7 @@ export interface Values {
             periodSeconds?: number;
             [key: string]: unknown;
           })[] | null;
+          [key: string]: unknown;
         } | null;
         scaleDown?: {
           policies?: ({
@@ -1055,7 +1097,9 @@ export interface Values {
             [key: string]: unknown;
           })[] | null;
           stabilizationWindowSeconds?: number | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
     } | null;
     image?: {
@@ -1139,6 +1183,7 @@ export interface Values {
         emptyDir?: {
           [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       enableStatefulSetAutoDeletePVC?: boolean | null;
       size?: string | null;
@@ -1349,6 +1394,7 @@ export interface Values {
         emptyDir?: {
           [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       enableStatefulSetAutoDeletePVC?: boolean | null;
       size?: string | null;
@@ -1490,6 +1536,7 @@ export interface Values {
       enableStatefulSetAutoDeletePVC?: boolean | null;
       whenDeleted?: string | null;
       whenScaled?: string | null;
+      size?: unknown;
     } | null;
     appProtocol?: {
       grpc?: string | number | boolean | null;
@@ -2075,6 +2122,8 @@ export interface Values {
       } | null;
       automountServiceAccountToken?: boolean | null;
     } | null;
+    lifecycle?: unknown;
+    topologySpreadConstraints?: unknown;
   } | null;
   bloomGateway?: {
     replicas?: number | null;
@@ -2625,6 +2674,9 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
+      registry?: unknown;
+      sha?: unknown;
     } | null;
     podSecurityContext?: {
       runAsNonRoot?: boolean | null;
@@ -2675,6 +2727,9 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
+      registry?: unknown;
+      sha?: unknown;
     } | null;
     resources?: {
       requests?: {
@@ -2767,6 +2822,7 @@ export interface Values {
     terminationGracePeriodSeconds?: number | null;
     statefulStrategy?: {
       type?: string | null;
+      [key: string]: unknown;
     } | null;
     extraExtendedOptions?: string | number | boolean | null;
     extraArgs?: {
@@ -2794,6 +2850,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
     } | null;
+    suffix?: unknown;
   } | null;
   chunksCache?: {
     suffix?: string | number | boolean | null;
@@ -2840,6 +2897,7 @@ export interface Values {
     terminationGracePeriodSeconds?: number | null;
     statefulStrategy?: {
       type?: string | null;
+      [key: string]: unknown;
     } | null;
     extraExtendedOptions?: string | number | boolean | null;
     extraArgs?: {
@@ -2913,6 +2971,7 @@ export interface Values {
       terminationGracePeriodSeconds?: number | null;
       statefulStrategy?: {
         type?: string | null;
+        [key: string]: unknown;
       } | null;
       extraExtendedOptions?: string | number | boolean | null;
       extraArgs?: {
@@ -2942,6 +3001,7 @@ export interface Values {
       } | null;
     } | null;
   } | null;
+  /** Open: subchart rollout-operator is a stub (no templates); its keys are not known here. */
   rollout_operator?: {
     enabled?: boolean | null;
     podSecurityContext?: {
@@ -2966,6 +3026,7 @@ export interface Values {
     } | null;
     [key: string]: unknown;
   } | null;
+  /** Open: subchart minio is a stub (no templates); its keys are not known here. */
   minio?: {
     enabled?: boolean | null;
     image?: {
@@ -3022,6 +3083,7 @@ export interface Values {
       tag?: string | null;
       sha?: string | number | boolean | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     resources?: {
       [key: string]: unknown;
@@ -3060,6 +3122,7 @@ export interface Values {
       watchServerTimeout?: number | null;
       watchClientTimeout?: number | null;
       logLevel?: string | null;
+      sizeLimit?: unknown;
     } | null;
   } | null;
   monitoring?: {
@@ -3177,6 +3240,7 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         tolerations?: unknown[] | null;
+        namespace?: unknown;
       } | null;
       podLogs?: {
         apiVersion?: string | null;
@@ -3266,7 +3330,27 @@ export interface Values {
     retention_deletes_enabled?: boolean | null;
     retention_period?: number | null;
   } | null;
+  /** Open: subchart grafana-agent-operator is a stub (no templates); its keys are not known here. */
   "grafana-agent-operator"?: {
     [key: string]: unknown;
   };
+  annotations?: unknown;
+  config?: unknown;
+  externalConfigVersion?: unknown;
+  podDisruptionBudget?: unknown;
+  serviceMonitor?: {
+    annotations?: unknown;
+    enabled?: unknown;
+    interval?: unknown;
+    labels?: unknown;
+    metricRelabelings?: unknown;
+    namespace?: unknown;
+    namespaceSelector?: unknown;
+    relabelings?: unknown;
+    scheme?: unknown;
+    scrapeTimeout?: unknown;
+    targetLabels?: unknown;
+    tlsConfig?: unknown;
+  };
+  useExternalConfig?: unknown;
 }

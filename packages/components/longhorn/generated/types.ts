@@ -28,13 +28,9 @@ export interface Values {
         defaultSetting?: {
           taintToleration?: string | null;
           systemManagedComponentsNodeSelector?: string | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
   } | null;
   networkPolicies?: {
     enabled?: boolean | null;
@@ -110,7 +106,6 @@ export interface Values {
         registry?: string | number | boolean | null;
         repository?: string | null;
         tag?: string | null;
-        [key: string]: unknown;
       } | null;
     } | null;
     openshift?: {
@@ -133,6 +128,8 @@ export interface Values {
       labels?: {
         [key: string]: unknown;
       } | null;
+      loadBalancerIP?: unknown;
+      loadBalancerSourceRanges?: unknown;
     } | null;
     manager?: {
       type?: string | null;
@@ -399,7 +396,6 @@ export interface Values {
     } | null;
     secrets?: unknown;
     "kubernetes.io/tls-acme"?: unknown;
-    [key: string]: unknown;
   } | null;
   httproute?: {
     enabled?: boolean | null;
@@ -447,4 +443,5 @@ export interface Values {
   } | null;
   enableGoCoverDir?: boolean | null;
   extraObjects?: unknown[] | null;
+  nameOverride?: unknown;
 }

@@ -60,6 +60,7 @@ export interface Values {
         } | null;
         tlsConfig?: {
           insecureSkipVerify?: boolean | null;
+          [key: string]: unknown;
         } | null;
       } | null;
       controller?: {
@@ -71,6 +72,7 @@ export interface Values {
         } | null;
         tlsConfig?: {
           insecureSkipVerify?: boolean | null;
+          [key: string]: unknown;
         } | null;
       } | null;
     } | null;
@@ -170,7 +172,6 @@ export interface Values {
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
       port?: number | string | null;
-      [key: string]: unknown;
     } | null;
     readinessProbe?: {
       enabled?: boolean | null;
@@ -180,7 +181,6 @@ export interface Values {
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
       port?: number | string | null;
-      [key: string]: unknown;
     } | null;
     strategy?: {
       type?: string | null;
@@ -241,7 +241,6 @@ export interface Values {
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
       port?: number | string | null;
-      [key: string]: unknown;
     } | null;
     readinessProbe?: {
       enabled?: boolean | null;
@@ -251,7 +250,6 @@ export interface Values {
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
       port?: number | string | null;
-      [key: string]: unknown;
     } | null;
     tolerateMaster?: boolean | null;
     memberlist?: {
@@ -327,13 +325,15 @@ export interface Values {
       enabled?: boolean | null;
       failureThreshold?: number | null;
       periodSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
+    wanConfig?: unknown;
   } | null;
   crds?: {
     enabled?: boolean | null;
     validationFailurePolicy?: "Ignore" | "Fail" | null;
-    [key: string]: unknown;
+    global?: {
+      [key: string]: unknown;
+    };
   } | null;
   fullnameOverride?: string | number | boolean | null;
   tls?: {
@@ -349,14 +349,164 @@ export interface Values {
     namespace?: string | number | boolean | null;
   } | null;
   "frr-k8s"?: {
+    imagePullSecrets?: ({
+      name: string;
+    })[];
+    nameOverride?: string;
+    fullNameOverride?: string;
+    tls?: {
+      cipherSuites?: string;
+      curvePreferences?: string;
+      minVersion?: string;
+      metricsTLSSecret?: string;
+    };
+    rbac?: {
+      create?: boolean;
+    };
     prometheus?: {
+      scrapeAnnotations?: boolean;
+      secureMetricsPort?: number;
+      rbacPrometheus?: boolean;
+      serviceAccount?: string;
+      namespace?: string;
       serviceMonitor?: {
         enabled?: boolean | null;
-        [key: string]: unknown;
+        jobLabel?: string;
+        interval?: number | null;
+        metricRelabelings?: ({
+          [key: string]: unknown;
+        })[];
+        relabelings?: ({
+          [key: string]: unknown;
+        })[];
+        additionalLabels?: {
+          [key: string]: unknown;
+        };
+        annotations?: {
+          [key: string]: unknown;
+        };
+        tlsConfig?: {
+          insecureSkipVerify?: boolean;
+          [key: string]: unknown;
+        };
       } | null;
-      [key: string]: unknown;
     } | null;
-    [key: string]: unknown;
+    frrk8s?: {
+      enabled?: boolean;
+      logLevel?: "all" | "debug" | "info" | "warn" | "error" | "none";
+      image?: {
+        repository?: string;
+        tag?: string | null;
+        pullPolicy?: null | "Always" | "IfNotPresent" | "Never";
+      };
+      serviceAccount?: {
+        create?: boolean;
+        name?: string;
+        annotations?: {
+          [key: string]: unknown;
+        };
+      };
+      resources?: {
+        [key: string]: unknown;
+      };
+      nodeSelector?: {
+        [key: string]: unknown;
+      };
+      tolerations?: ({
+        [key: string]: unknown;
+      })[];
+      priorityClassName?: string;
+      runtimeClassName?: string;
+      affinity?: {
+        [key: string]: unknown;
+      };
+      podAnnotations?: {
+        [key: string]: unknown;
+      };
+      livenessProbe?: {
+        enabled?: boolean;
+        failureThreshold?: number;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        successThreshold?: number;
+        timeoutSeconds?: number;
+      };
+      readinessProbe?: {
+        enabled?: boolean;
+        failureThreshold?: number;
+        initialDelaySeconds?: number;
+        periodSeconds?: number;
+        successThreshold?: number;
+        timeoutSeconds?: number;
+      };
+      strategy?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      command?: string;
+      webhookMode?: string;
+      tolerateMaster?: boolean;
+      updateStrategy?: {
+        type?: string;
+        [key: string]: unknown;
+      };
+      labels?: {
+        app?: string;
+        [key: string]: unknown;
+      };
+      webhookPort?: number;
+      startupProbe?: {
+        enabled?: boolean;
+        failureThreshold?: number;
+        periodSeconds?: number;
+      };
+      alwaysBlock?: string | number | boolean;
+      bgpDebounceTimeout?: number | null;
+      disableCertRotation?: boolean;
+      restartOnRotatorSecretRefresh?: boolean;
+      frr?: {
+        image?: {
+          repository?: string;
+          tag?: string;
+          pullPolicy?: unknown;
+        };
+        metricsBindAddress?: string;
+        metricsPort?: number;
+        resources?: {
+          [key: string]: unknown;
+        };
+        secureMetricsPort?: number;
+        acceptIncomingBGPConnections?: boolean;
+      };
+      reloader?: {
+        resources?: {
+          [key: string]: unknown;
+        };
+      };
+      frrMetrics?: {
+        resources?: {
+          [key: string]: unknown;
+        };
+      };
+      frrStatus?: {
+        pollInterval?: string;
+        resources?: {
+          [key: string]: unknown;
+        };
+      };
+      secretName?: unknown;
+    };
+    fullnameOverride?: string | number | boolean;
+    crds?: {
+      global?: {
+        [key: string]: unknown;
+      };
+      enabled?: boolean;
+      validationFailurePolicy?: string;
+    };
+    global?: {
+      [key: string]: unknown;
+    };
   } | null;
   networkpolicies?: {
     enabled?: boolean | null;
@@ -366,4 +516,5 @@ export interface Values {
   global?: {
     [key: string]: unknown;
   };
+  configInline?: unknown;
 }

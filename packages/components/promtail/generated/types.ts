@@ -7,7 +7,6 @@ export interface Values {
   global?: {
     imageRegistry?: string | number | boolean | null;
     imagePullSecrets?: unknown[] | null;
-    [key: string]: unknown;
   } | null;
   daemonset?: {
     enabled?: boolean | null;
@@ -191,6 +190,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       rules?: unknown[] | null;
+      namespace?: unknown;
     } | null;
   } | null;
   extraContainers?: {
@@ -208,18 +208,23 @@ export interface Values {
     hostPID?: boolean | null;
     runAsUser?: {
       rule?: string | null;
+      [key: string]: unknown;
     } | null;
     seLinux?: {
       rule?: string | null;
+      [key: string]: unknown;
     } | null;
     supplementalGroups?: {
       rule?: string | null;
+      [key: string]: unknown;
     } | null;
     fsGroup?: {
       rule?: string | null;
+      [key: string]: unknown;
     } | null;
     readOnlyRootFilesystem?: boolean | null;
     requiredDropCapabilities?: string[] | null;
+    [key: string]: unknown;
   } | null;
   config?: {
     enabled?: boolean | null;
@@ -232,6 +237,7 @@ export interface Values {
     })[] | null;
     positions?: {
       filename?: string | null;
+      [key: string]: unknown;
     } | null;
     enableTracing?: boolean | null;
     snippets?: {

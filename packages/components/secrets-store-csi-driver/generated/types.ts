@@ -8,6 +8,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     crds?: {
       enabled?: boolean | null;
@@ -63,6 +64,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     registrar?: {
       resources?: {
@@ -84,6 +86,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     livenessProbe?: {
       resources?: {
@@ -99,7 +102,6 @@ export interface Values {
         } | null;
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     updateStrategy?: {
       type?: string | null;
@@ -140,6 +142,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     affinity?: {
       nodeAffinity?: {
@@ -178,6 +181,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     registrar?: {
       resources?: {
@@ -199,6 +203,7 @@ export interface Values {
       repository?: string | null;
       tag?: string | null;
       pullPolicy?: string | null;
+      digest?: unknown;
     } | null;
     livenessProbe?: {
       resources?: {
@@ -214,7 +219,6 @@ export interface Values {
         } | null;
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     updateStrategy?: {
       type?: string | null;
@@ -254,7 +258,6 @@ export interface Values {
   livenessProbe?: {
     port?: number | string | null;
     logLevel?: number | null;
-    [key: string]: unknown;
   } | null;
   maxCallRecvMsgSize?: number | null;
   rbac?: {
@@ -277,4 +280,6 @@ export interface Values {
   global?: {
     [key: string]: unknown;
   };
+  fullnameOverride?: unknown;
+  nameOverride?: unknown;
 }

@@ -39,7 +39,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       http?: {
         enabled?: boolean | null;
@@ -52,7 +54,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       resourceAttributes?: {
         [key: string]: unknown;
@@ -60,6 +64,7 @@ export interface Values {
       serviceName?: string | null;
     } | null;
     timezone?: string | null;
+    filePath?: unknown;
   } | null;
   additionalArguments?: unknown[] | null;
   additionalVolumeMounts?: unknown[] | null;
@@ -105,7 +110,9 @@ export interface Values {
       [key: string]: unknown;
     } | null;
     dnsConfig?: {
-      [key: string]: unknown;
+      nameservers?: unknown;
+      options?: unknown;
+      searches?: unknown;
     } | null;
     dnsPolicy?: string | null;
     enabled?: boolean | null;
@@ -184,6 +191,7 @@ export interface Values {
         } | null;
         port?: number | null;
         protocol?: string | null;
+        [key: string]: unknown;
       } | null;
       websecure?: {
         port?: unknown;
@@ -194,6 +202,7 @@ export interface Values {
         mode?: unknown;
         [key: string]: unknown;
       };
+      [key: string]: unknown;
     } | null;
     name?: string | null;
     namespace?: string | null;
@@ -213,22 +222,17 @@ export interface Values {
           image?: string | null;
           registry?: string | null;
           tag?: string | null;
-          [key: string]: unknown;
         } | null;
         proxy?: {
           image?: string | null;
           registry?: string | null;
           tag?: string | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     checkNewVersion?: boolean | null;
     notAppendXForwardedFor?: boolean | null;
     sendAnonymousUsage?: boolean | null;
-    [key: string]: unknown;
   } | null;
   hostNetwork?: boolean | null;
   hub?: {
@@ -242,7 +246,8 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         customWebhookCertificate?: {
-          [key: string]: unknown;
+          "tls.crt"?: unknown;
+          "tls.key"?: unknown;
         } | null;
         listenAddr?: string | null;
         restartOnCertificateChange?: boolean | null;
@@ -282,6 +287,7 @@ export interface Values {
           httpauth?: {
             password?: string | null;
             username?: string | null;
+            [key: string]: unknown;
           } | null;
           scheme?: string | null;
           tls?: {
@@ -289,8 +295,10 @@ export interface Values {
             cert?: string | null;
             insecureSkipVerify?: boolean | null;
             key?: string | null;
+            [key: string]: unknown;
           } | null;
           token?: string | null;
+          [key: string]: unknown;
         } | null;
         exposedByDefault?: boolean | null;
         namespaces?: string | null;
@@ -302,6 +310,7 @@ export interface Values {
         stale?: boolean | null;
         strictChecks?: string | null;
         watch?: boolean | null;
+        [key: string]: unknown;
       } | null;
       ec2?: {
         accessKeyID?: string | null;
@@ -327,6 +336,7 @@ export interface Values {
           clientSecret?: string | null;
           endpoint?: string | null;
           token?: string | null;
+          [key: string]: unknown;
         } | null;
         enabled?: boolean | null;
         endpoint?: string | null;
@@ -337,7 +347,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       multicluster?: {
         children?: {
@@ -362,18 +374,23 @@ export interface Values {
                 readIdleTimeout?: string | number | null;
                 readTimeout?: string | number | null;
                 writeTimeout?: string | number | null;
+                [key: string]: unknown;
               } | null;
               spiffe?: {
                 ids?: unknown[] | null;
                 trustDomain?: string | number | null;
+                [key: string]: unknown;
               } | null;
+              [key: string]: unknown;
             } | null;
+            [key: string]: unknown;
           } | null;
           [key: string]: unknown;
         } | null;
         enabled?: boolean | null;
         pollInterval?: number | null;
         pollTimeout?: number | null;
+        [key: string]: unknown;
       } | null;
       nutanixPrismCentral?: {
         allowedVpcs?: unknown[] | null;
@@ -390,6 +407,7 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
         username?: string | null;
       } | null;
@@ -403,6 +421,7 @@ export interface Values {
         masterset?: string | null;
         password?: string | null;
         username?: string | null;
+        [key: string]: unknown;
       } | null;
       timeout?: string | null;
       tls?: {
@@ -410,8 +429,10 @@ export interface Values {
         cert?: string | null;
         insecureSkipVerify?: boolean | null;
         key?: string | null;
+        [key: string]: unknown;
       } | null;
       username?: string | null;
+      [key: string]: unknown;
     } | null;
     sendlogs?: boolean | null;
     token?: string | null;
@@ -424,6 +445,7 @@ export interface Values {
           traceId?: string | null;
           traceParent?: string | null;
           traceState?: string | null;
+          [key: string]: unknown;
         } | null;
       } | null;
     } | null;
@@ -460,6 +482,7 @@ export interface Values {
       tls?: {
         [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     healthcheck?: {
       annotations?: {
@@ -480,7 +503,9 @@ export interface Values {
       tls?: {
         [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
+    [key: string]: unknown;
   } | null;
   instanceLabelOverride?: string | null;
   livenessProbe?: {
@@ -506,7 +531,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       http?: {
         enabled?: boolean | null;
@@ -519,7 +546,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       resourceAttributes?: {
         [key: string]: unknown;
@@ -544,7 +573,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       http?: {
         enabled?: boolean | null;
@@ -557,7 +588,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       pushInterval?: string | null;
       resourceAttributes?: {
@@ -583,6 +616,7 @@ export interface Values {
         apiVersion?: string | null;
         enabled?: boolean | null;
         namespace?: string | null;
+        rules?: unknown;
       } | null;
       service?: {
         annotations?: {
@@ -629,6 +663,33 @@ export interface Values {
         [key: string]: unknown;
       };
     } | null;
+    datadog?: {
+      addEntryPointsLabels?: unknown;
+      addRoutersLabels?: unknown;
+      addServicesLabels?: unknown;
+      address?: unknown;
+      prefix?: unknown;
+      pushInterval?: unknown;
+    };
+    influxdb2?: {
+      addEntryPointsLabels?: unknown;
+      addRoutersLabels?: unknown;
+      addServicesLabels?: unknown;
+      additionalLabels?: unknown;
+      address?: unknown;
+      bucket?: unknown;
+      org?: unknown;
+      pushInterval?: unknown;
+      token?: unknown;
+    };
+    statsd?: {
+      addEntryPointsLabels?: unknown;
+      addRoutersLabels?: unknown;
+      addServicesLabels?: unknown;
+      address?: unknown;
+      prefix?: unknown;
+      pushInterval?: unknown;
+    };
   } | null;
   nameOverride?: string | null;
   namespaceOverride?: string | null;
@@ -695,6 +756,7 @@ export interface Values {
       hostIP?: string | null;
       expose?: {
         default?: boolean | null;
+        [key: string]: unknown;
       } | null;
       exposedPort?: number | null;
       protocol?: string | null;
@@ -703,13 +765,16 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     web?: {
       asDefault?: boolean | null;
       port?: number | string | null;
       expose?: {
         default?: boolean | null;
+        [key: string]: unknown;
       } | null;
       exposedPort?: number | null;
       targetPort?: number | string;
@@ -721,29 +786,36 @@ export interface Values {
           entryPoint?: {
             [key: string]: unknown;
           } | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       forwardedHeaders?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
         notAppendXForwardedFor?: boolean | null;
+        [key: string]: unknown;
       } | null;
       proxyProtocol?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
+        [key: string]: unknown;
       } | null;
       transport?: {
         respondingTimeouts?: {
           readTimeout?: string | number | null;
           writeTimeout?: string | number | null;
           idleTimeout?: string | number | null;
+          [key: string]: unknown;
         } | null;
         lifeCycle?: {
           requestAcceptGraceTimeout?: string | number | null;
           graceTimeOut?: string | number | null;
+          [key: string]: unknown;
         } | null;
         keepAliveMaxRequests?: number | null;
         keepAliveMaxTime?: string | number | null;
+        [key: string]: unknown;
       } | null;
       uplink?: boolean | null;
       observability?: {
@@ -751,9 +823,11 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
+        [key: string]: unknown;
       } | null;
       hostPort?: unknown;
       containerPort?: unknown;
+      [key: string]: unknown;
     } | null;
     websecure?: {
       port?: number | string | null;
@@ -761,6 +835,7 @@ export interface Values {
       containerPort?: number | string;
       expose?: {
         default?: boolean | null;
+        [key: string]: unknown;
       } | null;
       exposedPort?: number | null;
       targetPort?: number | string;
@@ -777,6 +852,7 @@ export interface Values {
           allowEncodedPercent?: boolean | null;
           allowEncodedQuestionMark?: boolean | null;
           allowEncodedHash?: boolean | null;
+          [key: string]: unknown;
         } | null;
         maxHeaderBytes?: number | null;
         middlewares?: unknown[] | null;
@@ -787,46 +863,57 @@ export interface Values {
           options?: string | number | boolean | null;
           certResolver?: string | number | boolean | null;
           domains?: unknown[] | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       http3?: {
         enabled?: boolean | null;
         advertisedPort?: number | null;
+        [key: string]: unknown;
       } | null;
       forwardedHeaders?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
         notAppendXForwardedFor?: boolean | null;
+        [key: string]: unknown;
       } | null;
       proxyProtocol?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
+        [key: string]: unknown;
       } | null;
       transport?: {
         respondingTimeouts?: {
           readTimeout?: string | number | null;
           writeTimeout?: string | number | null;
           idleTimeout?: string | number | null;
+          [key: string]: unknown;
         } | null;
         lifeCycle?: {
           requestAcceptGraceTimeout?: string | number | null;
           graceTimeOut?: string | number | null;
+          [key: string]: unknown;
         } | null;
         keepAliveMaxRequests?: number | null;
         keepAliveMaxTime?: string | number | null;
+        [key: string]: unknown;
       } | null;
       observability?: {
         metrics?: boolean | null;
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
+        [key: string]: unknown;
       } | null;
       asDefault?: unknown;
+      [key: string]: unknown;
     } | null;
     metrics?: {
       port?: number | string | null;
       expose?: {
         default?: boolean | null;
+        [key: string]: unknown;
       } | null;
       exposedPort?: number | null;
       protocol?: string | null;
@@ -835,7 +922,9 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     [key: string]: unknown;
   } | null;
@@ -926,6 +1015,7 @@ export interface Values {
         depth?: number | null;
         excludedIPS?: unknown[] | null;
         ipv6Subnet?: number | null;
+        [key: string]: unknown;
       } | null;
       modsec?: {
         enabled?: boolean | null;
@@ -946,6 +1036,7 @@ export interface Values {
       publishService?: {
         enabled?: boolean | null;
         pathOverride?: string | null;
+        [key: string]: unknown;
       } | null;
       publishStatusAddress?: string | null;
       strictValidatePathType?: boolean | null;
@@ -1043,7 +1134,9 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       http?: {
         enabled?: boolean | null;
@@ -1056,8 +1149,12 @@ export interface Values {
           cert?: string | null;
           insecureSkipVerify?: boolean | null;
           key?: string | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
+      resourceAttributes?: unknown;
+      serviceName?: unknown;
     } | null;
     resourceAttributes?: {
       [key: string]: unknown;
@@ -1070,7 +1167,6 @@ export interface Values {
     rollingUpdate?: {
       maxSurge?: number | string | null;
       maxUnavailable?: number | string | null;
-      [key: string]: unknown;
     } | null;
     type?: string | null;
   } | null;

@@ -29,7 +29,6 @@ export interface Values {
           runAsGroup?: number | null;
           [key: string]: unknown;
         } | string | null;
-        [key: string]: unknown;
       } | null;
     } | null;
     daemonSet?: {
@@ -48,12 +47,10 @@ export interface Values {
         pod?: {
           [key: string]: unknown;
         } | string | null;
-        [key: string]: unknown;
       } | null;
       updateStrategy?: {
         maxUnavailable?: string | null;
         type?: string | null;
-        [key: string]: unknown;
       } | null;
     } | null;
     debug?: boolean | null;
@@ -72,7 +69,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     logLevel?: string | null;
     pod?: {
@@ -97,7 +93,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     resources?: {
       [key: string]: unknown;
@@ -124,14 +119,11 @@ export interface Values {
         [key: string]: unknown;
       } | string | null;
       enable?: boolean | null;
-      [key: string]: unknown;
     } | null;
     serverTelemetry?: {
       prometheusOperator?: boolean | null;
-      [key: string]: unknown;
     } | null;
     tlsDisable?: boolean | null;
-    [key: string]: unknown;
   } | null;
   injector?: {
     affinity?: {
@@ -201,7 +193,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     logFormat?: string | null;
     logLevel?: string | null;
@@ -228,7 +219,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     replicas?: number | null;
     resources?: {
@@ -242,7 +232,6 @@ export interface Values {
       pod?: {
         [key: string]: unknown;
       } | string | null;
-      [key: string]: unknown;
     } | null;
     service?: {
       annotations?: {
@@ -260,7 +249,6 @@ export interface Values {
       periodSeconds?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     strategy?: {
       [key: string]: unknown;
@@ -284,6 +272,8 @@ export interface Values {
     webhookAnnotations?: {
       [key: string]: unknown;
     } | string | null;
+    gid?: unknown;
+    uid?: unknown;
   } | null;
   server?: {
     affinity?: {
@@ -304,9 +294,11 @@ export interface Values {
       mountPath?: string | null;
       size?: string | null;
       storageClass?: null | string;
+      [key: string]: unknown;
     } | null;
     authDelegator?: {
       enabled?: boolean | null;
+      [key: string]: unknown;
     } | null;
     dataStorage?: {
       accessMode?: string | null;
@@ -320,15 +312,18 @@ export interface Values {
       mountPath?: string | null;
       size?: string | null;
       storageClass?: null | string;
+      [key: string]: unknown;
     } | null;
     dev?: {
       devRootToken?: string | null;
       enabled?: boolean | null;
+      [key: string]: unknown;
     } | null;
     enabled?: boolean | string | null;
     enterpriseLicense?: {
       secretKey?: string | null;
       secretName?: string | null;
+      [key: string]: unknown;
     } | null;
     extraArgs?: string | null;
     extraContainers?: null | unknown[];
@@ -351,6 +346,7 @@ export interface Values {
       disruptionBudget?: {
         enabled?: boolean | null;
         maxUnavailable?: null | number;
+        [key: string]: unknown;
       } | null;
       enabled?: boolean | null;
       raft?: {
@@ -361,9 +357,12 @@ export interface Values {
         setNodeId?: boolean | null;
         redundancyZones?: {
           enabled?: boolean | null;
+          [key: string]: unknown;
         } | null;
+        [key: string]: unknown;
       } | null;
       replicas?: number | null;
+      [key: string]: unknown;
     } | null;
     hostAliases?: unknown[] | null;
     hostNetwork?: boolean | null;
@@ -381,11 +380,13 @@ export interface Values {
       } | null;
       matches?: unknown[] | null;
       parentRefs?: unknown[] | null;
+      [key: string]: unknown;
     } | null;
     image?: {
       pullPolicy?: string | null;
       repository?: string | null;
       tag?: string | null;
+      [key: string]: unknown;
     } | null;
     includeConfigAnnotation?: boolean | null;
     ingress?: {
@@ -406,6 +407,7 @@ export interface Values {
       } | null;
       pathType?: string | null;
       tls?: unknown[] | null;
+      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -425,6 +427,7 @@ export interface Values {
       egress?: unknown[] | null;
       enabled?: boolean | null;
       ingress?: unknown[] | null;
+      [key: string]: unknown;
     } | null;
     nodeSelector?: null | {
       [key: string]: unknown;
@@ -464,11 +467,13 @@ export interface Values {
         termination?: string | null;
         [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     serviceCA?: {
       enabled?: boolean | null;
       secretName?: string | null;
       configMapName?: string | null;
+      [key: string]: unknown;
     } | null;
     service?: {
       active?: {
@@ -476,6 +481,7 @@ export interface Values {
           [key: string]: unknown;
         } | string | null;
         enabled?: boolean | null;
+        [key: string]: unknown;
       } | null;
       activeNodePort?: number;
       annotations?: {
@@ -485,6 +491,7 @@ export interface Values {
       externalTrafficPolicy?: string | null;
       instanceSelector?: {
         enabled?: boolean | null;
+        [key: string]: unknown;
       } | null;
       ipFamilies?: unknown[] | null;
       ipFamilyPolicy?: string | null;
@@ -496,10 +503,12 @@ export interface Values {
           [key: string]: unknown;
         } | string | null;
         enabled?: boolean | null;
+        [key: string]: unknown;
       } | null;
       standbyNodePort?: number;
       targetPort?: number | null;
       clusterIP?: unknown;
+      [key: string]: unknown;
     } | null;
     serviceAccount?: {
       annotations?: {
@@ -513,7 +522,9 @@ export interface Values {
       name?: string | null;
       serviceDiscovery?: {
         enabled?: boolean | null;
+        [key: string]: unknown;
       } | null;
+      [key: string]: unknown;
     } | null;
     shareProcessNamespace?: boolean | null;
     standalone?: {
@@ -521,6 +532,7 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       enabled?: string | boolean | null;
+      [key: string]: unknown;
     } | null;
     statefulSet?: {
       annotations?: {
@@ -555,6 +567,7 @@ export interface Values {
         allowPrivilegeEscalation?: unknown;
         [key: string]: unknown;
       };
+      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     tolerations?: null | unknown[] | string;
@@ -563,6 +576,7 @@ export interface Values {
     volumeMounts?: null | unknown[];
     volumes?: null | unknown[];
     preStop?: unknown[] | null;
+    [key: string]: unknown;
   } | null;
   serverTelemetry?: {
     prometheusRules?: {
@@ -607,5 +621,8 @@ export interface Values {
     targetPort?: number | null;
     loadBalancerSourceRanges?: unknown;
     loadBalancerIP?: unknown;
+    type?: unknown;
   } | null;
+  fullnameOverride?: unknown;
+  nameOverride?: unknown;
 }
