@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { homelab } from "@homelab/cluster";
+import { ensureBuilt } from "@homelab/workspace";
 
 /** Where the build puts things; everything under build/ is gitignored. */
 export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,6 +17,21 @@ export const schemasRoot = path.join(buildDir, "schemas");
 export function buildCommand(kubernetesVersion?: string): string {
   const flag = kubernetesVersion ? ` -- --kubernetes-version ${kubernetesVersion}` : "";
   return `npm run build -w @homelab/kubeconform-wasm${flag}`;
+}
+
+/**
+ * Builds the wasm and the cluster version's core schemas on first use (the Nx build
+ * target, once, under a lock). Another Kubernetes version is not built implicitly:
+ * the caller's MISSING_ARTIFACT error names the command for it.
+ */
+export function ensureArtifacts(kubernetesVersion?: string): void {
+  if (kubernetesVersion !== undefined && kubernetesVersion !== homelab.kubernetes.version) return;
+  const version = homelab.kubernetes.version;
+  ensureBuilt({
+    project: "@homelab/kubeconform-wasm",
+    outputs: [wasmPath, coreSchemaDir(version, true), coreSchemaDir(version, false)],
+    what: `the kubeconform wasm and Kubernetes ${version} schemas`,
+  });
 }
 
 /** kubeconform's `{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}` folder. */

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, schemasRoot } from "./artifacts.js";
+import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, ensureArtifacts, schemasRoot } from "./artifacts.js";
 import { toDiagnostics, type ManifestFile, type SchemaDiagnostic } from "./diagnostics.js";
 import { Pool } from "./pool.js";
 import { Shim } from "./wasm.js";
@@ -82,6 +82,7 @@ export async function validate(files: ManifestFile[], options: ValidateOptions):
 
 function defaultLocations(kubernetesVersion: string, strict: boolean): string[] {
   const core = coreSchemaDir(kubernetesVersion, strict);
+  if (!existsSync(core)) ensureArtifacts(kubernetesVersion);
   if (!existsSync(core)) {
     throw new HomelabError(ErrorCode.MissingArtifact, `no core schemas for Kubernetes ${kubernetesVersion} (${core})`, {
       hint: `run \`${buildCommand(kubernetesVersion)}\` (needs Go and the Go module proxy)`,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { buildCommand, wasmPath } from "./artifacts.js";
+import { buildCommand, ensureArtifacts, wasmPath } from "./artifacts.js";
 import { Wasi } from "./wasi.js";
 
 /** The shim's answer (go/shim/main.go). */
@@ -66,6 +66,7 @@ export function compiledModule(): Promise<WasmModule> {
 
 /** Compiling 17 MB of wasm is the slow part of start-up: once per process. */
 function compileModule(): Promise<WasmModule> {
+  if (!existsSync(wasmPath)) ensureArtifacts();
   if (!existsSync(wasmPath)) {
     throw new HomelabError(ErrorCode.MissingArtifact, `kubeconform.wasm has not been built (${wasmPath})`, {
       hint: `run \`${buildCommand()}\` (needs Go)`,

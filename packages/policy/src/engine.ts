@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { ensureBuilt } from "@homelab/workspace";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import type { PolicyInput, PolicyReport } from "./types.js";
 
@@ -33,6 +34,8 @@ export async function loadPolicyEngine(options: { wasm?: string | Uint8Array } =
 }
 
 function readWasm(path: string): Uint8Array {
+  // The default policy is built on first use; a wasm path given by the caller is the caller's to build.
+  if (path === DEFAULT_WASM) ensureBuilt({ project: "@homelab/policy", outputs: [DEFAULT_WASM], what: "the policy wasm (OPA, policies/*.rego)" });
   if (!existsSync(path)) {
     throw new HomelabError(ErrorCode.MissingArtifact, `compiled policy not found: ${path}`, {
       hint: "build it with `npm run build -w @homelab/policy` (needs Go to build the pinned OPA)",

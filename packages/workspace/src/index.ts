@@ -1,1 +1,2 @@
 export { MIRROR_ENV, MIRROR_KINDS, REPO_ROOT, defaultMirrorDir, mirrorDir, missingMirrorReason, type MirrorKind } from "./mirrors.js";
+export { NO_AUTO_BUILD_ENV, ensureBuilt, type BuildNeed, type EnsureBuiltOptions } from "./ensure-built.js";
