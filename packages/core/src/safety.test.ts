@@ -1,15 +1,18 @@
 // Regression tests of issue 13 (render half): render writes and deletes only
 // inside the repository, only its own files, and survives a crash at any rename.
+import { spawn } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HomelabError } from "@homelab/errors";
 import { JOURNAL_FILE, recordFile } from "@homelab/layout";
 import { recordFixtureText } from "@homelab/layout/testing";
 import { digest, nodeRenderFs, readRecords, type RenderFs } from "./output.js";
 import { render, renderCheck } from "./render.js";
+import { crashStart, crashTarget } from "./testing/crash-child.js";
 import { demoComponent, demoConfig } from "./testing/fixtures.js";
 
 let base: string;
@@ -278,9 +281,9 @@ describe("crash recovery", () => {
     return { fs, renames: () => renames };
   }
 
-  const v1 = () => demoConfig(demoComponent(), demoComponent({ name: "other", namespace: "other", layer: "critical", routes: [], secrets: [] }));
+  const v1 = crashStart;
   // v2 changes files, removes a manifest (a delete) and a component (a prune).
-  const v2 = () => demoConfig(demoComponent({ secrets: [], instances: [{ name: "demo", values: { replicaCount: 4 } }], version: "0.2.0" }));
+  const v2 = crashTarget;
 
   async function cleanRender(): Promise<Record<string, string>> {
     const clean = path.join(base, "clean");
@@ -318,6 +321,30 @@ describe("crash recovery", () => {
       const { "homelab.config.ts": _config, ...rendered } = files;
       expect(rendered, `k=${k}`).toEqual(expected);
     }
+  });
+
+  it("completes a render process killed with SIGKILL after its journal, and takes over its lock", async () => {
+    const expected = await cleanRender();
+    await render({ root, config: v1() });
+    const flag = path.join(base, "paused");
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./testing/crash-child.ts", import.meta.url))], {
+      env: { ...process.env, HOMELAB_CRASH_CHILD_ROOT: root, HOMELAB_TEST_PAUSE_BEFORE_RENAMES: flag },
+      stdio: "ignore",
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(flag)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error("the child render never reached its pause");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect(existsSync(path.join(root, JOURNAL_FILE))).toBe(true);
+    expect(existsSync(path.join(root, ".homelab/render.lock"))).toBe(true);
+    const result = await render({ root, config: v2() });
+    expect(result.recovered).toBe(true);
+    const { "homelab.config.ts": _config, ...rendered } = await tree(root);
+    expect(rendered).toEqual(expected);
   });
 
   it("refuses a tampered journal that points outside render's folders", async () => {
