@@ -143,6 +143,10 @@ function* walk(root: string, absolutePath: string, what: string): Generator<{ op
   if (!isInsideOrEqual(realRoot, realPrefix)) {
     throw refuse(what, shown(target), `resolves to ${real}, outside the repository, through the symlink ${JSON.stringify(shown(yield* firstLeavingLink(base, prefix, realRoot)))}`, "replace the symlink with a real folder inside the repository");
   }
+  // A path below the root must stay below it: a link resolving to the root itself is refused as well.
+  if (target !== base && !isBelow(realRoot, real)) {
+    throw refuse(what, shown(target), "resolves to the repository root itself through a symlink", "replace the symlink with a real folder or file");
+  }
   return real;
 }
 
