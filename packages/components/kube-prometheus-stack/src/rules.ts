@@ -58,7 +58,8 @@ export function criticalComponentRules(namespace: string): PrometheusRule {
         {
           name: "traefik",
           rules: [
-            alert("TraefikDown", 'sum by (namespace, job) (up{container="traefik"}) == 0', "5m", "critical",
+            // The chart names the container after the release (traefik-public), so match the metrics Services' jobs instead.
+            alert("TraefikDown", 'sum by (namespace, job) (up{namespace="traefik", job=~"traefik-.+-metrics"}) == 0', "5m", "critical",
               "Traefik {{ $labels.job }} is down",
               "No Traefik pod of {{ $labels.job }} in {{ $labels.namespace }} answers scrapes; its routes are unreachable."),
             alert("TraefikHigh5xxRate",
