@@ -1,6 +1,7 @@
 import type { ChartRef } from "./diff.js";
 import type { Finding } from "./findings.js";
 import type { AffectedComponent, Report } from "./model.js";
+import { describeRef, objectCounts, type ApplicationObjectDiff } from "./objects.js";
 import { fence, fitSections, nameList, type Section } from "./truncate.js";
 
 /** GitHub's documented limits. */
@@ -153,34 +154,82 @@ export function checkSummary(report: Report, limit: number = LIMITS.checkOutput)
 
 /** The check run text: the changed files per component, with line counts. */
 export function checkText(report: Report, limit: number = LIMITS.checkOutput): string {
-  const changed = report.components.filter((c) => c.files.length > 0);
-  const sections: Section[] = changed.map((c) => ({
-    label: c.component,
-    full: `### ${c.component}\n\n${c.files.map((f) => `- ${f.status} \`${f.path}\` (+${f.additions} −${f.deletions})`).join("\n")}\n\n`,
-    short: `### ${c.component}\n\n${plural(c.files.length, "file")} changed (+${c.additions} −${c.deletions}).\n\n`,
-  }));
+  const changed = report.components.filter((c) => c.files.length > 0 || objectsOf(report, c.component).length > 0);
+  const sections: Section[] = changed.map((c) => {
+    const objects = objectsOf(report, c.component);
+    const files = c.files.map((f) => `- ${f.status} \`${f.path}\` (+${f.additions} −${f.deletions})`).join("\n");
+    const counts = objects.map((d) => `\`${d.application}\`: ${countsText(d)}`).join("; ");
+    return {
+      label: c.component,
+      full: `### ${c.component}\n\n${objectList(objects)}${files}\n\n`,
+      short: `### ${c.component}\n\n${plural(c.files.length, "file")} changed (+${c.additions} −${c.deletions}).${counts ? ` Objects: ${counts}.` : ""}\n\n`,
+    };
+  });
   const head = changed.length ? "## Rendered files changed\n\n" : "No rendered file changed.\n";
   return fitSections({ head, sections, limit, note: truncationNote("check run text", limit, report) });
 }
 
-function diffDetails(c: AffectedComponent): Section {
+/** Object diffs of one component's Applications. */
+function objectsOf(report: Report, component: string): ApplicationObjectDiff[] {
+  return (report.objects ?? []).filter((d) => d.component === component);
+}
+
+function countsText(d: ApplicationObjectDiff): string {
+  const n = objectCounts(d);
+  return `${n.added} added, ${n.changed} changed, ${n.removed} removed`;
+}
+
+const MAX_PATHS = 8;
+
+/** One line per changed object, with its changed fields: what ArgoCD will change. */
+function objectList(diffs: readonly ApplicationObjectDiff[]): string {
+  if (diffs.length === 0) return "";
+  const lines = ["**Objects ArgoCD will change**", ""];
+  for (const d of diffs) {
+    lines.push(`- \`${d.application}\` (${d.change}): ${countsText(d)}`);
+    for (const o of d.objects) {
+      const mark = o.change === "added" ? "➕" : o.change === "removed" ? "➖" : "✏️";
+      const paths = o.paths.slice(0, MAX_PATHS).map((p) => `\`${p}\``).join(", ");
+      const more = o.paths.length > MAX_PATHS ? ` and ${o.paths.length - MAX_PATHS} more` : "";
+      lines.push(`  - ${mark} ${o.change} \`${describeRef(o)}\`${paths ? `: ${paths}${more}` : ""}`);
+    }
+  }
+  return `${lines.join("\n")}\n\n`;
+}
+
+/** The YAML diff of every changed object (added and removed ones are named in the list). */
+function objectPatches(diffs: readonly ApplicationObjectDiff[]): string {
+  const parts = diffs.flatMap((d) => d.objects.filter((o) => o.change === "changed").map((o) => `# ${d.application}: ${describeRef(o)}\n${o.patch}`));
+  return parts.length ? `${fence(parts.join("\n"), "diff")}\n\n` : "";
+}
+
+function diffDetails(c: AffectedComponent, objects: readonly ApplicationObjectDiff[] = []): Section {
   const extras: string[] = [];
   if (c.chartChanged) extras.push(`chart ${chartText(c.base?.chart ?? null)} → ${chartText(c.head?.chart ?? null)}`);
   if (c.versionChanged) extras.push(`version ${c.base?.version} → ${c.head?.version}`);
+  const objectCount = objects.reduce((n, d) => n + d.objects.length, 0);
+  if (objectCount) extras.push(`${plural(objectCount, "object")} change`);
   const summary = `<b>${c.component}</b>: ${changeCell(c)}${extras.length ? `; ${extras.join("; ")}` : ""}`;
   const patch = c.files.map((f) => f.patch).join("\n");
-  const body = c.files.length ? fence(patch, "diff") : "_No rendered file differs._";
+  const files = c.files.length ? fence(patch, "diff") : "_No rendered file differs._";
+  const body = objects.length ? `${objectList(objects)}${objectPatches(objects)}**Rendered files**\n\n${files}` : files;
   return {
     label: c.component,
     full: `<details><summary>${summary}</summary>\n\n${body}\n\n</details>\n\n`,
-    short: `<details><summary>${summary}</summary>\n\n_Diff left out to fit the comment._\n\n</details>\n\n`,
+    short: `<details><summary>${summary}</summary>\n\n${objectList(objects)}_Diff left out to fit the comment._\n\n</details>\n\n`,
   };
+}
+
+/** Components with a rendered change or an object change, each with its Applications' object diffs. */
+function diffSections(report: Report): Section[] {
+  const withObjects = new Set((report.objects ?? []).map((d) => d.component));
+  return report.components.filter((c) => c.change !== "unchanged" || withObjects.has(c.component)).map((c) => diffDetails(c, objectsOf(report, c.component)));
 }
 
 /** The PR comment: hidden marker, verdict, then one collapsible rendered diff per component. */
 export function commentBody(report: Report, limit: number = LIMITS.comment): string {
   const head = `${COMMENT_MARKER}\n### homelab: rendered diff\n\n${headline(report)}. ${range(report)}\n\n`;
-  const sections = report.components.filter((c) => c.change !== "unchanged").map(diffDetails);
+  const sections = diffSections(report);
   const tail = sections.length ? "" : "No component's rendered output changed.\n";
   return fitSections({ head, sections, tail, limit, note: truncationNote("a comment", limit, report) });
 }
@@ -189,7 +238,7 @@ export function commentBody(report: Report, limit: number = LIMITS.comment): str
 export function markdownReport(report: Report): string {
   const components = componentRows(report).map((s) => s.full).join("");
   const findings = findingRows(sortedFindings(report)).map((s) => s.full).join("");
-  const diffs = report.components.filter((c) => c.change !== "unchanged").map((c) => diffDetails(c).full).join("");
+  const diffs = diffSections(report).map((s) => s.full).join("");
   return [
     `# homelab pull-request report\n\n## ${headline(report)}\n\n${range(report)}\n`,
     changesetSection(report, "##"),

@@ -1,5 +1,6 @@
 import type { ComponentDiff } from "./diff.js";
 import type { Findings } from "./findings.js";
+import type { ApplicationObjectDiff } from "./objects.js";
 
 export type AffectedReason = "rendered output" | "nx affected" | "findings";
 
@@ -36,6 +37,8 @@ export interface Report {
   conclusion: "success" | "failure";
   /** The changeset gate's verdict; null when it was not run. */
   changesets?: ChangesetStatus | null;
+  /** What ArgoCD will change, per Application (the hydrated objects at base and head); null when not compared. */
+  objects?: ApplicationObjectDiff[] | null;
   /** Where the untruncated report is, said in every truncation note. */
   fullReportAt: string;
 }
