@@ -9,15 +9,7 @@ import { HomelabError } from "@homelab/errors";
 import { isBelow, realInsideSync, resolveInside } from "./contain.js";
 import { componentFolder, applicationSetPath } from "./layers.js";
 import { contentDigest, parseRenderRecord, renderRecordText } from "./record.js";
-import { recordFixture } from "./testing.js";
-
-/** Path-like strings built from the pieces attacks are made of. */
-export const hostilePath = fc
-  .tuple(
-    fc.boolean(),
-    fc.array(fc.oneof(fc.constantFrom("..", ".", "", "a", "demo", "cluster-workload-apps", "apps-root-config", "applications", "outside", "x.yaml", "\\..", "C:", "\0", "%2e%2e", "~"), fc.string({ maxLength: 4 })), { minLength: 1, maxLength: 7 }),
-  )
-  .map(([absolute, segments]) => `${absolute ? "/" : ""}${segments.join("/")}`);
+import { hostilePath, recordFixture } from "./testing.js";
 
 function expectOnlyHomelabErrors(fn: () => void): void {
   try {

@@ -1,4 +1,6 @@
-// Test helpers: complete, valid render records for suites that need one on disk.
+// Test helpers: complete, valid render records for suites that need one on disk,
+// and the hostile path generator the property tests share.
+import fc from "fast-check";
 import { layer, type LayerName } from "./layers.js";
 import { contentDigest, RENDER_RECORD_SCHEMA_VERSION, renderRecordText, type RenderRecord } from "./record.js";
 
@@ -35,3 +37,17 @@ export function recordFixture(
 export function recordFixtureText(options: Parameters<typeof recordFixture>[0]): string {
   return renderRecordText(recordFixture(options));
 }
+
+/** Path-like strings built from the pieces attacks are made of (`..`, absolute, backslashes, NUL, layer folder names). */
+export const hostilePath: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.boolean(),
+    fc.array(
+      fc.oneof(
+        fc.constantFrom("..", ".", "", "a", "demo", "cluster-workload-apps", "cluster-platform-apps", "apps-root-config", "applications", "outside", "sentinel.yaml", "x.yaml", "\\..", "C:", "\0", "%2e%2e", "~"),
+        fc.string({ maxLength: 4 }),
+      ),
+      { minLength: 1, maxLength: 7 },
+    ),
+  )
+  .map(([absolute, segments]) => `${absolute ? "/" : ""}${segments.join("/")}`);
