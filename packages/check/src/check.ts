@@ -2,7 +2,7 @@ import { resolve, relative, join, sep } from "node:path";
 import { homelab } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type PolicyInput, type PolicyReport, type Severity } from "@homelab/policy";
-import { validateValues, type ChartSchemaEntry } from "@homelab/values";
+import { redundantDefaults, validateValues, type ChartSchemaEntry } from "@homelab/values";
 import { formatPath } from "@homelab/yaml";
 import { loadTree, type SkippedFile } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
@@ -105,7 +105,7 @@ export interface CheckResult {
 
 const EXTRA_RULES: RuleInfo[] = [
   { id: "schema", severity: "error", title: "Documents match their Kubernetes/CRD schema (kubeconform, strict)" },
-  { id: "values", severity: "error", title: "Helm values match the chart's generated schema (charts this repository knows; unknown keys with a suggestion)" },
+  { id: "values", severity: "error", title: "Helm values match the chart's generated schema (charts this repository knows; keys the chart never reads are unknown, with a suggestion; values equal to the chart default are warnings)" },
   { id: "waiver", severity: "error", title: "Waivers are current and used" },
 ];
 
@@ -176,6 +176,21 @@ async function valuesViolations(
         line: at.line,
         column: at.column,
         message: `${formatPath(issue.path) || "(values)"}: ${issue.message} (chart ${entry.chart.name}@${entry.chart.version})`,
+        info: infoOf(src.file, src.index),
+      });
+    }
+    // A value equal to the chart's default changes nothing: shown so a reviewer sees what a change really changes (check has no "note" level).
+    for (const issue of redundantDefaults(schema, src.values)) {
+      const at = locate(src.file, src.index, [...src.path, ...issue.path]);
+      out.push({
+        rule: "values",
+        severity: "warning",
+        code: "redundant-default",
+        file: src.file,
+        index: src.index,
+        line: at.line,
+        column: at.column,
+        message: `${formatPath(issue.path)}: ${issue.message} (chart ${entry.chart.name}@${entry.chart.version})`,
         info: infoOf(src.file, src.index),
       });
     }

@@ -262,6 +262,22 @@ describe("the 13 real charts", () => {
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
   });
 
+  itWithMirror("chart-packages", "the read-set closes subcharts and shipped-open objects and opens pass-through blocks (issue cases)", async () => {
+    const check = async (name: string, values: unknown) => validateValues(await charts.find((c) => c.chart.name === name)!.load(), values).map((i) => i.suggestion ?? i.message);
+    // Pass-through: authentik turns every key of `authentik:` into an environment variable.
+    expect(await check("authentik", { authentik: { some_new_setting: "x", postgresql: { sslmode: "require" } } })).toEqual([]);
+    // Subcharts typed under their key, from their own templates: typos there are errors now.
+    expect(await check("kube-prometheus-stack", { grafana: { adminPasswrd: "x" }, crds: { enabeld: true } })).toEqual(["enabled", "adminPassword"]);
+    expect(await check("kube-prometheus-stack", { grafana: { "grafana.ini": { server: { root_url: "https://g.example.test" } } } })).toEqual([]);
+    expect(await check("argo-cd", { "redis-ha": { haproxy: { enabeld: true } }, global: { domian: "x" } })).toEqual(["domain", "enabled"]);
+    expect(await check("metallb", { "frr-k8s": { prometheus: { serviceMonitor: { enabeld: true } } } })).toEqual(["enabled"]);
+    // Aliased subchart (cloudnative-pg's monitoring) and a shipped schema open where the templates read key by key (vault probes).
+    expect(await check("cloudnative-pg", { monitoring: { podMonitorEnabeld: true } })).toEqual(["podMonitorEnabled"]);
+    expect(await check("vault", { server: { readinessProbe: { enabeld: true } } })).toEqual(["enabled"]);
+    // Stub subcharts (INDEX.md) and the global beside them stay open.
+    expect(await check("loki", { minio: { anything: 1 }, global: { anything: 2 } })).toEqual([]);
+  });
+
   itWithMirror("chart-packages", "every chart's own defaults validate against its generated schema", async (chartsDir) => {
     expect(charts).toHaveLength(13);
     const failures: string[] = [];

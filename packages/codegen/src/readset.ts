@@ -27,37 +27,34 @@ export interface MergeOptions {
 
 interface Trie {
   children: Map<string, Trie>;
-  open?: { why: string; at: string };
-  at?: string;
+  /** Consumed whole: every key at any depth reaches the output. */
+  deep?: { why: string; at: string };
+  /** Iterated or indexed with a computed key: any key at this level may be read. */
+  shallow?: { why: string; at: string };
 }
 
 const KEY = (p: readonly string[]) => p.join("\0");
 
+/** Dynamic-key uses open one level: what is then done with the element is tracked under "*". */
+const SHALLOW = new Set(["range", "index", "dig", "hasKey", "keys", "values"]);
+
 function trieOf(readSet: ReadSet): Trie {
   const root: Trie = { children: new Map() };
-  const walk = (path: readonly string[], create: boolean): Trie | undefined => {
-    let node = root;
+  const node = (path: readonly string[]): Trie => {
+    let t = root;
     for (const seg of path) {
-      let next = node.children.get(seg);
-      if (!next) {
-        if (!create) return undefined;
-        next = { children: new Map() };
-        node.children.set(seg, next);
-      }
-      node = next;
+      let next = t.children.get(seg);
+      if (!next) t.children.set(seg, (next = { children: new Map() }));
+      t = next;
     }
-    return node;
+    return t;
   };
-  for (const read of readSet.reads) {
-    // Under "*" (a range element, a computed key) the keys are the items', not this object's.
-    const cut = read.path.indexOf("*");
-    const node = walk(cut < 0 ? read.path : read.path.slice(0, cut), true)!;
-    node.at ??= read.at;
-  }
+  for (const read of readSet.reads) node(read.path);
   for (const open of readSet.open) {
-    const cut = open.path.indexOf("*");
-    const node = walk(cut < 0 ? open.path : open.path.slice(0, cut), true)!;
-    node.open ??= { why: open.why, at: open.at };
+    const t = node(open.path);
+    // Under "*" the analyser folds recursion (a template walking a tree): depth is unknown, so open deep.
+    if (SHALLOW.has(open.why) && !open.path.includes("*")) t.shallow ??= { why: open.why, at: open.at };
+    else t.deep ??= { why: open.why, at: open.at };
   }
   return root;
 }
@@ -72,16 +69,18 @@ function isObjectSchema(s: Schema): boolean {
  * Stage "read-set": the template analysis refines the schema. The shipped
  * schema stays the authority on types and on what it closes; objects the
  * templates read key by key are closed (a typo there has no effect, so it is
- * an error); subtrees the templates pass through whole (toYaml, range, tpl,
- * computed keys) are opened; keys the templates read that the schema lacks are
- * added (an option only a helper template reads is real).
+ * an error); subtrees the templates pass through whole (toYaml, tpl, printed)
+ * are opened, maps they iterate or index with computed keys take any key;
+ * keys the templates read that the schema lacks are added (an option only a
+ * helper template reads is real). Reads under "*" (range elements, computed
+ * keys) apply to every key of that map, but only to open what is consumed.
  */
 export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOptions): ReadSetMerge {
   const out = structuredClone(schema);
   const trie = trieOf(readSet);
   const result: ReadSetMerge = { schema: out, added: [], closed: [], opened: [] };
   const forced = new Map(options.forceOpen.map((f) => [KEY(f.path), f]));
-  const walk = (node: Schema, t: Trie | undefined, path: string[]): void => {
+  const walk = (node: Schema, t: Trie | undefined, wild: Trie[], path: string[]): void => {
     const force = forced.get(KEY(path));
     if (force) {
       openDeep(node, path, options.upstreamClosed);
@@ -90,32 +89,42 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
       result.opened.push(force);
       return;
     }
-    if (!t || !isObjectSchema(node)) return;
-    if (t.open) {
-      if (openDeep(node, path, options.upstreamClosed)) result.opened.push({ path, why: t.open.why, at: t.open.at });
+    if (!isObjectSchema(node)) return;
+    const deep = [t, ...wild].find((x) => x?.deep)?.deep;
+    if (deep) {
+      if (openDeep(node, path, options.upstreamClosed)) result.opened.push({ path, why: deep.why, at: deep.at });
       return;
     }
+    if (!t && wild.length === 0) return;
     const props = (isRecord(node.properties) ? node.properties : (node.properties = {})) as Record<string, Schema>;
     const upstreamClosed = options.upstreamClosed.has(KEY(path));
-    const readKeys = [...t.children.keys()].filter((k) => k !== "*");
+    const readKeys = t ? [...t.children.keys()].filter((k) => k !== "*") : [];
     for (const key of readKeys) {
       if (!(key in props)) {
         if (upstreamClosed) continue; // Helm itself rejects it: the shipped schema closes this object
-        props[key] = fromTrie(t.children.get(key)!, [...path, key], forced);
+        props[key] = fromTrie(t!.children.get(key)!, [...path, key], forced);
         result.added.push([...path, key]);
       }
     }
+    const stars = [t, ...wild].map((x) => x?.children.get("*")).filter((x): x is Trie => x !== undefined);
     for (const [key, child] of Object.entries(props)) {
-      if (isRecord(child)) walk(child, t.children.get(key), [...path, key]);
+      if (!isRecord(child)) continue;
+      const childWild = [...wild.map((w) => w.children.get(key)).filter((x): x is Trie => x !== undefined), ...stars];
+      walk(child, t?.children.get(key), childWild, [...path, key]);
     }
     const open = node.additionalProperties;
     const hasPatterns = isRecord(node.patternProperties) || isRecord(open);
-    if (readKeys.length > 0 && !hasPatterns && open !== false) {
+    if (t?.shallow) {
+      if (open === false && !upstreamClosed) {
+        node.additionalProperties = true;
+        result.opened.push({ path, why: t.shallow.why, at: t.shallow.at });
+      }
+    } else if (readKeys.length > 0 && !hasPatterns && open !== false) {
       node.additionalProperties = false;
       result.closed.push(path);
     }
   };
-  walk(out, trie, []);
+  walk(out, trie, [], []);
   // Forced-open paths the schema had no node for (a subchart key values.yaml does not mention).
   const props = (out.properties ??= {}) as Record<string, Schema>;
   for (const f of options.forceOpen) {
@@ -130,7 +139,7 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
 /** The schema of a key only the templates know: its read children typed the same way, leaves unknown. */
 function fromTrie(t: Trie, path: string[], forced: ReadonlyMap<string, OpenedSubtree>): Schema {
   const keys = [...t.children.keys()].filter((k) => k !== "*");
-  if (keys.length === 0 || t.open || forced.has(KEY(path))) return {};
+  if (keys.length === 0 || t.deep || t.shallow || forced.has(KEY(path))) return {};
   const properties: Record<string, Schema> = {};
   for (const k of keys) properties[k] = fromTrie(t.children.get(k)!, [...path, k], forced);
   // Read as a map and maybe as a scalar elsewhere (`if .Values.x`): an object here, typed by its keys.

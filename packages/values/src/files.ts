@@ -2,7 +2,7 @@ import path from "node:path";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { YamlSource, formatPath, readInputFile, readNamedFile } from "@homelab/yaml";
 import { findChart, type ChartSchemaEntry } from "./registry.js";
-import { validateValues, type ValuesIssue, type ValuesSchema } from "./validate.js";
+import { redundantDefaults, validateValues, type ValuesIssue, type ValuesSchema } from "./validate.js";
 
 export interface ValidateValuesFilesOptions {
   /**
@@ -152,7 +152,8 @@ export function validateValuesSource(schema: ValuesSchema, source: YamlSource, n
     let value: unknown = doc.value;
     for (const key of nested) value = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
     if (value === undefined || value === null) continue;
-    for (const issue of validateValues(schema, value)) {
+    // Errors first, then notes (values equal to the chart's default).
+    for (const issue of [...validateValues(schema, value), ...redundantDefaults(schema, value)]) {
       const full = [...nested, ...issue.path];
       const at = source.locate(doc.index, full);
       issues.push({ ...issue, path: full, file: source.file, document: doc.index, line: at.line, column: at.column, jsonPath: formatPath(full) });

@@ -2,6 +2,8 @@ export { DRAFT_URIS, normaliseDraft, type SchemaDraft } from "./draft.js";
 export {
   compileOverrideValidator,
   pruneNulls,
+  REDUNDANT_MESSAGE,
+  redundantDefaults,
   suggestKey,
   toOverrideSchema,
   validateValues,

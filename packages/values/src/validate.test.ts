@@ -6,6 +6,8 @@ import { HomelabError } from "@homelab/errors";
 import {
   findChart,
   normaliseDraft,
+  REDUNDANT_MESSAGE,
+  redundantDefaults,
   toOverrideSchema,
   validateValues,
   validateValuesFiles,
@@ -162,5 +164,42 @@ describe("validateValuesFiles", () => {
     expect(() => findChart("dem", [entry])).toThrowError(expect.objectContaining({ code: "USAGE", message: 'unknown chart "dem"; did you mean "demo"?' }));
     expect(() => findChart("demo@2.0.0", [entry])).toThrowError(expect.objectContaining({ code: "USAGE", message: "no schema for demo@2.0.0" }));
     expect(findChart("demo@v1.0.0", [entry])).toBe(entry);
+  });
+});
+
+describe("redundant overrides", () => {
+  const withDefaults: ValuesSchema = {
+    ...closed,
+    defaults: { replicas: 1, image: { repository: "nginx", tag: "1.27" }, pullPolicy: "IfNotPresent", env: [{ name: "A", value: "1" }], nodeSelector: { os: "linux" } },
+  };
+
+  it("notes values equal to the chart default (scalars, lists whole, empty maps over maps), never a change or a deletion", () => {
+    const issues = redundantDefaults(withDefaults, {
+      replicas: 1,
+      image: { repository: "nginx", tag: "1.28" },
+      pullPolicy: null,
+      env: [{ name: "A", value: "1" }],
+      nodeSelector: {},
+      extra: 1,
+    });
+    expect(issues).toEqual([
+      { path: ["replicas"], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" },
+      { path: ["image", "repository"], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" },
+      { path: ["env"], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" },
+      { path: ["nodeSelector"], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" },
+    ]);
+    expect(redundantDefaults(withDefaults, { env: [{ name: "A", value: "2" }], replicas: 2 })).toEqual([]);
+    expect(redundantDefaults(closed, { replicas: 1 })).toEqual([]);
+  });
+
+  it("values files get the notes after the errors, at file:line", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "values-redundant-"));
+    await writeFile(path.join(dir, "values.yaml"), "replicas: 2\nimage:\n  tag: \"1.27\"\n  tga: x\n");
+    const entry: ChartSchemaEntry = { component: "demo", chart: closed.chart, load: async () => withDefaults };
+    const result = await validateValuesFiles({ chart: "demo", files: ["values.yaml"], cwd: dir, charts: [entry] });
+    expect(result.issues.map((i) => [i.jsonPath, i.line, i.severity ?? "error", i.message])).toEqual([
+      ["image.tga", 4, "error", 'unknown key "tga"; did you mean "tag"?'],
+      ["image.tag", 3, "note", REDUNDANT_MESSAGE],
+    ]);
   });
 });

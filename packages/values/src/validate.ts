@@ -13,6 +13,8 @@ export interface ValuesSchema {
   source: "shipped" | "inferred";
   /** Self-contained JSON schema of the merged values (no remote refs). */
   schema: Record<string, unknown>;
+  /** The chart's defaults (values.yaml, subcharts' under their key): overrides equal to them are redundant. */
+  defaults?: Record<string, unknown>;
 }
 
 export interface ValuesIssue {
@@ -20,8 +22,46 @@ export interface ValuesIssue {
   message: string;
   /** The allowed key closest to an unknown one ("did you mean"). */
   suggestion?: string;
-  /** The JSON-schema keyword that failed (additionalProperties, type, enum, ...). */
+  /** The JSON-schema keyword that failed (additionalProperties, type, enum, ...); "redundant" for a value equal to the default. */
   keyword: string;
+  /** "note": worth a reviewer's eye, not an error (a value the chart already defaults to). Absent: an error. */
+  severity?: "note";
+}
+
+export const REDUNDANT_MESSAGE = "redundant: the chart default is the same";
+
+/**
+ * Overrides that change nothing: a value equal to the chart's default, or an
+ * empty map over a map default (Helm merges it away). Lists compare whole
+ * (Helm replaces them); null is a deletion, never redundant.
+ */
+export function redundantDefaults(schema: ValuesSchema, values: unknown): ValuesIssue[] {
+  const defaults = schema.defaults;
+  const out: ValuesIssue[] = [];
+  if (!defaults) return out;
+  const walk = (value: unknown, def: unknown, path: string[]) => {
+    if (!isRecord(value)) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (v === null || !isRecord(def) || !(key in def)) continue;
+      const d = def[key];
+      if (isRecord(v) && isRecord(d) && Object.keys(v).length > 0) walk(v, d, [...path, key]);
+      else if (isRecord(v) && Object.keys(v).length === 0 ? isRecord(d) : sameValue(v, d)) {
+        out.push({ path: [...path, key], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" });
+      }
+    }
+  };
+  walk(values, defaults, []);
+  return out;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => k in b && sameValue(a[k], b[k]));
+  }
+  return false;
 }
 
 // ajv-formats is CommonJS with a default export; under NodeNext the namespace may wrap it.

@@ -5,7 +5,7 @@ import type { CommandSpec } from "../spec.js";
 export const valuesValidateCommand: CommandSpec = {
   path: ["values", "validate"],
   summary: "check plain Helm values files against a chart's schema",
-  description: "Uses the schemas generated for this repository's charts (shipped or inferred). Unknown keys are errors, with a suggestion.",
+  description: "Uses the schemas generated for this repository's charts (shipped or inferred). Unknown keys (keys the chart never reads: they have no effect) are errors, with a suggestion; a value equal to the chart's default is a note.",
   positionals: [{ name: "files", description: "values files", variadic: true, required: true }],
   flags: [
     {
@@ -18,10 +18,13 @@ export const valuesValidateCommand: CommandSpec = {
   async run(args, io) {
     const chart = typeof args.flags.chart === "string" ? args.flags.chart : undefined;
     const result = await validateValuesFiles({ ...(chart ? { chart } : {}), files: args.positionals, cwd: io.cwd, charts });
-    for (const issue of result.issues) io.stdout(`${issue.file}:${issue.line}:${issue.column}: ${issue.jsonPath}: ${issue.message}\n`);
+    for (const issue of result.issues) io.stdout(`${issue.file}:${issue.line}:${issue.column}: ${issue.severity === "note" ? "note: " : ""}${issue.jsonPath}: ${issue.message}\n`);
     const against = [...new Set(result.blocks.map((b) => `${b.chart.name}@${b.chart.version}`))].join(", ");
-    const summary = `${result.files.length} file(s) checked against ${against}: ${result.issues.length} problem(s)`;
-    (result.issues.length ? io.stderr : io.stdout)(`${summary}\n`);
-    return result.issues.length ? 1 : 0;
+    // Notes (a value equal to the chart's default) are for the reviewer; only errors fail.
+    const errors = result.issues.filter((i) => i.severity !== "note").length;
+    const notes = result.issues.length - errors;
+    const summary = `${result.files.length} file(s) checked against ${against}: ${errors} problem(s)${notes ? `, ${notes} note(s)` : ""}`;
+    (errors ? io.stderr : io.stdout)(`${summary}\n`);
+    return errors ? 1 : 0;
   },
 };

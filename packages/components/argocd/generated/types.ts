@@ -126,6 +126,8 @@ export interface Values {
       "resource.customizations.ignoreResourceUpdates.discovery.k8s.io_EndpointSlice"?: string | null;
       "resource.customizations.ignoreResourceUpdates.Endpoints"?: string | null;
       "resource.exclusions"?: string | null;
+      "dex.config"?: unknown;
+      "oidc.config"?: unknown;
       [key: string]: unknown;
     } | null;
     params?: {
@@ -134,6 +136,10 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       "otlp.address"?: unknown;
+      "application.namespaces"?: unknown;
+      "dexserver.disable.tls"?: unknown;
+      "server.insecure"?: unknown;
+      "server.rootpath"?: unknown;
       [key: string]: unknown;
     } | null;
     rbac?: {

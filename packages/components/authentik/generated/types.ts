@@ -352,7 +352,6 @@ export interface Values {
         })[] | null;
         filters?: unknown[] | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;

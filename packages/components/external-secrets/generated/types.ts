@@ -100,6 +100,7 @@ export interface Values {
     } | null;
     podSecurityContext?: {
       enabled?: boolean | null;
+      seLinuxOptions?: unknown;
       [key: string]: unknown;
     } | null;
     priorityClassName?: string | null;
@@ -138,6 +139,7 @@ export interface Values {
         type?: string | null;
         [key: string]: unknown;
       } | null;
+      seLinuxOptions?: unknown;
       [key: string]: unknown;
     } | null;
     serviceAccount?: {
@@ -337,6 +339,7 @@ export interface Values {
   } | null;
   podSecurityContext?: {
     enabled?: boolean | null;
+    seLinuxOptions?: unknown;
     [key: string]: unknown;
   } | null;
   podSpecExtra?: {
@@ -398,6 +401,7 @@ export interface Values {
       type?: string | null;
       [key: string]: unknown;
     } | null;
+    seLinuxOptions?: unknown;
     [key: string]: unknown;
   } | null;
   service?: {
@@ -557,6 +561,7 @@ export interface Values {
     } | null;
     podSecurityContext?: {
       enabled?: boolean | null;
+      seLinuxOptions?: unknown;
       [key: string]: unknown;
     } | null;
     port?: number | null;
@@ -595,6 +600,7 @@ export interface Values {
         type?: string | null;
         [key: string]: unknown;
       } | null;
+      seLinuxOptions?: unknown;
       [key: string]: unknown;
     } | null;
     service?: {

@@ -1577,7 +1577,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;
@@ -1633,7 +1632,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;
@@ -2085,7 +2083,6 @@ export interface Values {
         filters?: unknown[];
         additionalRules?: unknown[];
         httpsRedirect?: boolean;
-        [key: string]: unknown;
       };
       [key: string]: unknown;
     };
@@ -2103,7 +2100,6 @@ export interface Values {
           [key: string]: unknown;
         };
         listeners?: unknown[];
-        [key: string]: unknown;
       };
       [key: string]: unknown;
     };
@@ -2185,6 +2181,11 @@ export interface Values {
       passwordKey?: string | null;
     } | null;
     env?: {
+      GF_SECURITY_ADMIN_PASSWORD?: unknown;
+      GF_SECURITY_ADMIN_PASSWORD__FILE?: unknown;
+      GF_SECURITY_ADMIN_USER?: unknown;
+      GF_SECURITY_ADMIN_USER__FILE?: unknown;
+      GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION?: unknown;
       [key: string]: unknown;
     };
     envValueFrom?: {
@@ -2214,6 +2215,10 @@ export interface Values {
       [key: string]: unknown;
     };
     dashboardProviders?: {
+      "dashboardproviders.yaml"?: {
+        providers?: unknown;
+        [key: string]: unknown;
+      };
       [key: string]: unknown;
     };
     defaultCurlOptions?: string;
@@ -4554,7 +4559,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;
@@ -4605,7 +4609,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;
@@ -4925,7 +4928,6 @@ export interface Values {
           [key: string]: unknown;
         } | null;
         additionalRules?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
       [key: string]: unknown;
     } | null;

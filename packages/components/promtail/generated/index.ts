@@ -7,6 +7,7 @@ export type { Values } from "./types.js";
 export const chart = { name: "promtail", version: "6.17.1", repository: "https://grafana.github.io/helm-charts" } as const;
 
 let schema: Record<string, unknown> | undefined;
+let defaults: Record<string, unknown> | undefined;
 
 /** Schema inferred from the chart's values.yaml; the JSON is read on first use. */
 export const valuesSchema: ValuesSchema = {
@@ -15,5 +16,9 @@ export const valuesSchema: ValuesSchema = {
   source: "inferred",
   get schema() {
     return (schema ??= JSON.parse(readFileSync(new URL("./schema.json", import.meta.url), "utf8")) as Record<string, unknown>);
+  },
+  /** The chart's defaults, for "redundant: the chart default is the same". */
+  get defaults() {
+    return (defaults ??= (JSON.parse(readFileSync(new URL("./defaults.json", import.meta.url), "utf8")) as { values: Record<string, unknown> }).values);
   },
 };

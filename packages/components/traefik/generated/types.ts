@@ -191,7 +191,6 @@ export interface Values {
         } | null;
         port?: number | null;
         protocol?: string | null;
-        [key: string]: unknown;
       } | null;
       websecure?: {
         port?: unknown;
@@ -482,7 +481,6 @@ export interface Values {
       tls?: {
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     healthcheck?: {
       annotations?: {
@@ -503,7 +501,6 @@ export interface Values {
       tls?: {
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     [key: string]: unknown;
   } | null;
@@ -765,9 +762,7 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     web?: {
       asDefault?: boolean | null;
@@ -786,36 +781,29 @@ export interface Values {
           entryPoint?: {
             [key: string]: unknown;
           } | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
       } | null;
       forwardedHeaders?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
         notAppendXForwardedFor?: boolean | null;
-        [key: string]: unknown;
       } | null;
       proxyProtocol?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
-        [key: string]: unknown;
       } | null;
       transport?: {
         respondingTimeouts?: {
           readTimeout?: string | number | null;
           writeTimeout?: string | number | null;
           idleTimeout?: string | number | null;
-          [key: string]: unknown;
         } | null;
         lifeCycle?: {
           requestAcceptGraceTimeout?: string | number | null;
           graceTimeOut?: string | number | null;
-          [key: string]: unknown;
         } | null;
         keepAliveMaxRequests?: number | null;
         keepAliveMaxTime?: string | number | null;
-        [key: string]: unknown;
       } | null;
       uplink?: boolean | null;
       observability?: {
@@ -823,11 +811,9 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
-        [key: string]: unknown;
       } | null;
       hostPort?: unknown;
       containerPort?: unknown;
-      [key: string]: unknown;
     } | null;
     websecure?: {
       port?: number | string | null;
@@ -863,51 +849,41 @@ export interface Values {
           options?: string | number | boolean | null;
           certResolver?: string | number | boolean | null;
           domains?: unknown[] | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
       } | null;
       http3?: {
         enabled?: boolean | null;
         advertisedPort?: number | null;
-        [key: string]: unknown;
       } | null;
       forwardedHeaders?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
         notAppendXForwardedFor?: boolean | null;
-        [key: string]: unknown;
       } | null;
       proxyProtocol?: {
         trustedIPs?: unknown[] | null;
         insecure?: boolean | null;
-        [key: string]: unknown;
       } | null;
       transport?: {
         respondingTimeouts?: {
           readTimeout?: string | number | null;
           writeTimeout?: string | number | null;
           idleTimeout?: string | number | null;
-          [key: string]: unknown;
         } | null;
         lifeCycle?: {
           requestAcceptGraceTimeout?: string | number | null;
           graceTimeOut?: string | number | null;
-          [key: string]: unknown;
         } | null;
         keepAliveMaxRequests?: number | null;
         keepAliveMaxTime?: string | number | null;
-        [key: string]: unknown;
       } | null;
       observability?: {
         metrics?: boolean | null;
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
-        [key: string]: unknown;
       } | null;
       asDefault?: unknown;
-      [key: string]: unknown;
     } | null;
     metrics?: {
       port?: number | string | null;
@@ -922,9 +898,8 @@ export interface Values {
         accessLogs?: boolean | null;
         tracing?: boolean | null;
         traceVerbosity?: "minimal" | "detailed" | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
+      nodePort?: unknown;
     } | null;
     [key: string]: unknown;
   } | null;

@@ -294,11 +294,9 @@ export interface Values {
       mountPath?: string | null;
       size?: string | null;
       storageClass?: null | string;
-      [key: string]: unknown;
     } | null;
     authDelegator?: {
       enabled?: boolean | null;
-      [key: string]: unknown;
     } | null;
     dataStorage?: {
       accessMode?: string | null;
@@ -312,18 +310,15 @@ export interface Values {
       mountPath?: string | null;
       size?: string | null;
       storageClass?: null | string;
-      [key: string]: unknown;
     } | null;
     dev?: {
       devRootToken?: string | null;
       enabled?: boolean | null;
-      [key: string]: unknown;
     } | null;
     enabled?: boolean | string | null;
     enterpriseLicense?: {
       secretKey?: string | null;
       secretName?: string | null;
-      [key: string]: unknown;
     } | null;
     extraArgs?: string | null;
     extraContainers?: null | unknown[];
@@ -346,7 +341,6 @@ export interface Values {
       disruptionBudget?: {
         enabled?: boolean | null;
         maxUnavailable?: null | number;
-        [key: string]: unknown;
       } | null;
       enabled?: boolean | null;
       raft?: {
@@ -357,12 +351,9 @@ export interface Values {
         setNodeId?: boolean | null;
         redundancyZones?: {
           enabled?: boolean | null;
-          [key: string]: unknown;
         } | null;
-        [key: string]: unknown;
       } | null;
       replicas?: number | null;
-      [key: string]: unknown;
     } | null;
     hostAliases?: unknown[] | null;
     hostNetwork?: boolean | null;
@@ -380,13 +371,11 @@ export interface Values {
       } | null;
       matches?: unknown[] | null;
       parentRefs?: unknown[] | null;
-      [key: string]: unknown;
     } | null;
     image?: {
       pullPolicy?: string | null;
       repository?: string | null;
       tag?: string | null;
-      [key: string]: unknown;
     } | null;
     includeConfigAnnotation?: boolean | null;
     ingress?: {
@@ -407,7 +396,6 @@ export interface Values {
       } | null;
       pathType?: string | null;
       tls?: unknown[] | null;
-      [key: string]: unknown;
     } | null;
     livenessProbe?: {
       enabled?: boolean | null;
@@ -419,7 +407,6 @@ export interface Values {
       port?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
     } | null;
     logFormat?: string | null;
     logLevel?: string | null;
@@ -427,7 +414,6 @@ export interface Values {
       egress?: unknown[] | null;
       enabled?: boolean | null;
       ingress?: unknown[] | null;
-      [key: string]: unknown;
     } | null;
     nodeSelector?: null | {
       [key: string]: unknown;
@@ -448,7 +434,7 @@ export interface Values {
       port?: number | null;
       successThreshold?: number | null;
       timeoutSeconds?: number | null;
-      [key: string]: unknown;
+      path?: unknown;
     } | null;
     resources?: {
       [key: string]: unknown;
@@ -467,13 +453,11 @@ export interface Values {
         termination?: string | null;
         [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     serviceCA?: {
       enabled?: boolean | null;
       secretName?: string | null;
       configMapName?: string | null;
-      [key: string]: unknown;
     } | null;
     service?: {
       active?: {
@@ -481,7 +465,6 @@ export interface Values {
           [key: string]: unknown;
         } | string | null;
         enabled?: boolean | null;
-        [key: string]: unknown;
       } | null;
       activeNodePort?: number;
       annotations?: {
@@ -491,7 +474,6 @@ export interface Values {
       externalTrafficPolicy?: string | null;
       instanceSelector?: {
         enabled?: boolean | null;
-        [key: string]: unknown;
       } | null;
       ipFamilies?: unknown[] | null;
       ipFamilyPolicy?: string | null;
@@ -503,12 +485,12 @@ export interface Values {
           [key: string]: unknown;
         } | string | null;
         enabled?: boolean | null;
-        [key: string]: unknown;
       } | null;
       standbyNodePort?: number;
       targetPort?: number | null;
       clusterIP?: unknown;
-      [key: string]: unknown;
+      serviceType?: unknown;
+      type?: unknown;
     } | null;
     serviceAccount?: {
       annotations?: {
@@ -522,9 +504,7 @@ export interface Values {
       name?: string | null;
       serviceDiscovery?: {
         enabled?: boolean | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     shareProcessNamespace?: boolean | null;
     standalone?: {
@@ -532,7 +512,6 @@ export interface Values {
         [key: string]: unknown;
       } | null;
       enabled?: string | boolean | null;
-      [key: string]: unknown;
     } | null;
     statefulSet?: {
       annotations?: {
@@ -545,7 +524,6 @@ export interface Values {
         pod?: {
           [key: string]: unknown;
         } | string | null;
-        [key: string]: unknown;
       } | null;
       pod?: {
         runAsNonRoot?: unknown;
@@ -567,7 +545,6 @@ export interface Values {
         allowPrivilegeEscalation?: unknown;
         [key: string]: unknown;
       };
-      [key: string]: unknown;
     } | null;
     terminationGracePeriodSeconds?: number | null;
     tolerations?: null | unknown[] | string;
@@ -576,6 +553,8 @@ export interface Values {
     volumeMounts?: null | unknown[];
     volumes?: null | unknown[];
     preStop?: unknown[] | null;
+    gid?: unknown;
+    uid?: unknown;
     [key: string]: unknown;
   } | null;
   serverTelemetry?: {
