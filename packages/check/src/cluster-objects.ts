@@ -3,6 +3,7 @@ import { applicationsOf, type AppSpec } from "./applications.js";
 import type { Tree } from "./load.js";
 import type { DocInfo, Model } from "./model.js";
 import { resolveReferences, type ClusterObject, type Ordering, type ReferenceOptions } from "./references/index.js";
+import { builtinScoped, groupOf } from "./references/objects.js";
 import type { RawViolation } from "./waivers.js";
 
 /** A reference that resolves through ArgoCD's ordering, with where it is. */
@@ -76,4 +77,40 @@ export function referenceViolations(
     component: infoOf(o.file, o.index).component,
   }));
   return { raw, orderings: notes };
+}
+
+/** One object of an Application, as a rendered-object diff compares it. */
+export interface AppObject {
+  apiVersion: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  value: Record<string, unknown>;
+}
+
+/**
+ * The objects each Application applies from this repository's folders (its
+ * directory sources), keyed by Application, for the rendered-object diff.
+ * Namespaced objects without a namespace get the Application's destination,
+ * as ArgoCD applies them.
+ */
+export function applicationObjects(model: Model, tree: Tree): { application: string; component: string; objects: AppObject[] }[] {
+  const apps = applicationsOf(model.input.documents);
+  const byApp = new Map<string, { application: string; component: string; objects: AppObject[] }>();
+  for (const o of manifestObjects(model, tree, apps)) {
+    if (!o.application) continue;
+    const metadata = (o.object.metadata ?? {}) as Record<string, unknown>;
+    const name = typeof metadata.name === "string" ? metadata.name : null;
+    if (!name) continue;
+    const entry = byApp.get(o.application.name) ?? { application: o.application.name, component: o.component ?? o.application.name, objects: [] };
+    entry.objects.push({
+      apiVersion: String(o.object.apiVersion),
+      kind: String(o.object.kind),
+      namespace: builtinScoped(groupOf(o.object.apiVersion), String(o.object.kind)) ? null : typeof metadata.namespace === "string" ? metadata.namespace : (o.defaultNamespace ?? null),
+      name,
+      value: o.object,
+    });
+    byApp.set(o.application.name, entry);
+  }
+  return [...byApp.values()].sort((a, b) => a.application.localeCompare(b.application));
 }

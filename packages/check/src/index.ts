@@ -14,3 +14,5 @@ export { FORMATS, formatGithub, formatJson, formatJunit, formatResult, formatSar
 export { IGNORE_FILE, loadTree, type SkippedFile, type Tree } from "./load.js";
 export { DEFAULT_LAYERS, WAIVERS_FILE, buildModel, type LayerFolder, type Model, type RenderRecordFile, type WaiverDecl } from "./model.js";
 export type { AppliedWaiver } from "./waivers.js";
+export { applicationObjects, type AppObject } from "./cluster-objects.js";
+export { REFERENCE_RULES, resolveReferences, type ClusterObject, type ReferenceFinding } from "./references/index.js";

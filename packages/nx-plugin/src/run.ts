@@ -12,7 +12,7 @@
  */
 import { check, formatResult, type CheckResult } from "@homelab/check";
 import { formatError, isHomelabError, type HomelabError } from "@homelab/errors";
-import { instantiate, loadConfig, render, type HomelabConfig } from "@homelab/core";
+import { instantiate, loadConfig, render, type HomelabConfig, type WriteResult } from "@homelab/core";
 
 export const TARGETS = ["render", "validate", "policy"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -57,6 +57,16 @@ export function resultFor(result: CheckResult, component: string): CheckResult {
   };
 }
 
+/** What render left alone (edited stale files) or recovered, as `homelab render` says it on stderr. */
+function keptLines(result: WriteResult): string {
+  return [
+    ...(result.recovered ? ["render: completed an interrupted render from .homelab/journal.json first"] : []),
+    ...result.kept.map((k) => `render: kept ${k.path}: ${k.reason}`),
+  ]
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
 /**
  * Runs the tasks: every render first (one render of all their components),
  * then validate and policy (one check each over all their components). Yields
@@ -74,7 +84,7 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
     try {
       config ??= await loadConfig(options.root);
       const result = await render({ root: options.root, components, config });
-      const summary = `render: ${components.length === 1 ? components[0] : `${components.length} components in one batch`}: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n`;
+      const summary = `render: ${components.length === 1 ? components[0] : `${components.length} components in one batch`}: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n${keptLines(result)}`;
       for (const task of renders) yield { task: task.id, result: { success: true, terminalOutput: summary } };
     } catch (error) {
       batchError = error;
@@ -91,7 +101,7 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
         for (const task of renders) {
           try {
             const result = await render({ root: options.root, components: [task.component], config });
-            yield { task: task.id, result: { success: true, terminalOutput: `render: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n` } };
+            yield { task: task.id, result: { success: true, terminalOutput: `render: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n${keptLines(result)}` } };
           } catch (error) {
             failedRenders.add(task.component);
             yield { task: task.id, result: { success: false, terminalOutput: describe(error) } };

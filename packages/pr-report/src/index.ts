@@ -26,5 +26,16 @@ export { jsonReport, junitReport, sarifReport } from "./formats.js";
 export { annotationsOf, statusDescription, type Annotation, type GitHubClientOptions, type PublishOutcome } from "./github.js";
 export { COMMENT_MARKER, LIMITS, checkSummary, checkText, commentBody, headline, markdownReport } from "./markdown.js";
 export type { AffectedComponent, AffectedReason, Report } from "./model.js";
+export {
+  changedPaths,
+  describeRef,
+  formatObjectDiffText,
+  objectCounts,
+  objectDiff,
+  type ApplicationObjectDiff,
+  type ApplicationObjects,
+  type ObjectChange,
+  type SnapshotObject,
+} from "./objects.js";
 export { redactor, type Redactor } from "./redact.js";
 export { clip, fence, fitSections, type Section } from "./truncate.js";
