@@ -1,0 +1,97 @@
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { HomelabError } from "@homelab/errors";
+import { describe, expect, it } from "vitest";
+import { applicationsFromFile } from "./applications.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+const SET = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: demo
+  labels:
+    homelab.dev/component: demo
+spec:
+  goTemplate: true
+  goTemplateOptions: [missingkey=error]
+  generators:
+    - list:
+        elements:
+          - instance: a
+            application: demo-a
+          - instance: b
+            application: demo-b
+  template:
+    metadata:
+      name: "{{.application}}"
+      finalizers: [resources-finalizer.argocd.argoproj.io]
+    spec:
+      project: default
+      destination: { server: https://kubernetes.default.svc, namespace: demo }
+      sources:
+        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { releaseName: "{{.application}}" } }
+  templatePatch: |
+    {{- if eq .instance "b" }}
+    metadata:
+      finalizers: [extra]
+      labels: { patched: "yes" }
+    spec:
+      sources:
+        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { skipCrds: true } }
+    {{- end }}
+`;
+
+describe("applicationsFromFile", () => {
+  it("expands list elements and applies templatePatch as a strategic merge patch", () => {
+    const apps = applicationsFromFile(SET, "apps-root-config/applications/demo.yaml");
+    expect(apps.map((a) => a.application.metadata.name)).toEqual(["demo-a", "demo-b"]);
+    const [a, b] = apps.map((x) => x.application);
+    expect(a!.spec.sources![0]!.helm).toEqual({ releaseName: "demo-a" });
+    // Lists are replaced, finalizers merge (ObjectMeta's patch strategy), maps merge.
+    expect(b!.spec.sources![0]!.helm).toEqual({ skipCrds: true });
+    expect(b!.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io", "extra"]);
+    // The patch is YAML read by sigs.k8s.io/yaml, but "yes" in quotes stays a string.
+    expect(b!.metadata.labels).toEqual({ patched: "yes" });
+    expect(apps[0]!.origin).toMatchObject({ component: "demo", applicationSet: "demo", line: 1 });
+  });
+
+  it("names file and line of a template error", () => {
+    const broken = SET.replace('name: "{{.application}}"', 'name: "{{.app}}"');
+    try {
+      applicationsFromFile(broken, "apps-root-config/applications/demo.yaml");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HomelabError);
+      expect((error as HomelabError).message).toMatch(/element 0 \(demo-a\): map has no entry for key "app"/);
+      expect((error as HomelabError).position).toMatchObject({ file: "apps-root-config/applications/demo.yaml", line: 19 });
+    }
+  });
+
+  it("refuses generators it cannot expand offline", () => {
+    const git = SET.replace("    - list:\n", "    - git:\n        repoURL: x\n      list:\n");
+    expect(() => applicationsFromFile(git, "f.yaml")).toThrow(/only the list generator/);
+  });
+
+  it("refuses an Application name that is not a Kubernetes name", () => {
+    const bad = SET.replace("application: demo-a", "application: Demo_A");
+    expect(() => applicationsFromFile(bad, "f.yaml")).toThrow(/not a valid Kubernetes name/);
+  });
+
+  it("expands the committed ApplicationSets into 22 Applications, 14 of them with a chart", () => {
+    const folder = path.join(repoRoot, "apps-root-config/applications");
+    const apps = readdirSync(folder)
+      .sort()
+      .flatMap((f) => applicationsFromFile(readFileSync(path.join(folder, f), "utf8"), `apps-root-config/applications/${f}`));
+    const names = apps.map((a) => a.application.metadata.name);
+    expect(new Set(names).size).toBe(names.length);
+    const withChart = apps.filter((a) => a.application.spec.sources?.some((s) => s.chart));
+    expect(withChart.map((a) => a.application.metadata.name)).toContain("traefik-private");
+    expect(withChart).toHaveLength(14);
+    const privateTraefik = apps.find((a) => a.application.metadata.name === "traefik-private")!;
+    expect(privateTraefik.application.spec.sources![0]!.helm).toMatchObject({ releaseName: "traefik-private", skipCrds: true, valueFiles: ["$values/cluster-critical-apps/traefik/private/values.yaml"] });
+    const publicTraefik = apps.find((a) => a.application.metadata.name === "traefik-public")!;
+    expect(publicTraefik.application.spec.sources![0]!.helm!.skipCrds).toBeUndefined();
+  });
+});

@@ -1,0 +1,573 @@
+/**
+ * Hydration: every Application the repository defines, rendered into the
+ * objects ArgoCD would apply.
+ *
+ * 1. Applications from apps-root-config/applications (ApplicationSets expanded).
+ * 2. Each source planned as ArgoCD's repo-server plans it (plan.ts).
+ * 3. The API surface (api.ts) to a fixed point: render every release with the
+ *    built-ins and @homelab/crds, add the CRDs the releases and folders
+ *    install, render again until the `--api-versions` list stops changing.
+ *    All releases take part even when only some components are written:
+ *    any chart may install a CRD another chart tests for.
+ * 4. Each written release rendered once more with the same inputs: objects
+ *    that differ are determinism findings.
+ * 5. One folder per Application (layout.ts), written atomically per component.
+ */
+import { readFile, readdir } from "node:fs/promises";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+import { realInside, resolveInside } from "@homelab/layout";
+import { parseAllDocuments } from "yaml";
+import { ApiSurface, baseSurface, crdResources, listDigest, splitApiVersion } from "./api.js";
+import { APPLICATIONS_FOLDER, applicationsFromFile, type DefinedApplication } from "./applications.js";
+import { differingPaths } from "./determinism.js";
+import type { ChartResolver, ReleaseRequest, ReleaseResult, RenderEngine, ResolvedChart } from "./engine.js";
+import {
+  INDEX_SCHEMA,
+  SUMMARY_SCHEMA,
+  applicationFolder,
+  objectFileName,
+  objectHeader,
+  summaryFile,
+  uniqueFileNames,
+  type ComponentSummary,
+  type HookRecord,
+  type HydrateFinding,
+  type HydratedIndex,
+  type ObjectRecord,
+  type SourceRecord,
+} from "./layout.js";
+import { planApplication, type ApplicationPlan, type DirectorySourcePlan, type HelmSourcePlan, type RepositoryFacts } from "./plan.js";
+import { writeComponents, type OutputFile } from "./write.js";
+
+export interface HydrateOptions extends RepositoryFacts {
+  /** The cluster's Kubernetes version (`--kube-version`). */
+  kubeVersion: string;
+  /** Components to write; all when empty or absent. */
+  components?: readonly string[];
+  engine: RenderEngine;
+  charts: ChartResolver;
+  /** Write the output folders (default true). */
+  write?: boolean;
+  signal?: AbortSignal;
+  /** How many fixed-point passes at most before giving up (default 4). */
+  maxPasses?: number;
+}
+
+export interface HydratedObject {
+  record: ObjectRecord;
+  /** The object as the engine or the folder gave it. */
+  content: string;
+  value: Record<string, unknown>;
+}
+
+export interface HydratedApplication {
+  plan: ApplicationPlan;
+  index: HydratedIndex;
+  objects: HydratedObject[];
+}
+
+export interface HydrateResult {
+  applications: HydratedApplication[];
+  findings: HydrateFinding[];
+  surface: ApiSurface;
+  /** Renders per release until the API list was stable (1 when the base surface was already complete). */
+  passes: number;
+  engine: string;
+  /** Repository-relative component folders written. */
+  written: string[];
+}
+
+/** Every Application of the repository, in file order; names must be unique as they are in the argocd namespace. */
+export async function defineApplications(root: string): Promise<DefinedApplication[]> {
+  const folder = resolveInside(root, APPLICATIONS_FOLDER, "the ApplicationSet folder");
+  let entries: string[];
+  try {
+    entries = (await readdir(await realInside(root, folder, "the ApplicationSet folder"))).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new HomelabError(ErrorCode.Config, `${APPLICATIONS_FOLDER} does not exist: nothing defines an Application`, { hint: "run `npx homelab render` first" });
+    }
+    throw error;
+  }
+  const out: DefinedApplication[] = [];
+  const seen = new Map<string, DefinedApplication>();
+  for (const entry of entries) {
+    const file = `${APPLICATIONS_FOLDER}/${entry}`;
+    const text = await readFile(await realInside(root, resolveInside(root, file, "an ApplicationSet file"), "an ApplicationSet file"), "utf8");
+    for (const defined of applicationsFromFile(text, file)) {
+      const name = defined.application.metadata.name;
+      const earlier = seen.get(name);
+      if (earlier) {
+        throw new HomelabError(ErrorCode.Config, `Application ${name} is generated twice: also by ${earlier.origin.file}:${earlier.origin.line}`, {
+          position: { file: defined.origin.file, line: defined.origin.line },
+          hint: "ArgoCD keeps one Application per name in its namespace; the second ApplicationSet fights the first",
+        });
+      }
+      seen.set(name, defined);
+      out.push(defined);
+    }
+  }
+  return out;
+}
+
+interface Release {
+  plan: ApplicationPlan;
+  source: HelmSourcePlan;
+  chart: ResolvedChart;
+  id: string;
+}
+
+function releaseRequest(release: Release, surface: ApiSurface, kubeVersion: string): ReleaseRequest {
+  const { source } = release;
+  return {
+    id: release.id,
+    chart: release.chart.path,
+    releaseName: source.releaseName,
+    namespace: source.namespace,
+    values: [...source.valueFiles.map((f) => f.values), ...(source.inline ? [source.inline.values] : [])],
+    kubeVersion: source.kubeVersion ?? kubeVersion,
+    apiVersions: source.apiVersions ?? surface.apiVersions(),
+    includeCrds: source.includeCrds,
+    isUpgrade: false,
+  };
+}
+
+async function renderAll(engine: RenderEngine, releases: readonly Release[], surface: ApiSurface, kubeVersion: string, signal?: AbortSignal): Promise<Map<string, ReleaseResult>> {
+  if (releases.length === 0) return new Map();
+  const results = await engine.renderReleases(releases.map((r) => releaseRequest(r, surface, kubeVersion)), signal ? { signal } : {});
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const failures: string[] = [];
+  let first: Release | undefined;
+  for (const release of releases) {
+    const result = byId.get(release.id);
+    if (!result) throw new Error(`the render engine returned no result for ${release.id}`);
+    if (result.error) {
+      first ??= release;
+      const where = result.error.template ? ` (${result.error.template}${result.error.line ? `:${result.error.line}` : ""})` : "";
+      failures.push(`${release.plan.name}: chart ${release.source.chart}@${release.source.version}${where}: ${result.error.message}`);
+    }
+  }
+  if (first) {
+    const valuesFile = first.source.valueFiles[0]?.file;
+    throw new HomelabError(ErrorCode.ChartInvalid, `${failures.length} release(s) failed to render as ArgoCD would render them`, {
+      position: valuesFile ? { file: valuesFile } : { file: first.plan.defined.origin.file, line: first.plan.defined.origin.line },
+      details: failures,
+      hint: "the message is Helm's; fix the component's values (or the chart version) and render again",
+    });
+  }
+  return byId;
+}
+
+interface ParsedDocument {
+  content: string;
+  value: Record<string, unknown>;
+}
+
+/** The documents of a rendered template or a manifest file, as the API server would read them (YAML 1.1, JSON-compatible). */
+function parseDocuments(text: string, where: { file: string; what: string }): ParsedDocument[] {
+  const out: ParsedDocument[] = [];
+  const docs = parseAllDocuments(text, { version: "1.1", uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    const error = doc.errors[0];
+    if (error) {
+      throw new HomelabError(ErrorCode.Syntax, `${where.what} is not valid YAML: ${error.message.split("\n")[0]}`, { position: { file: where.file } });
+    }
+    const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+    if (value === null || value === undefined) continue;
+    const content = text.slice(doc.range[0], doc.range[2]).replace(/^---[^\n]*\n/, "").replace(/\s+$/, "");
+    if (typeof value !== "object" || Array.isArray(value)) {
+      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
+    }
+    const record = value as Record<string, unknown>;
+    // A `kind: List` is applied item by item.
+    if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
+      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, { position: { file: where.file } });
+    }
+    out.push({ content, value: record });
+  }
+  return out;
+}
+
+interface Identity {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string | null;
+}
+
+function identity(value: Record<string, unknown>, what: string, file: string): Identity {
+  const metadata = (value.metadata ?? {}) as Record<string, unknown>;
+  if (typeof value.apiVersion !== "string" || typeof value.kind !== "string" || typeof metadata.name !== "string" || metadata.name === "") {
+    throw new HomelabError(ErrorCode.Syntax, `${what} holds an object without apiVersion, kind or metadata.name`, { position: { file } });
+  }
+  return {
+    apiVersion: value.apiVersion,
+    kind: value.kind,
+    name: metadata.name,
+    namespace: typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : null,
+  };
+}
+
+function annotationsOf(value: Record<string, unknown>): Record<string, string> {
+  const metadata = value.metadata as Record<string, unknown> | undefined;
+  const annotations = metadata?.annotations;
+  return annotations && typeof annotations === "object" ? (annotations as Record<string, string>) : {};
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** A hook as Helm saw it (the engine's events), else ArgoCD's own hook annotation. */
+function hookOf(value: Record<string, unknown>, engineHook: string[] | null): HookRecord | null {
+  const annotations = annotationsOf(value);
+  if (engineHook && engineHook.length > 0) {
+    return {
+      types: engineHook,
+      annotation: "helm.sh/hook",
+      weight: annotations["helm.sh/hook-weight"] ?? null,
+      deletePolicy: splitList(annotations["helm.sh/hook-delete-policy"]),
+    };
+  }
+  const argo = annotations["argocd.argoproj.io/hook"];
+  if (argo !== undefined) {
+    return {
+      types: splitList(argo),
+      annotation: "argocd.argoproj.io/hook",
+      weight: annotations["argocd.argoproj.io/sync-wave"] ?? null,
+      deletePolicy: splitList(annotations["argocd.argoproj.io/hook-delete-policy"]),
+    };
+  }
+  return null;
+}
+
+function objectKey(id: Identity): string {
+  return `${splitApiVersion(id.apiVersion).group}/${id.kind}/${id.namespace ?? ""}/${id.name}`;
+}
+
+interface Collected {
+  id: Identity;
+  content: string;
+  value: Record<string, unknown>;
+  source: ObjectRecord["source"];
+  hook: HookRecord | null;
+}
+
+/** Objects a release installs: the chart's crds/ (with --include-crds), then templates and hooks in Helm's order. */
+function releaseObjects(release: Release, result: ReleaseResult): Collected[] {
+  const out: Collected[] = [];
+  const what = (template: string) => `${release.source.chart}@${release.source.version} ${template} (Application ${release.plan.name})`;
+  const file = release.plan.defined.origin.file;
+  for (const crd of result.crds) {
+    for (const doc of parseDocuments(crd.content, { file, what: what(crd.file) })) {
+      out.push({ id: identity(doc.value, what(crd.file), file), ...doc, source: { type: "helm", index: release.source.index, template: crd.file, crd: true }, hook: null });
+    }
+  }
+  for (const object of result.objects) {
+    for (const doc of parseDocuments(object.content, { file, what: what(object.template) })) {
+      out.push({
+        id: identity(doc.value, what(object.template), file),
+        ...doc,
+        source: { type: "helm", index: release.source.index, template: object.template, crd: false },
+        hook: hookOf(doc.value, object.hook),
+      });
+    }
+  }
+  return out;
+}
+
+async function directoryObjects(root: string, source: DirectorySourcePlan): Promise<Collected[]> {
+  const out: Collected[] = [];
+  for (const file of source.files) {
+    const text = await readFile(await realInside(root, resolveInside(root, file, "a manifest file"), "a manifest file"), "utf8");
+    const docs = file.endsWith(".json") ? [{ content: text.trim(), value: parseJsonObject(text, file) }] : parseDocumentsWithLines(text, file);
+    for (const doc of docs) {
+      out.push({
+        id: identity(doc.value, file, file),
+        content: doc.content,
+        value: doc.value,
+        source: { type: "directory", index: source.index, file, line: "line" in doc ? (doc.line as number) : 1 },
+        hook: hookOf(doc.value, null),
+      });
+    }
+  }
+  return out;
+}
+
+function parseJsonObject(text: string, file: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch (error) {
+    throw new HomelabError(ErrorCode.Syntax, `manifest is not valid JSON: ${(error as Error).message}`, { position: { file } });
+  }
+  throw new HomelabError(ErrorCode.Syntax, "manifest must hold one JSON object", { position: { file } });
+}
+
+function parseDocumentsWithLines(text: string, file: string): (ParsedDocument & { line: number })[] {
+  const docs = parseDocuments(text, { file, what: file });
+  // Lines come from the position of each document's text in the file.
+  let from = 0;
+  return docs.map((doc) => {
+    const at = text.indexOf(doc.content, from);
+    from = at >= 0 ? at + doc.content.length : from;
+    const line = at >= 0 ? text.slice(0, at).split("\n").length : 1;
+    return { ...doc, line };
+  });
+}
+
+function installedCrds(collected: readonly Collected[], origin: string) {
+  return collected.flatMap((c) => crdResources(c.value, `${origin} ${c.source.type === "helm" ? c.source.template : c.source.file}`));
+}
+
+export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
+  const { root, kubeVersion, engine, charts } = options;
+  const repo: RepositoryFacts = { root, repoURL: options.repoURL };
+  const defined = await defineApplications(root);
+  const plans: ApplicationPlan[] = [];
+  for (const app of defined) plans.push(await planApplication(app, repo));
+
+  const components = new Set(plans.map((p) => p.component));
+  const wanted = options.components?.length ? new Set(options.components) : components;
+  for (const name of wanted) {
+    if (!components.has(name)) {
+      throw new HomelabError(ErrorCode.Usage, `no Application belongs to component ${name}`, {
+        hint: `components with Applications: ${[...components].sort().join(", ")}`,
+      });
+    }
+  }
+
+  const resolved = new Map<string, Promise<ResolvedChart>>();
+  const releases: Release[] = [];
+  for (const plan of plans) {
+    for (const source of plan.sources) {
+      if (source.type !== "helm") continue;
+      const key = `${source.repoURL}\0${source.chart}\0${source.version}`;
+      if (!resolved.has(key)) resolved.set(key, charts.resolve({ repoURL: source.repoURL, chart: source.chart, version: source.version }));
+      releases.push({ plan, source, chart: await resolved.get(key)!, id: `${plan.name}#${source.index}` });
+    }
+  }
+
+  // Folders are read once: their CRDs count for the surface, their objects for the output.
+  const folderObjects = new Map<string, Collected[]>();
+  for (const plan of plans) {
+    for (const source of plan.sources) {
+      if (source.type === "directory") folderObjects.set(`${plan.name}#${source.index}`, await directoryObjects(root, source));
+    }
+  }
+  const folderCrds = [...folderObjects.entries()].flatMap(([id, objects]) => installedCrds(objects, `Application ${id.split("#")[0]}`));
+
+  const base = baseSurface(kubeVersion);
+  let surface = base.with(folderCrds);
+  let results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
+  let passes = 1;
+  const maxPasses = options.maxPasses ?? 4;
+  for (;;) {
+    const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!), `Application ${r.plan.name}`));
+    const next = base.with([...folderCrds, ...crds]);
+    if (next.sameAs(surface)) {
+      surface = next;
+      break;
+    }
+    if (passes >= maxPasses) {
+      throw new HomelabError(ErrorCode.ChartInvalid, `the cluster's API list did not settle after ${passes} renders: some chart installs different CRDs depending on the API versions it is given`);
+    }
+    surface = next;
+    results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
+    passes++;
+  }
+
+  const writtenPlans = plans.filter((p) => wanted.has(p.component));
+  const writtenReleases = releases.filter((r) => wanted.has(r.plan.component));
+  // Same inputs once more: what differs is not reproducible.
+  const again = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
+  const engineVersion = await engine.version();
+
+  const applications: HydratedApplication[] = [];
+  for (const plan of writtenPlans) {
+    applications.push(assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion));
+  }
+  const findings = applications.flatMap((a) => a.index.findings);
+
+  let written: string[] = [];
+  if (options.write !== false) {
+    const byComponent = new Map<string, OutputFile[]>();
+    for (const name of [...wanted].sort()) byComponent.set(name, []);
+    for (const app of applications) byComponent.get(app.plan.component)!.push(...applicationFiles(app));
+    for (const [component, files] of byComponent) {
+      const apps = applications.filter((a) => a.plan.component === component);
+      const summary: ComponentSummary = {
+        schema: SUMMARY_SCHEMA,
+        generator: "@homelab/hydrate",
+        component,
+        applications: apps.map((a) => a.plan.name),
+        kubeVersion,
+        apiVersions: { count: surface.apiVersions().length, digest: surface.digest() },
+        objects: apps.reduce((n, a) => n + a.objects.length, 0),
+        findings: apps.flatMap((a) => a.index.findings),
+      };
+      files.push({ path: summaryFile(component), content: `${JSON.stringify(summary, null, 2)}\n` });
+    }
+    written = await writeComponents(root, byComponent);
+  }
+  return { applications, findings, surface, passes, engine: engineVersion, written };
+}
+
+function assemble(
+  plan: ApplicationPlan,
+  releases: readonly Release[],
+  results: Map<string, ReleaseResult>,
+  again: Map<string, ReleaseResult>,
+  folderObjects: Map<string, Collected[]>,
+  surface: ApiSurface,
+  kubeVersion: string,
+  engineVersion: string,
+): HydratedApplication {
+  const collected: Collected[] = [];
+  const sources: SourceRecord[] = [];
+  const warnings: string[] = [];
+  const findings: HydrateFinding[] = [];
+  const nondeterministic: { key: string; paths: string[] | null }[] = [];
+  for (const source of plan.sources) {
+    if (source.type === "directory") {
+      sources.push({ type: "directory", index: source.index, repoURL: source.repoURL, path: source.path, recurse: source.recurse });
+      collected.push(...folderObjects.get(`${plan.name}#${source.index}`)!);
+      continue;
+    }
+    const release = releases.find((r) => r.plan === plan && r.source === source)!;
+    const result = results.get(release.id)!;
+    const request = releaseRequest(release, surface, kubeVersion);
+    sources.push({
+      type: "helm",
+      index: source.index,
+      repoURL: source.repoURL,
+      chart: source.chart,
+      version: source.version,
+      digest: release.chart.digest,
+      releaseName: source.releaseName,
+      namespace: source.namespace,
+      valueFiles: source.valueFiles.map((f) => f.file),
+      inlineValues: source.inline?.kind ?? null,
+      includeCrds: source.includeCrds,
+      kubeVersion: request.kubeVersion,
+      apiVersions: { count: request.apiVersions.length, digest: source.apiVersions ? listDigest(request.apiVersions) : surface.digest() },
+      engine: engineVersion,
+    });
+    warnings.push(...result.warnings.map((w) => `${source.chart}@${source.version}: ${w}`));
+    const first = releaseObjects(release, result);
+    const second = releaseObjects(release, again.get(release.id)!);
+    const secondByKey = new Map(second.map((c) => [objectKey(c.id), c]));
+    for (const object of first) {
+      const key = objectKey(object.id);
+      const other = secondByKey.get(key);
+      if (!other) nondeterministic.push({ key, paths: null });
+      else if (other.content !== object.content) nondeterministic.push({ key, paths: differingPaths(object.value, other.value) });
+    }
+    collected.push(...first);
+  }
+
+  const folder = applicationFolder(plan.component, plan.name);
+  const effective = collected.map((c) => {
+    const scope = surface.scopeOf(c.id.apiVersion, c.id.kind);
+    const namespace = scope === "Cluster" ? null : (c.id.namespace ?? plan.destination.namespace);
+    return { ...c, scope, namespace };
+  });
+  const names = uniqueFileNames(effective.map((c) => objectFileName(c.id.kind, c.namespace, c.id.name)));
+  const objects: HydratedObject[] = [];
+  const seen = new Map<string, ObjectRecord>();
+  effective.forEach((c, i) => {
+    const header = headerLines(plan, c, sources);
+    const record: ObjectRecord = {
+      apiVersion: c.id.apiVersion,
+      kind: c.id.kind,
+      name: c.id.name,
+      namespace: c.namespace,
+      scope: c.scope,
+      file: `${folder}/${names[i]}`,
+      line: header.length + 1,
+      source: c.source,
+      hook: c.hook,
+    };
+    const key = objectKey({ ...c.id, namespace: c.namespace });
+    const earlier = seen.get(key);
+    if (earlier) {
+      findings.push({
+        rule: "hydrate-duplicate-object",
+        severity: "error",
+        application: plan.name,
+        object: { apiVersion: c.id.apiVersion, kind: c.id.kind, namespace: c.namespace, name: c.id.name },
+        path: null,
+        message: `${c.id.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.id.name} is rendered twice (also ${earlier.file}); ArgoCD applies only one of them`,
+        file: record.file,
+        line: record.line,
+      });
+    } else {
+      seen.set(key, record);
+    }
+    const rawKey = objectKey(c.id);
+    const drift = c.source.type === "helm" ? nondeterministic.find((n) => n.key === rawKey) : undefined;
+    if (drift) {
+      const fields = drift.paths === null ? ["(the object is missing from the second render)"] : drift.paths;
+      for (const field of fields) {
+        findings.push({
+          rule: "hydrate-nondeterministic",
+          severity: "error",
+          application: plan.name,
+          object: { apiVersion: c.id.apiVersion, kind: c.id.kind, namespace: c.namespace, name: c.id.name },
+          path: drift.paths === null ? null : field,
+          message:
+            `${c.id.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.id.name}: ${drift.paths === null ? "rendered only once of two identical renders" : `field ${field} differs between two renders of the same inputs`}` +
+            " (random values, generated certificates or lookup): ArgoCD shows it OutOfSync after every refresh",
+          file: record.file,
+          line: record.line,
+        });
+      }
+    }
+    objects.push({ record, content: `${objectHeader(header)}${c.content}\n`, value: c.value });
+  });
+
+  const index: HydratedIndex = {
+    schema: INDEX_SCHEMA,
+    generator: "@homelab/hydrate",
+    application: plan.name,
+    component: plan.component,
+    definedIn: { file: plan.defined.origin.file, line: plan.defined.origin.line, applicationSet: plan.defined.origin.applicationSet ?? null },
+    project: plan.project,
+    destination: plan.destination,
+    syncWave: plan.syncWave,
+    sources,
+    objects: objects.map((o) => o.record),
+    findings,
+    warnings,
+  };
+  return { plan, index, objects };
+}
+
+function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string | null }, sources: readonly SourceRecord[]): string[] {
+  const origin = plan.defined.origin;
+  const lines = [
+    `Hydrated by homelab hydrate: what ArgoCD applies for Application ${plan.name}. Build output; do not edit or commit.`,
+    `Application: ${plan.name} (${origin.file}:${origin.line}${origin.applicationSet ? `, ApplicationSet ${origin.applicationSet}` : ""})`,
+    `Object: ${c.id.apiVersion} ${c.id.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.id.name}`,
+  ];
+  const source = sources.find((s) => s.index === c.source.index)!;
+  if (source.type === "helm" && c.source.type === "helm") {
+    lines.push(`Chart: ${source.chart}@${source.version} (${source.repoURL})${source.digest ? ` ${source.digest}` : ""}`);
+    lines.push(`${c.source.crd ? "CRD file" : "Template"}: ${c.source.template}`);
+    lines.push(`Values: ${[...source.valueFiles, ...(source.inlineValues ? [`spec.source.helm.${source.inlineValues}`] : [])].join(", ") || "(chart defaults)"}`);
+    lines.push(`Release: ${source.releaseName} in ${source.namespace}, Kubernetes ${source.kubeVersion}, ${source.apiVersions.count} API versions`);
+  } else if (c.source.type === "directory") {
+    lines.push(`Manifest: ${c.source.file}:${c.source.line}`);
+  }
+  if (c.hook) {
+    const weight = c.hook.weight !== null ? `, weight ${c.hook.weight}` : "";
+    const policy = c.hook.deletePolicy.length ? `, delete policy ${c.hook.deletePolicy.join(",")}` : "";
+    lines.push(`HOOK: ${c.hook.types.join(",")} (${c.hook.annotation}${weight}${policy}): run by ArgoCD around the sync, not kept as a resource`);
+  }
+  return lines;
+}
+
+function applicationFiles(app: HydratedApplication): OutputFile[] {
+  const folder = applicationFolder(app.plan.component, app.plan.name);
+  return [...app.objects.map((o) => ({ path: o.record.file, content: o.content })), { path: `${folder}/index.json`, content: `${JSON.stringify(app.index, null, 2)}\n` }];
+}
