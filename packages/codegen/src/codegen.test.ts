@@ -13,6 +13,7 @@ import { charts } from "@homelab/charts";
 import { validateValues, type ValuesSchema } from "@homelab/values";
 import { itWithMirror } from "@homelab/test-fixtures/mirrors";
 import { REPO_ROOT, codegen, codegenAll, listComponents } from "./index.js";
+import { keyStatsTable } from "./stats.js";
 
 async function chartDir(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-chart-"));
@@ -260,6 +261,8 @@ describe("the 13 real charts", () => {
     }
     if ((await readFile(path.join(REPO_ROOT, "packages/charts/generated/registry.ts"), "utf8")) !== registry.content) stale.push("packages/charts/generated/registry.ts");
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
+    const readme = await readFile(path.join(REPO_ROOT, "packages/codegen/README.md"), "utf8");
+    expect(readme.includes(keyStatsTable(results)), "stale key statistics in packages/codegen/README.md: run `node --import tsx packages/codegen/scripts/readme-table.ts`").toBe(true);
   });
 
   itWithMirror("chart-packages", "the read-set closes subcharts and shipped-open objects and opens pass-through blocks (issue cases)", async () => {

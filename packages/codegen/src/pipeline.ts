@@ -81,18 +81,34 @@ export async function buildIR(chart: LoadedChart, options: BuildOptions): Promis
   } else if (options.analyse !== false) {
     notes.push("no templates in the chart: schema not refined by a template read-set");
   }
+  const beforePatch = new Set(propertyPaths(schema).map(KEY));
   if (options.patch) {
     schema = applyPatches(schema, options.patch.file, options.patch.name);
     notes.push(`${options.patch.file.patches.length} component patch(es)`);
   }
   const keys: KeyStats = { schema: 0, values: 0, comments: 0, templates: 0, patches: 0, closed, open };
+  const sets = [
+    ["schema", origins.schema],
+    ["values", origins.values],
+    ["comments", origins.comments],
+    ["templates", added],
+  ] as const;
   for (const p of propertyPaths(schema)) {
-    const k = KEY(p);
-    if (origins.schema.has(k)) keys.schema++;
-    else if (origins.values.has(k)) keys.values++;
-    else if (origins.comments.has(k)) keys.comments++;
-    else if (added.has(k) || [...added].some((a) => k.startsWith(`${a}\0`))) keys.templates++;
-    else keys.patches++;
+    if (!beforePatch.has(KEY(p))) {
+      keys.patches++;
+      continue;
+    }
+    // The key's own origin, else its nearest ancestor's (the nested keys of a commented-out example, of an added key).
+    let kind: (typeof sets)[number][0] = "values";
+    for (let n = p.length; n > 0; n--) {
+      const k = KEY(p.slice(0, n));
+      const hit = sets.find(([, set]) => set.has(k));
+      if (hit) {
+        kind = hit[0];
+        break;
+      }
+    }
+    keys[kind]++;
   }
   return {
     chart: { name: chart.meta.name, version: chart.meta.version, repository: options.repository },
