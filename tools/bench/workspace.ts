@@ -235,6 +235,9 @@ export function createWorkspace(n: number, label = `n${n}`): Workspace {
     }
   }
 
+  // The compiled framework, as `nx run-many -t build` leaves it in a checkout (build/ is gitignored, so not copied).
+  execFileSync(process.execPath, [path.join(dir, "packages/cli/scripts/build.mjs")], { cwd: dir, stdio: "ignore" });
+
   // A git repository: `nx affected` compares with a base commit.
   writeFileSync(path.join(dir, ".gitignore"), `${readFileSync(path.join(REPO, ".gitignore"), "utf8")}\n/node_modules\n`);
   git(dir, "init", "-q", "-b", "main");

@@ -19,12 +19,17 @@ async function homelabExecutor(options, context) {
 }
 
 let runner;
-/** run.ts through tsx: component packages and homelab.config.ts are TypeScript run from source. */
+/**
+ * run.ts from the compiled framework when that build is current (see
+ * packages/cli/bin/compiled.mjs), else through tsx; component packages and
+ * homelab.config.ts are TypeScript run from source either way.
+ */
 async function loadRunner() {
   if (!runner) {
-    const { register } = await import("tsx/esm/api");
-    register();
-    runner = await import(pathToFileURL(path.join(__dirname, "run.ts")).href);
+    const compiled = await import(pathToFileURL(path.join(__dirname, "../../cli/bin/compiled.mjs")).href);
+    const build = compiled.compiledBuild();
+    await compiled.enableSourceLoading(build);
+    runner = await import(build ? build.url(compiled.NX_RUNNER) : pathToFileURL(path.join(__dirname, "run.ts")).href);
   }
   return runner;
 }

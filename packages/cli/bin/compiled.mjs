@@ -1,0 +1,85 @@
+// The compiled framework (packages/cli/build/, made by scripts/build.mjs) and
+// how a process uses it: only when every source it was made from is unchanged,
+// else the caller runs the TypeScript sources through tsx as before, so a fresh
+// clone or an edited package never runs stale code.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { register } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const MANIFEST = "manifest.json";
+export const MANIFEST_FORMAT = 1;
+/** The Nx batch runner's entry (packages/nx-plugin/src/run.ts; not a package export). */
+export const NX_RUNNER = "@homelab/nx-plugin/run";
+
+const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(cliDir, "../..");
+export const buildDir = path.join(cliDir, "build");
+
+/**
+ * @typedef {{ format: number, esbuild: string, entries: Record<string, string>, inputs: Record<string, { size: number, mtimeMs: number, sha256: string }> }} Manifest
+ * @typedef {{ dir: string, manifest: Manifest, url(specifier: string): string }} CompiledBuild
+ */
+
+/**
+ * The build when it is current, else undefined (absent, made by another
+ * format, or any input changed). Unchanged size and mtime are trusted; else
+ * the content decides, so a checkout or `touch` that keeps the bytes keeps the
+ * build. HOMELAB_FROM_SOURCE=1 always runs the sources.
+ * @returns {CompiledBuild | undefined}
+ */
+export function compiledBuild(dir = buildDir, base = root) {
+  if (process.env.HOMELAB_FROM_SOURCE === "1") return undefined;
+  /** @type {Manifest} */
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (manifest.format !== MANIFEST_FORMAT) return undefined;
+  for (const [file, was] of Object.entries(manifest.inputs)) {
+    const abs = path.join(base, file);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      return undefined;
+    }
+    if (st.size === was.size && st.mtimeMs === was.mtimeMs) continue;
+    if (st.size !== was.size || createHash("sha256").update(readFileSync(abs)).digest("hex") !== was.sha256) return undefined;
+  }
+  for (const file of Object.values(manifest.entries)) if (!existsSync(path.join(dir, file))) return undefined;
+  return {
+    dir,
+    manifest,
+    url: (specifier) => {
+      const file = manifest.entries[specifier];
+      if (!file) throw new Error(`the compiled CLI has no entry ${specifier}`);
+      return pathToFileURL(path.join(dir, file)).href;
+    },
+  };
+}
+
+let sourceLoading;
+/**
+ * Lets the process import TypeScript (homelab.config.ts, component packages)
+ * through tsx, and, with a build, makes every `@homelab/<framework package>`
+ * import (the user's code importing @homelab/core, say) load the build's
+ * module: one instance of each package, and no framework code compiled twice.
+ * Registered once per process.
+ * @param {CompiledBuild | undefined} build
+ */
+export async function enableSourceLoading(build) {
+  sourceLoading ??= (async () => {
+    const { register: registerTsx } = await import("tsx/esm/api");
+    registerTsx();
+    if (build) {
+      const entries = Object.fromEntries(Object.keys(build.manifest.entries).map((specifier) => [specifier, build.url(specifier)]));
+      // Registered after tsx, so it is asked first.
+      register(new URL("./resolve-compiled.mjs", import.meta.url), { data: { entries } });
+    }
+  })();
+  return sourceLoading;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// Compiles the framework (every packages/* workspace package, not the
+// components) to JavaScript with esbuild: one ES module per package entry
+// point, sharing chunks, in the gitignored packages/cli/build/. bin/homelab.js
+// and the Nx batch executor load it instead of compiling TypeScript through
+// tsx at every start (see bin/compiled.mjs); homelab.config.ts and the
+// component packages stay TypeScript, compiled on demand by tsx.
+//
+//   node packages/cli/scripts/build.mjs [--out DIR]   (Nx: `nx run @homelab/cli:build`, cached)
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { MANIFEST, MANIFEST_FORMAT, NX_RUNNER } from "../bin/compiled.mjs";
+
+const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(cliDir, "../..");
+// --out DIR: elsewhere (tests); bin/homelab.js only uses packages/cli/build.
+const outFlag = process.argv.indexOf("--out");
+const outDir = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(cliDir, "build");
+/** Test helpers are never loaded by the CLI; they import vitest. */
+const EXCLUDED = new Set(["@homelab/test-fixtures"]);
+
+/** Entry points: every `exports` entry of the framework packages that is a TypeScript source. */
+function entryPoints() {
+  const entries = {};
+  const names = {};
+  const manifests = [path.join(cliDir, "package.json"), path.join(root, "packages/nx-plugin/package.json")];
+  for (const dir of readdirSync(path.join(root, "packages"), { withFileTypes: true })) {
+    const manifestFile = path.join(root, "packages", dir.name, "package.json");
+    if (!dir.isDirectory() || dir.name === "components" || !existsSync(manifestFile)) continue;
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+    if (EXCLUDED.has(manifest.name)) continue;
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      if (typeof target !== "string" || !target.endsWith(".ts")) continue;
+      const file = path.join(root, "packages", dir.name, target);
+      if (!existsSync(file)) continue;
+      manifests.push(manifestFile);
+      const specifier = subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      const name = specifier.replace(/^@homelab\//, "").replace(/\//g, "-");
+      entries[name] = file;
+      names[specifier] = `${name}.mjs`;
+    }
+  }
+  entries.cli = path.join(cliDir, "src/main.ts");
+  names["@homelab/cli/main"] = "cli.mjs";
+  entries["nx-plugin-run"] = path.join(root, "packages/nx-plugin/src/run.ts");
+  names[NX_RUNNER] = "nx-plugin-run.mjs";
+  return { entries, names, manifests: [...new Set(manifests)] };
+}
+
+/**
+ * Bundled code must still find files beside its source (the wasm builds,
+ * schemas, worker entry): `import.meta.url` becomes the source file's URL,
+ * relative to the output folder so the build can move with the checkout.
+ */
+const sourceUrls = {
+  name: "homelab-source-urls",
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const text = readFileSync(args.path, "utf8");
+      const other = /\bimport\.meta\.(dirname|filename|resolve)\b/.exec(text);
+      if (other) {
+        return { errors: [{ text: `import.meta.${other[1]} is not rewritten for the compiled CLI; use import.meta.url`, location: { file: args.path } }] };
+      }
+      if (!/\bimport\.meta\.url\b/.test(text)) return { contents: text, loader: "ts" };
+      const relative = path.relative(outDir, args.path).split(path.sep).join("/");
+      // Declared first: a `var` assigned at the end would still be undefined while module-level code runs.
+      const contents = `var __homelabSourceUrl = new URL(${JSON.stringify(relative)}, import.meta.url).href;\n${text.replace(/\bimport\.meta\.url\b/g, "__homelabSourceUrl")}`;
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
+/**
+ * Third-party packages load from node_modules as they are, but from the
+ * importing package's point of view (a package may have its own version
+ * beside it), so each is pinned to the file it resolves to, relative to the
+ * output. Components are the user's TypeScript (tsx) and stay bare.
+ */
+const externals = {
+  name: "homelab-externals",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === "resolving") return undefined;
+      if (args.path.startsWith("node:")) return { external: true };
+      if (args.path.startsWith("@homelab/") && !args.path.startsWith("@homelab/component-")) return undefined;
+      if (args.path.startsWith("@homelab/component-")) return { external: true };
+      const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "resolving" });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (resolved.external || !path.isAbsolute(resolved.path)) return { external: true };
+      const relative = path.relative(outDir, resolved.path).split(path.sep).join("/");
+      return { path: relative.startsWith(".") ? relative : `./${relative}`, external: true };
+    });
+  },
+};
+
+const sha256 = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+const { entries, names, manifests } = entryPoints();
+const temp = `${outDir}.tmp-${process.pid}`;
+rmSync(temp, { recursive: true, force: true });
+try {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: entries,
+    outdir: temp,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    // Node's own resolution: no "module" condition or field that Node would not use.
+    conditions: [],
+    mainFields: ["main"],
+    target: "node20.19",
+    outExtension: { ".js": ".mjs" },
+    entryNames: "[name]",
+    chunkNames: "chunk-[hash]",
+    sourcemap: "linked",
+    metafile: true,
+    logLevel: "warning",
+    plugins: [externals, sourceUrls],
+  });
+  // Everything the output was made from: a change to any of them makes bin/compiled.mjs fall back to source.
+  // (package.json files too: their exports say which file a specifier loads.)
+  const inputs = new Set(Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")));
+  for (const file of [...manifests, fileURLToPath(import.meta.url), fileURLToPath(new URL("../bin/compiled.mjs", import.meta.url))]) inputs.add(path.relative(root, file));
+  const record = {};
+  for (const file of [...inputs].sort()) {
+    const abs = path.resolve(root, file);
+    const st = statSync(abs);
+    record[path.relative(root, abs).split(path.sep).join("/")] = { size: st.size, mtimeMs: st.mtimeMs, sha256: sha256(abs) };
+  }
+  writeFileSync(
+    path.join(temp, MANIFEST),
+    `${JSON.stringify({ format: MANIFEST_FORMAT, esbuild: esbuild.version, entries: names, inputs: record }, null, 2)}\n`,
+  );
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(temp, outDir);
+  console.log(`compiled ${Object.keys(entries).length} entry points from ${inputs.size} sources into ${path.relative(root, outDir)}/`);
+} catch (error) {
+  rmSync(temp, { recursive: true, force: true });
+  // esbuild has already printed the errors with file and line.
+  console.error(`homelab: compiling the CLI failed${error?.errors?.length ? "" : `: ${error}`}`);
+  process.exit(2);
+}

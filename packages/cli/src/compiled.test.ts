@@ -1,0 +1,102 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain JavaScript module without declarations
+import { MANIFEST, MANIFEST_FORMAT, compiledBuild } from "../bin/compiled.mjs";
+
+const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const root = path.resolve(cliDir, "../..");
+// Inside the repository (gitignored .tmp): the build's relative imports and node_modules must resolve.
+const scratch = path.join(root, ".tmp");
+mkdirSync(scratch, { recursive: true });
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = (): string => {
+  const dir = mkdtempSync(path.join(scratch, "compiled-test-"));
+  dirs.push(dir);
+  return dir;
+};
+
+describe("compiledBuild: the build is used only while every input is unchanged", () => {
+  const fixture = () => {
+    const base = tempDir();
+    const out = path.join(base, "build");
+    mkdirSync(out);
+    writeFileSync(path.join(base, "a.ts"), "export const a = 1;\n");
+    writeFileSync(path.join(out, "cli.mjs"), "");
+    const write = (inputs: Record<string, unknown>) =>
+      writeFileSync(path.join(out, MANIFEST), JSON.stringify({ format: MANIFEST_FORMAT, esbuild: "x", entries: { "@homelab/cli/main": "cli.mjs" }, inputs }));
+    return { base, out, write };
+  };
+  const record = (file: string, text: string, mtimeMs: number) => ({
+    size: Buffer.byteLength(text),
+    mtimeMs,
+    sha256: execFileSync("sha256sum", [file], { encoding: "utf8" }).split(" ")[0],
+  });
+
+  it("trusts unchanged bytes after a touch, refuses changed content, a missing input or entry", () => {
+    const { base, out, write } = fixture();
+    const file = path.join(base, "a.ts");
+    write({ "a.ts": record(file, "export const a = 1;\n", 0) }); // mtime differs: content decides
+    expect(compiledBuild(out, base)?.url("@homelab/cli/main")).toMatch(/\/build\/cli\.mjs$/);
+
+    writeFileSync(file, "export const a = 2;\n"); // same size, other bytes
+    utimesSync(file, new Date(5000), new Date(5000)); // not the recorded mtime: the content is compared
+    expect(compiledBuild(out, base)).toBeUndefined();
+
+    write({ "gone.ts": { size: 1, mtimeMs: 0, sha256: "0" } });
+    expect(compiledBuild(out, base)).toBeUndefined();
+
+    write({});
+    rmSync(path.join(out, "cli.mjs"));
+    expect(compiledBuild(out, base)).toBeUndefined();
+  });
+
+  it("HOMELAB_FROM_SOURCE=1 and another manifest format run the sources", () => {
+    const { base, out, write } = fixture();
+    write({});
+    expect(compiledBuild(out, base)).toBeDefined();
+    process.env.HOMELAB_FROM_SOURCE = "1";
+    try {
+      expect(compiledBuild(out, base)).toBeUndefined();
+    } finally {
+      delete process.env.HOMELAB_FROM_SOURCE;
+    }
+    writeFileSync(path.join(out, MANIFEST), JSON.stringify({ format: MANIFEST_FORMAT + 1, entries: {}, inputs: {} }));
+    expect(compiledBuild(out, base)).toBeUndefined();
+  });
+});
+
+describe("the compiled CLI", () => {
+  it("builds, runs, and gives the user's TypeScript the build's instance of each framework package", () => {
+    const dir = tempDir();
+    const out = path.join(dir, "build");
+    execFileSync(process.execPath, [path.join(cliDir, "scripts/build.mjs"), "--out", out], { cwd: root, stdio: "pipe" });
+    // User code as a component would be: TypeScript, importing the framework by package name.
+    writeFileSync(
+      path.join(dir, "user.ts"),
+      `import { ErrorCode, HomelabError } from "@homelab/errors";\nexport function fail(): never {\n  throw new HomelabError(ErrorCode.Config, "from user code" as string);\n}\n`,
+    );
+    const script = `
+      import { compiledBuild, enableSourceLoading } from ${JSON.stringify(path.join(cliDir, "bin/compiled.mjs"))};
+      const build = compiledBuild(${JSON.stringify(out)});
+      if (!build) throw new Error("fresh build not current");
+      await enableSourceLoading(build);
+      const errors = await import("@homelab/errors");
+      const user = await import(${JSON.stringify(path.join(dir, "user.ts"))});
+      let caught;
+      try { user.fail(); } catch (error) { caught = error; }
+      const { main } = await import(build.url("@homelab/cli/main"));
+      let help = "";
+      const code = await main(["check", "--help"], { cwd: process.cwd(), env: process.env, stdout: (t) => (help += t), stderr: () => {} });
+      console.log(JSON.stringify({ same: errors.isHomelabError(caught), errorsUrl: import.meta.resolve("@homelab/errors"), code, help: help.split("\\n")[0] }));
+    `;
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    const answer = JSON.parse(result.stdout) as { same: boolean; errorsUrl: string; code: number; help: string };
+    expect(answer).toMatchObject({ same: true, code: 0, help: "Usage: homelab check [dir] [options]" });
+    expect(answer.errorsUrl).toBe(`file://${out}/errors.mjs`);
+  });
+});
