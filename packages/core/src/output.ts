@@ -289,6 +289,8 @@ async function plan(root: string, renders: readonly ComponentRender[], prune: bo
   // Records are the fresh render: a kept stale file is not in it, so it is no longer render's.
   for (const { render, record } of nextRecords) {
     const file = { path: recordFile(render.component.name), content: renderRecordText(record) };
+    // Never write a record the next render would refuse to read: that would lock the user out of their own output.
+    parseRenderRecord(file.content, file.path);
     const current = await readOwned(root, file.path, fs);
     if (current !== file.content) {
       changed.push(file.path);
