@@ -1,3 +1,4 @@
+import { LABELS } from "@homelab/layout";
 import type { InputDocument } from "@homelab/policy";
 import { substitute } from "./model.js";
 
@@ -56,7 +57,7 @@ function appSpec(app: Obj, file: string, index: number, fallbackWave: number | n
   }
   return {
     name,
-    component: str(labels["homelab.dev/component"]) ?? component,
+    component: str(labels[LABELS.component]) ?? component,
     wave: waveOf(metadata) ?? fallbackWave,
     retry: isObj(syncPolicy.retry),
     syncOptions: Array.isArray(syncPolicy.syncOptions) ? syncPolicy.syncOptions.filter((o): o is string => typeof o === "string") : [],
