@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { parseRenderRecord, recordFile } from "@homelab/layout";
 import { renderedDiff } from "@homelab/pr-report";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -146,7 +147,7 @@ describe("a release: changeset version, re-render, tags", () => {
     expect(beta.change).toBe("unchanged");
     expect(alpha.versionChanged).toBe(true);
     expect(alpha.head?.version).toBe("0.2.0");
-    const alphaFiles = Object.keys(JSON.parse(await readFile(path.join(repo.dir, ".homelab/rendered/alpha.json"), "utf8")).files).sort();
+    const alphaFiles = Object.keys(parseRenderRecord(await readFile(path.join(repo.dir, recordFile("alpha")), "utf8"), recordFile("alpha")).files).sort();
     expect(alpha.files.map((f) => f.path)).toEqual(alphaFiles);
     const changedLines = alpha.files.flatMap((f) => f.patch.split("\n").filter((l) => /^[+-][^+-]/.test(l)));
     expect(changedLines.every((l) => l.includes("0.1.0") || l.includes("0.2.0"))).toBe(true);
