@@ -172,6 +172,8 @@ export type ComponentFactory<V = unknown> = (cluster: ClusterFacts) => Component
 
 export interface HomelabConfig {
   cluster: ClusterFacts;
+  // Each factory has its own values type; `unknown` would reject them (parameter variance).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   components: readonly ComponentFactory<any>[];
 }
 

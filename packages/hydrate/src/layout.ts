@@ -149,7 +149,7 @@ const MAX_FILE_NAME = 200;
 
 /** One file-name segment: lowercase, `[a-z0-9._-]` only; anything else becomes `_`. */
 function fileSegment(text: string): string {
-  const lowered = text.toLowerCase().replace(/[^a-z0-9._-]/g, "_").replace(/^\.+/, "_");
+  const lowered = text.toLowerCase().replace(/[^a-z0-9._-]/g, "_").replace(/\.{2,}/g, "_").replace(/^\.+/, "_").replace(/\.+$/, "_");
   return lowered === "" ? "_" : lowered;
 }
 

@@ -26,6 +26,8 @@ const ZERO_SHA = /^0+$/;
  */
 export async function actionsContext(env: Readonly<Record<string, string | undefined>>): Promise<ActionsContext> {
   const context: ActionsContext = {};
+  // The webhook payload GitHub wrote; every field used below is checked before use.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let event: any;
   if (env.GITHUB_EVENT_PATH) {
     let text: string | undefined;

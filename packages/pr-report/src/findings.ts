@@ -72,7 +72,7 @@ function joinFile(prefix: string, file: string | null): string | null {
  * directory relative to the repository root, because check reports files relative to it.
  */
 export function parseFindings(data: unknown, source: string, fileBase = ""): Findings {
-  if (typeof data !== "object" || data === null || !Array.isArray((data as any).violations)) {
+  if (typeof data !== "object" || data === null || !Array.isArray((data as { violations?: unknown }).violations)) {
     throw bad(source, "expected an object with a `violations` array");
   }
   const raw = data as { violations: unknown[]; waivers?: unknown; appliedWaivers?: unknown };

@@ -24,6 +24,8 @@ interface TreeReader {
   packageDirs(dir: string): Promise<string[]>;
 }
 
+// Untyped on purpose: toPackage checks every field it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function parseJson(text: string, where: string): any {
   try {
     return JSON.parse(text);
@@ -32,6 +34,7 @@ function parseJson(text: string, where: string): any {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toPackage(data: any, dir: string, where: string): WorkspacePackage {
   if (typeof data?.name !== "string" || data.name === "") {
     throw new HomelabError(ErrorCode.Config, "package.json has no name", { position: { file: where } });

@@ -208,13 +208,13 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     if (b < 0x80) {
       i++;
       continue;
-    } else if (b >= 0xc2 && b <= 0xdf) need = 1, min = 0x80;
-    else if (b === 0xe0) need = 2, min = 0xa0;
-    else if (b === 0xed) need = 2, min = 0x80, max = 0x9f;
-    else if (b >= 0xe1 && b <= 0xef) need = 2, min = 0x80;
-    else if (b === 0xf0) need = 3, min = 0x90;
-    else if (b === 0xf4) need = 3, min = 0x80, max = 0x8f;
-    else if (b >= 0xf1 && b <= 0xf3) need = 3, min = 0x80;
+    } else if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
+    else if (b === 0xe0) { need = 2; min = 0xa0; }
+    else if (b === 0xed) { need = 2; min = 0x80; max = 0x9f; }
+    else if (b >= 0xe1 && b <= 0xef) { need = 2; min = 0x80; }
+    else if (b === 0xf0) { need = 3; min = 0x90; }
+    else if (b === 0xf4) { need = 3; min = 0x80; max = 0x8f; }
+    else if (b >= 0xf1 && b <= 0xf3) { need = 3; min = 0x80; }
     else return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];
