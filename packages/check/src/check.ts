@@ -1,14 +1,16 @@
-import { resolve, relative, join, sep } from "node:path";
+import { dirname, resolve, relative, join, sep } from "node:path";
 import { homelab } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type PolicyInput, type PolicyReport, type Severity } from "@homelab/policy";
 import { redundantDefaults, validateValues, type ChartSchemaEntry } from "@homelab/values";
 import { formatPath } from "@homelab/yaml";
-import { loadTree, type SkippedFile } from "./load.js";
+import { loadTree, type SkippedFile, type Tree } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
 import { manifestObjects, referenceViolations, unhydratedCharts, type OrderingNote } from "./cluster-objects.js";
 import { applicationsOf } from "./applications.js";
+import { writeCrdSchemas } from "./crd-schemas.js";
+import { addToModel, describeOrigin, hydratedClusterObjects, hydratedFromResult, loadHydrated, type HydratedOrigin, type HydratedSet } from "./hydrated.js";
 import { REFERENCE_RULES } from "./references/index.js";
 
 // Types only: the validator itself is loaded on demand, so a policy-only check never needs its wasm built.
@@ -16,6 +18,8 @@ export type { SchemaDiagnostic, Validator as SchemaValidator, ValidateOptions as
 import type { Validator as SchemaValidator, ValidateOptions as SchemaValidatorOptions } from "@homelab/kubeconform-wasm";
 
 export interface CheckOptions {
+  /** `dir` already read by `loadTree` with these options: a batch checking the same tree twice (validate, then policy) reads and parses it once. */
+  tree?: Tree;
   /** Directory of Kubernetes/ArgoCD YAML (rendered or hand-written). */
   dir: string;
   /** Ingress classes that face the internet (default: the cluster facts' public class). */
@@ -54,6 +58,12 @@ export interface CheckOptions {
   references?: boolean;
   /** StorageClasses the cluster has without a manifest here (default: the cluster facts' `storage.classes`). */
   storageClasses?: readonly string[];
+  /**
+   * The charts' rendered objects: a hydrated folder relative to the root
+   * (default `dist/hydrated` when it exists), `hydrate()`'s in-memory
+   * applications, or false to check our files only.
+   */
+  hydrated?: string | false | Parameters<typeof hydratedFromResult>[1];
 }
 
 export interface Violation {
@@ -141,6 +151,17 @@ async function defaultValidator(options: SchemaValidatorOptions): Promise<Schema
   return module.createValidator(options);
 }
 
+/**
+ * Default schema locations with the charts' CRD schemas before @homelab/crds':
+ * the built core schemas, then `chartCrds`, then the generated CRD schemas.
+ */
+async function schemaLocationsWith(chartCrds: string): Promise<string[]> {
+  const name = "@homelab/kubeconform-wasm";
+  const module = (await import(name)) as { coreSchemaDir(v: string, strict: boolean): string; crdSchemaDir(): string | undefined; crdLocation(dir: string): string };
+  const generated = module.crdSchemaDir();
+  return [dirname(module.coreSchemaDir(homelab.kubernetes.version, true)), chartCrds, ...(generated ? [module.crdLocation(generated)] : [])];
+}
+
 async function defaultCharts(): Promise<readonly ChartSchemaEntry[]> {
   // Loaded lazily: the registry names every component package, which policy-only callers never need.
   return (await import("@homelab/charts")).charts;
@@ -211,9 +232,13 @@ export function policyConfig(options: Pick<CheckOptions, "publicClasses" | "tlsE
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const dir = resolve(options.dir);
   const now = options.now ?? new Date();
-  const tree = loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
+  const tree = options.tree ?? loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
   const config = policyConfig(options);
   const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
+  const hydrated: HydratedSet | undefined =
+    options.hydrated === false ? undefined : Array.isArray(options.hydrated) ? hydratedFromResult(tree, options.hydrated) : loadHydrated(tree, typeof options.hydrated === "string" ? { folder: options.hydrated } : {});
+  if (hydrated) addToModel(model, hydrated);
+  const origins = new Map<string, HydratedOrigin>((hydrated?.objects ?? []).map((o) => [o.file, o.origin]));
   const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
   const only = options.components ? new Set(options.components) : null;
   const inScope = (component: string | null): boolean => only === null || (component !== null && only.has(component));
@@ -225,11 +250,22 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   if (options.schema !== false) {
     const owned = options.validator === undefined;
+    // The CRDs the charts install, at their versions, come before our generated schemas.
+    const chartCrds = owned && hydrated ? writeCrdSchemas(hydrated.objects.filter((o) => o.object.kind === "CustomResourceDefinition").map((o) => ({ object: o.object, source: `${o.origin.chart}@${o.origin.version} ${o.origin.template}` }))) : undefined;
     const validator =
       options.validator ??
-      (await defaultValidator({ kubernetesVersion: homelab.kubernetes.version, strict: true, ...options.schemaOptions }));
+      (await defaultValidator({
+        kubernetesVersion: homelab.kubernetes.version,
+        strict: true,
+        ...(chartCrds ? { schemaLocations: await schemaLocationsWith(chartCrds.location) } : {}),
+        ...options.schemaOptions,
+      }).catch((error: unknown) => {
+        chartCrds?.dispose();
+        throw error;
+      }));
     try {
-      const files = only ? model.kubernetesFiles.filter((f) => scopedFiles.has(f.file)) : model.kubernetesFiles;
+      const all = [...model.kubernetesFiles, ...(hydrated?.files ?? [])];
+      const files = only ? all.filter((f) => scopedFiles.has(f.file)) : all;
       const diagnostics = await validator.validate(files.map((f) => ({ file: f.file, text: f.source.text })));
       for (const d of diagnostics) {
         raw.push({
@@ -246,6 +282,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       }
     } finally {
       if (owned) await validator.close();
+      chartCrds?.dispose();
     }
   }
 
@@ -261,10 +298,13 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   let orderings: OrderingNote[] = [];
   if (options.references ?? options.policy !== false) {
     const apps = applicationsOf(model.input.documents);
-    const opaque = unhydratedCharts(apps);
+    const hydratedApps = new Set((hydrated?.indexes ?? []).map((i) => i.index.application));
+    const opaque = unhydratedCharts(apps.filter((a) => !hydratedApps.has(a.name)));
+    const infos = new Map(apps.map((a) => [a.name, { name: a.name, wave: a.wave, retry: a.retry, syncOptions: a.syncOptions }]));
     const refs = referenceViolations(
-      manifestObjects(model, tree, apps),
+      [...manifestObjects(model, tree, apps), ...(hydrated ? hydratedClusterObjects(hydrated, infos) : [])],
       {
+        crdsComplete: hydrated !== undefined && opaque === undefined,
         storageClasses: options.storageClasses ?? homelab.storage.classes.map((c) => c.name),
         distribution: homelab.kubernetes.distribution,
         externalMiddlewares: config.forwardAuthMiddlewares,
@@ -297,7 +337,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     file: v.file,
     line: v.line,
     column: v.column,
-    message: v.message,
+    // A chart's object names what produced it: the Application, chart (template) and values files.
+    message: origins.has(v.file) ? `${v.message} [${describeOrigin(origins.get(v.file)!)}]` : v.message,
     code: v.code,
     ...(v.info.kind ? { kind: v.info.kind } : {}),
     ...(v.info.name ? { name: v.info.name } : {}),

@@ -27,7 +27,8 @@ export function applicationForFile(apps: readonly AppSpec[], repoFile: string): 
 /** Our manifests as cluster objects, each with the Application that syncs it. */
 export function manifestObjects(model: Model, tree: Tree, apps: readonly AppSpec[] = applicationsOf(model.input.documents)): ClusterObject[] {
   const repoFile = (file: string): string => relative(tree.root, join(tree.dir, file)).split(sep).join("/");
-  return model.input.documents.map((doc) => {
+  // Documents with an origin are a chart's hydrated objects, added with their own Application (hydrated.ts).
+  return model.input.documents.filter((doc) => doc.origin === undefined).map((doc) => {
     const app = applicationForFile(apps, repoFile(doc.file));
     return {
       file: doc.file,

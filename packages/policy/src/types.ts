@@ -16,6 +16,19 @@ export interface InputDocument extends DocumentRef {
   /** Layer order of the file (from a render record or the layer folder it sits in), null if unknown. */
   layerOrder: number | null;
   object: Record<string, unknown>;
+  /**
+   * Set for an object a chart renders (hydrated): the Application, chart and
+   * template that made it, and its hook. Absent for our own manifests.
+   * Rules tell them apart with it (a chart's deploy-time Secret is not a secret in git).
+   */
+  origin?: {
+    application: string;
+    chart: string;
+    version: string;
+    template: string;
+    valueFiles: string[];
+    hook: string | null;
+  };
 }
 
 /** Helm values linked to their chart: a values file, an Application's valuesObject, a wrapper chart's block. */

@@ -1,0 +1,173 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+// The layout module alone (what `hydratedLayout` of @homelab/hydrate re-exports), without loading the engine.
+import * as hydratedLayout from "@homelab/hydrate/layout";
+import { coreSchemaDir } from "@homelab/kubeconform-wasm";
+import { homelab } from "@homelab/cluster";
+import { check } from "./index.js";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A hand-written GitOps repo: one Application with a chart (values file) and a folder of manifests. */
+const APP = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web
+  namespace: argocd
+  annotations: {argocd.argoproj.io/sync-wave: "3"}
+spec:
+  project: default
+  sources:
+    - repoURL: https://charts.example.invalid
+      chart: web
+      targetRevision: 1.2.3
+      helm:
+        valueFiles: [$values/cluster-workload-apps/web/values.yaml]
+    - repoURL: https://git.example.invalid/cluster.git
+      targetRevision: main
+      ref: values
+    - repoURL: https://git.example.invalid/cluster.git
+      targetRevision: main
+      path: cluster-workload-apps/web/manifests
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: web
+  syncPolicy:
+    retry: {limit: 5}
+`;
+const monitor = (port: string) => `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: web
+  namespace: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  endpoints:
+    - port: ${port}
+`;
+
+interface ChartObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string | null;
+  template: string;
+  text: string;
+}
+
+/** Writes hydrate's output for the Application as @homelab/hydrate lays it out (index + one file per object). */
+function hydrate(root: string, objects: ChartObject[]): void {
+  const header = hydratedLayout.objectHeader(["Hydrated by test", ""]);
+  const records = objects.map((o) => {
+    const file = `${hydratedLayout.applicationFolder("web", "web")}/${hydratedLayout.objectFileName(o.kind, o.namespace, o.name)}`;
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), header + o.text);
+    return {
+      apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, scope: o.namespace ? "Namespaced" : "Cluster",
+      file, line: header.split("\n").length, source: { type: "helm", index: 0, template: o.template, crd: o.kind === "CustomResourceDefinition" }, hook: null,
+    };
+  });
+  const index = {
+    schema: hydratedLayout.INDEX_SCHEMA, generator: "@homelab/hydrate", application: "web", component: "web",
+    definedIn: { file: "apps-root-config/web.yaml", line: 1, applicationSet: null }, project: "default",
+    destination: { server: "https://kubernetes.default.svc", namespace: "web" }, syncWave: "3",
+    sources: [{
+      type: "helm", index: 0, repoURL: "https://charts.example.invalid", chart: "web", version: "1.2.3", digest: null, releaseName: "web", namespace: "web",
+      valueFiles: ["cluster-workload-apps/web/values.yaml"], inlineValues: null, includeCrds: true, kubeVersion: "1.35.4", apiVersions: { count: 0, digest: "x" }, engine: "test",
+    }],
+    objects: records, findings: [], warnings: [],
+  };
+  writeFileSync(join(root, hydratedLayout.indexFile("web", "web")), `${JSON.stringify(index, null, 2)}\n`);
+}
+
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "check-hydrated-"));
+  dirs.push(root);
+  mkdirSync(join(root, ".git"));
+  writeFileSync(join(root, ".homelabignore"), "dist/\n");
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  return root;
+}
+
+const service: ChartObject = {
+  kind: "Service", apiVersion: "v1", name: "web", namespace: "web", template: "web/templates/service.yaml",
+  text: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: web\n  labels:\n    app: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 80\n",
+};
+const smCrd: ChartObject = {
+  kind: "CustomResourceDefinition", apiVersion: "apiextensions.k8s.io/v1", name: "servicemonitors.monitoring.coreos.com", namespace: null, template: "web/crds/sm.yaml",
+  text: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: servicemonitors.monitoring.coreos.com\nspec:\n  group: monitoring.coreos.com\n  scope: Namespaced\n  names: {kind: ServiceMonitor, plural: servicemonitors}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+};
+
+const files = (port: string) => ({
+  "apps-root-config/web.yaml": APP,
+  "cluster-workload-apps/web/values.yaml": "replicas: 2\n",
+  "cluster-workload-apps/web/manifests/servicemonitor.yaml": monitor(port),
+});
+
+describe("checks on the charts' hydrated objects", () => {
+  it("resolves our ServiceMonitor against the chart's Service: a port the Service lacks is a finding at file:line", async () => {
+    const root = repo(files("metrics"));
+    hydrate(root, [service, smCrd]);
+    const result = await check({ dir: root, root, schema: false, policy: false, references: true });
+    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`])).toEqual([["ref-monitor", "port-missing", "cluster-workload-apps/web/manifests/servicemonitor.yaml:10"]]);
+    expect(result.violations[0]!.message).toContain("(web has http)");
+
+    const fixed = repo(files("http"));
+    hydrate(fixed, [service, smCrd]);
+    expect((await check({ dir: fixed, root: fixed, schema: false, policy: false, references: true })).violations).toEqual([]);
+    // Without the hydrated objects the chart's Service is unknown, so nothing is claimed about it.
+    expect((await check({ dir: root, root, schema: false, policy: false, references: true, hydrated: false })).violations).toEqual([]);
+  });
+
+  it("reports findings on a chart's object at the hydrated file and line, naming Application, chart, template and values file", async () => {
+    const root = repo(files("http"));
+    const ingress: ChartObject = {
+      kind: "Ingress", apiVersion: "networking.k8s.io/v1", name: "web", namespace: "web", template: "web/templates/ingress.yaml",
+      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  tls:\n    - hosts: [web.example.invalid]\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
+    };
+    hydrate(root, [service, smCrd, ingress]);
+    const result = await check({ dir: root, root, schema: false, policy: false, references: true });
+    const file = `${hydratedLayout.applicationFolder("web", "web")}/ingress.web.web.yaml`;
+    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`, v.component])).toEqual([["ref-backend", "service-missing", `${file}:18`, "web"]]);
+    expect(result.violations[0]!.message).toContain("Service web/web-ui, which does not exist");
+    expect(result.violations[0]!.message).toContain("[Application web, chart web@1.2.3 (web/templates/ingress.yaml), values cluster-workload-apps/web/values.yaml]");
+  });
+
+  it("reports a custom resource whose CRD no Application installs", async () => {
+    const root = repo(files("http"));
+    hydrate(root, [service]);
+    const result = await check({ dir: root, root, schema: false, policy: false, references: true });
+    // The ServiceMonitor CRD is installed by nothing in the set.
+    expect(result.violations.map((v) => [v.rule, v.code])).toEqual([["ref-crd", "missing"]]);
+  });
+
+  const core = coreSchemaDir(homelab.kubernetes.version, true);
+  describe.runIf(existsSync(core))("schema validation of hydrated objects (needs the built core schemas: npm run build -w @homelab/kubeconform-wasm)", () => {
+    it("validates a chart's custom resource against the CRD the chart installs, at the hydrated file and line", async () => {
+      const widgetCrd: ChartObject = {
+        kind: "CustomResourceDefinition", apiVersion: "apiextensions.k8s.io/v1", name: "widgets.example.io", namespace: null, template: "web/crds/widget.yaml",
+        text: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\nspec:\n  group: example.io\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                size: {type: integer}\n",
+      };
+      const widget: ChartObject = {
+        kind: "Widget", apiVersion: "example.io/v1", name: "w", namespace: "web", template: "web/templates/widget.yaml",
+        text: "apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: web\nspec:\n  size: 3\n  colour: red\n",
+      };
+      const root = repo(files("http"));
+      hydrate(root, [service, widgetCrd, widget]);
+      const result = await check({ dir: root, root, policy: false, references: false });
+      const schema = result.violations.filter((v) => v.rule === "schema");
+      expect(schema.map((v) => `${v.file}:${v.line}`)).toEqual([`${hydratedLayout.applicationFolder("web", "web")}/widget.web.w.yaml:10`]);
+      expect(schema[0]!.message).toContain("colour");
+      expect(schema[0]!.message).toContain("chart web@1.2.3");
+    });
+  });
+});

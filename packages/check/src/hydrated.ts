@@ -1,0 +1,188 @@
+/**
+ * The charts' objects as ArgoCD will apply them: read from hydrate's output
+ * (`dist/hydrated/<component>/<application>/`, layout and index parser owned
+ * by @homelab/hydrate/layout), so schema validation, the policies and the
+ * reference checks judge what the charts render, not only the values.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { ErrorCode, HomelabError } from "@homelab/errors";
+// The layout module alone (what `hydratedLayout` of @homelab/hydrate re-exports), without loading the engine.
+import * as hydratedLayout from "@homelab/hydrate/layout";
+import { resolveInside } from "@homelab/layout";
+import { YamlSource, readInputFile } from "@homelab/yaml";
+import type { LoadedFile, Tree } from "./load.js";
+import { docKey, type Model } from "./model.js";
+import type { ApplicationInfo, ClusterObject } from "./references/index.js";
+
+const toPosix = (p: string): string => p.split(sep).join("/");
+type HelmSourceRecord = hydratedLayout.HelmSourceRecord;
+type HydratedIndex = hydratedLayout.HydratedIndex;
+type ObjectRecord = hydratedLayout.ObjectRecord;
+
+/** What produced a hydrated object, for findings: Application, chart, values files, template. */
+export interface HydratedOrigin {
+  application: string;
+  component: string;
+  chart: string;
+  version: string;
+  valueFiles: string[];
+  template: string;
+  /** Helm hook (`pre-install`, ...) or ArgoCD hook, when the object is one. */
+  hook: string | null;
+}
+
+export interface HydratedObject {
+  /** Path relative to the checked directory (where findings point). */
+  file: string;
+  index: number;
+  object: Record<string, unknown>;
+  record: ObjectRecord;
+  origin: HydratedOrigin;
+}
+
+export interface HydratedSet {
+  indexes: { file: string; index: HydratedIndex }[];
+  /** Objects the charts render (directory sources are our manifests, read from the tree itself). */
+  objects: HydratedObject[];
+  /** Files holding them, parsed with positions (for schema validation and line numbers). */
+  files: LoadedFile[];
+  /** Components that have a hydrated folder. */
+  components: Set<string>;
+}
+
+/** `Application traefik-public, chart traefik@41.3.0 (templates/deployment.yaml), values cluster-.../values.yaml` */
+export function describeOrigin(o: HydratedOrigin): string {
+  const values = o.valueFiles.length ? `, values ${o.valueFiles.join(" + ")}` : "";
+  return `Application ${o.application}, chart ${o.chart}@${o.version} (${o.template})${values}${o.hook ? `, hook ${o.hook}` : ""}`;
+}
+
+function emptySet(): HydratedSet {
+  return { indexes: [], objects: [], files: [], components: new Set() };
+}
+
+/** Adds one Application's chart objects; `text(record)` gives the content of the file the record names. */
+function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: HydratedIndex, text: (record: ObjectRecord) => string): void {
+  const checked = (repoRel: string): string => toPosix(relative(tree.dir, join(tree.root, repoRel)));
+  set.indexes.push({ file: indexFile, index });
+  set.components.add(index.component);
+  const helm = new Map(index.sources.filter((s): s is HelmSourceRecord => s.type === "helm").map((s) => [s.index, s]));
+  for (const record of index.objects) {
+    if (record.source.type !== "helm") continue;
+    const source = helm.get(record.source.index);
+    const file = checked(record.file);
+    let loaded = tree.files.get(file);
+    if (!loaded) {
+      loaded = { file, source: YamlSource.parse(text(record), file) };
+      tree.files.set(file, loaded);
+      set.files.push(loaded);
+    }
+    const current = loaded;
+    // One object per file: the document that starts at (or after) the recorded line.
+    const objects = current.source.documents.filter((d) => typeof d.value === "object" && d.value !== null && !Array.isArray(d.value));
+    const doc = objects.find((d) => current.source.locate(d.index, []).line >= record.line) ?? objects[0];
+    if (!doc) throw new HomelabError(ErrorCode.Syntax, "hydrated file holds no object", { position: { file, line: record.line }, hint: "run `npx homelab hydrate` again" });
+    set.objects.push({
+      file,
+      index: doc.index,
+      object: doc.value as Record<string, unknown>,
+      record,
+      origin: {
+        application: index.application,
+        component: index.component,
+        chart: source?.chart ?? "?",
+        version: source?.version ?? "?",
+        valueFiles: source?.valueFiles ?? [],
+        template: record.source.template,
+        hook: record.hook ? record.hook.types.join(",") : null,
+      },
+    });
+  }
+}
+
+/**
+ * Reads every index under `<root>/dist/hydrated` and the object files it
+ * names; undefined when nothing was hydrated. Every path comes from an
+ * index and goes through the containment gate before it is read.
+ */
+export function loadHydrated(tree: Tree, options: { folder?: string } = {}): HydratedSet | undefined {
+  const base = resolveInside(tree.root, options.folder ?? hydratedLayout.HYDRATED_FOLDER, "hydrated folder");
+  if (!existsSync(base)) return undefined;
+  const set = emptySet();
+  const read = (abs: string, display: string): string => {
+    const input = readInputFile(abs, { display, within: tree.root });
+    if (input.kind === "skipped") throw new HomelabError(ErrorCode.Io, `cannot read hydrated file: ${input.reason}`, { position: { file: display }, hint: "run `npx homelab hydrate` again" });
+    return input.text;
+  };
+  for (const component of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const app of readdirSync(join(base, component), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+      const indexAbs = join(base, component, app, hydratedLayout.INDEX_FILE);
+      if (!existsSync(indexAbs)) continue;
+      const indexRepo = toPosix(relative(tree.root, indexAbs));
+      const index = hydratedLayout.parseHydratedIndex(read(indexAbs, indexRepo), indexRepo);
+      addApplication(set, tree, indexRepo, index, (record) => read(resolveInside(tree.root, record.file, "hydrated object file"), record.file));
+    }
+  }
+  return set;
+}
+
+/**
+ * The same from `hydrate()`'s in-memory result (nothing written): each
+ * object's text is placed at the line its file would have it on, so
+ * findings name the line of the file `homelab hydrate` writes.
+ */
+export function hydratedFromResult(tree: Tree, applications: readonly { index: HydratedIndex; objects: readonly { record: ObjectRecord; content: string }[] }[]): HydratedSet {
+  const set = emptySet();
+  for (const app of applications) {
+    const content = new Map(app.objects.map((o) => [o.record.file, `${"\n".repeat(Math.max(0, o.record.line - 1))}${o.content}`]));
+    addApplication(set, tree, hydratedLayout.indexFile(app.index.component, app.index.application), app.index, (record) => content.get(record.file) ?? "");
+  }
+  return set;
+}
+
+/** The ArgoCD ordering facts of a hydrated Application. */
+export function applicationInfoOf(index: HydratedIndex, known: ApplicationInfo | undefined): ApplicationInfo {
+  const wave = index.syncWave !== null && /^-?\d+$/.test(index.syncWave) ? Number(index.syncWave) : (known?.wave ?? null);
+  return { name: index.application, wave, retry: known?.retry ?? false, syncOptions: known?.syncOptions ?? [] };
+}
+
+/** Hydrated objects as cluster objects for the reference checks. */
+export function hydratedClusterObjects(set: HydratedSet, apps: ReadonlyMap<string, ApplicationInfo>): ClusterObject[] {
+  const infos = new Map(set.indexes.map(({ index }) => [index.application, applicationInfoOf(index, apps.get(index.application))]));
+  const destinations = new Map(set.indexes.map(({ index }) => [index.application, index.destination.namespace]));
+  return set.objects.map((o) => ({
+    file: o.file,
+    index: o.index,
+    object: o.object,
+    component: o.origin.component,
+    defaultNamespace: o.record.namespace ?? destinations.get(o.origin.application) ?? null,
+    application: infos.get(o.origin.application) ?? null,
+  }));
+}
+
+/**
+ * Makes the charts' objects part of the checked model: documents the
+ * policies judge (with their origin), and what findings on them belong to.
+ */
+export function addToModel(model: Model, set: HydratedSet): void {
+  const layers = new Map(model.input.components.map((c) => [c.component, c.layerOrder]));
+  for (const o of set.objects) {
+    const metadata = (o.object.metadata ?? {}) as Record<string, unknown>;
+    model.input.documents.push({
+      file: o.file,
+      index: o.index,
+      component: o.origin.component,
+      instance: null,
+      layerOrder: layers.get(o.origin.component) ?? null,
+      object: o.object,
+      origin: { application: o.origin.application, chart: o.origin.chart, version: o.origin.version, template: o.origin.template, valueFiles: o.origin.valueFiles, hook: o.origin.hook },
+    });
+    model.docs.set(docKey(o.file, o.index), {
+      component: o.origin.component,
+      instance: null,
+      kind: String(o.object.kind),
+      ...(typeof metadata.name === "string" ? { name: metadata.name } : {}),
+      ...(o.record.namespace ? { namespace: o.record.namespace } : {}),
+    });
+  }
+}
