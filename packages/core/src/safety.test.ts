@@ -347,6 +347,19 @@ describe("crash recovery", () => {
     expect(rendered).toEqual(expected);
   });
 
+  it("serialises concurrent renders of different components (Nx runs render tasks in parallel)", async () => {
+    const both = crashStart();
+    const results = await Promise.all([render({ root, config: both, components: ["demo"] }), render({ root, config: both, components: ["other"] })]);
+    expect(results.every((r) => r.written > 0)).toBe(true);
+    expect([...(await readRecords(root)).keys()].sort()).toEqual(["demo", "other"]);
+    expect(existsSync(path.join(root, ".homelab/render.lock"))).toBe(false);
+    const { "homelab.config.ts": _config, ...files } = await tree(root);
+    const clean = path.join(base, "clean-both");
+    await mkdir(clean);
+    await render({ root: clean, config: both });
+    expect(files).toEqual(await tree(clean));
+  });
+
   it("refuses a tampered journal that points outside render's folders", async () => {
     await mkdir(path.join(root, ".homelab"), { recursive: true });
     await writeFile(
