@@ -154,6 +154,13 @@ describe("shipped schemas", () => {
     expect(validateValues(asValuesSchema(patched), { configs: { extra: "x", other: 1 } }).map((i) => i.path.join("."))).toEqual(["configs.other", "configs.extra"]);
     const error = await codegen({ ...base, patchFile: path.join(dir, "bad-patch.json") }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CONFIG", message: "patch 0: configs.nope is not in the chart's schema" });
+    // Every patch says why upstream is wrong: one without a reason is an error at its place in the file.
+    await writeFile(path.join(dir, "no-reason.json"), '{\n  "patches": [\n    { "op": "open", "path": ["configs"] }\n  ]\n}\n');
+    await expect(codegen({ ...base, patchFile: path.join(dir, "no-reason.json") })).rejects.toMatchObject({
+      code: "CONFIG",
+      message: "patch 0: reason is required: say why upstream is wrong",
+      position: { file: path.join(dir, "no-reason.json"), line: 3 },
+    });
   });
 });
 
