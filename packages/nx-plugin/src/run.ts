@@ -3,14 +3,14 @@
  * many tasks in one process (Nx batch mode, see executor.cjs). A task per
  * process would pay Node + tsx start-up, loading every component package and
  * compiling the kubeconform and OPA wasm modules once per task; here each is
- * paid once per batch, and the tree is read once per target, not per component.
+ * paid once per batch, and the tree is read once per batch, not per component or target.
  *
  * Each task's result is what `homelab render <c>` / `homelab check --component
  * <c> --no-policy|--no-schema` would give: the same findings, exit status and
  * text report (the checks run once over all the batch's components and the
  * findings are split by component).
  */
-import { check, formatResult, type CheckResult } from "@homelab/check";
+import { check, formatResult, loadTree, type CheckResult, type Tree } from "@homelab/check";
 import { formatError, isHomelabError, type HomelabError } from "@homelab/errors";
 import { instantiate, loadConfig, render, type HomelabConfig, type WriteResult } from "@homelab/core";
 
@@ -111,6 +111,8 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
     }
   }
 
+  // validate and policy check the same tree: read and parse it once (after the renders wrote it).
+  let tree: Tree | undefined;
   for (const target of ["validate", "policy"] as const) {
     const group = byTarget(target);
     const ready = group.filter((t) => !failedRenders.has(t.component));
@@ -121,7 +123,8 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
     let result: CheckResult;
     try {
       // The flags of `homelab check --no-policy` (validate) and `--no-schema` (policy).
-      result = await check({ dir: options.root, components: ready.map((t) => t.component), schema: target === "validate", policy: target === "policy" });
+      tree ??= loadTree(options.root);
+      result = await check({ dir: options.root, tree, components: ready.map((t) => t.component), schema: target === "validate", policy: target === "policy" });
     } catch (error) {
       for (const task of ready) yield { task: task.id, result: { success: false, terminalOutput: describe(error) } };
       continue;
