@@ -31,6 +31,13 @@ export function routeProblems(cluster: ClusterFacts, component: Component): stri
     const host = typeof route.host === "string" || route.host === undefined ? routeHost(cluster, route) : route.host;
     const hostProblem = hostnameProblem(host);
     if (hostProblem) problems.push(`${where}: host ${JSON.stringify(host)} ${hostProblem}`);
+    for (const [field, value] of [
+      ["service.namespace", route.service?.namespace],
+      ...(route.middlewares ?? []).map((m, i) => [`middlewares[${i}].namespace`, m.namespace] as const),
+    ] as const) {
+      const problem = value === undefined ? undefined : dns1123LabelProblem(value);
+      if (problem) problems.push(`${where}: ${field} ${JSON.stringify(value)} ${problem}`);
+    }
     if (route.pathPrefix !== undefined && (typeof route.pathPrefix !== "string" || !PATH_PREFIX.test(route.pathPrefix))) {
       problems.push(`${where}: pathPrefix ${JSON.stringify(route.pathPrefix)} must start with '/' and hold only URL path characters`);
     }

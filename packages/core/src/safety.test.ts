@@ -242,6 +242,11 @@ describe("names and hosts are validated before they become paths or Traefik rule
     expect(error.details.join("\n")).toContain(`component demo, route "demo": ${field} ${JSON.stringify(host)}`);
   });
 
+  it("refuses a 70-character namespace on a route's service", async () => {
+    const config = demoConfig(demoComponent({ routes: [{ name: "demo", exposure: "public", auth: "none", service: { name: "demo", port: 80, namespace: "n".repeat(70) } }] }));
+    expect((await failure(render({ root, config }))).details.join("\n")).toContain('component demo, route "demo": service.namespace');
+  });
+
   it("refuses a path prefix that would break out of the rule, and accepts a wildcard host", async () => {
     const route = { name: "demo", exposure: "public" as const, auth: "none" as const, service: { name: "demo", port: 80 } };
     const bad = demoConfig(demoComponent({ routes: [{ ...route, pathPrefix: "/x`) || Host(`evil" }] }));
