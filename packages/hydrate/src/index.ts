@@ -5,3 +5,5 @@ export { ApiSurface, baseSurface, crdResources, type ApiResource } from "./api.j
 export { renderGoTemplate, renderFastTemplate, TemplateError } from "./gotemplate.js";
 export type { ChartResolver, ChartCoordinates, RenderEngine, ReleaseRequest, ReleaseResult, ResolvedChart } from "./engine.js";
 export * as hydratedLayout from "./layout.js";
+export { helmEngine } from "./helm.js";
+export { defaultChartResolver, mirrorChartResolver } from "./charts.js";

@@ -56,6 +56,29 @@ function componentTargets(component, projectRoot) {
       outputs: [],
       metadata: { description: `Check ${component}'s rendered output against the OPA policies` },
     },
+    // The objects ArgoCD applies (dist/hydrated/<component>). Any chart may install a CRD another chart tests
+    // for, so the key holds every rendered file (not only this component's), the chart lock (digests), the Helm
+    // engine's sources (helm.sh/helm/v3 version) and hydrate's code.
+    hydrate: {
+      command: `${HOMELAB} hydrate ${component}`,
+      options: { cwd: "{workspaceRoot}" },
+      cache: true,
+      dependsOn: ["render"],
+      inputs: [
+        { dependentTasksOutputFiles: "**/*", transitive: false },
+        `{workspaceRoot}/${layout.applicationsFolder}/*.yaml`,
+        ...OUTPUT_FOLDERS.map((folder) => `{workspaceRoot}/${folder}/**/*`),
+        "{workspaceRoot}/charts.lock.yaml",
+        "{workspaceRoot}/packages/helm/go/**/*",
+        "{workspaceRoot}/packages/hydrate/src/**/*.ts",
+        "{workspaceRoot}/packages/hydrate/generated/**/*",
+        "!{workspaceRoot}/**/*.test.ts",
+        { env: "HOMELAB_CHART_PACKAGES_DIR" },
+        { runtime: "go version" },
+      ],
+      outputs: [`{workspaceRoot}/dist/hydrated/${component}`],
+      metadata: { description: `Render ${component}'s Applications into the objects ArgoCD applies (dist/hydrated/${component})` },
+    },
     codegen: {
       command: `node --import tsx packages/codegen/src/bin.ts --component ${component}`,
       options: { cwd: "{workspaceRoot}" },

@@ -2,6 +2,7 @@ import type { CommandSpec } from "../spec.js";
 import { checkCommand } from "./check.js";
 import { codegenCommand } from "./codegen.js";
 import { diffCommand } from "./diff.js";
+import { hydrateCommand } from "./hydrate.js";
 import { importCommand } from "./import.js";
 import { prReportCommand } from "./pr-report.js";
 import { releaseCommands } from "./release.js";
@@ -9,4 +10,4 @@ import { renderCommand } from "./render.js";
 import { valuesValidateCommand } from "./values.js";
 
 /** Every command of the CLI, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [renderCommand, checkCommand, diffCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands];
+export const COMMANDS: readonly CommandSpec[] = [renderCommand, hydrateCommand, checkCommand, diffCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands];
