@@ -16,6 +16,7 @@ import { NX_ENV, fmt, measure, run, seconds, type Stat } from "./measure.js";
 import { pairedTable } from "./paired.js";
 import { peersBench } from "./peers.js";
 import { remoteCacheScenario, type RemoteCacheResult } from "./remote-cache.js";
+import { hydrateScenario } from "./hydrate.js";
 import { sideBySide, type SideBySide } from "./side-by-side.js";
 import { REPO, commitAll, createWorkspace, editOne, type Workspace } from "./workspace.js";
 
@@ -185,6 +186,8 @@ const results: SizeResult[] = [];
 for (const n of [0, ...sizes]) results.push(await bench(n));
 log("\n== codegen of the 13 charts");
 const codegen = await codegenFigure();
+log("\n== hydration of the real cluster");
+const hydration = await hydrateScenario({ runs: RUNS, log });
 const outDir = path.join(REPO, "bench-results");
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -196,5 +199,6 @@ const save = (remote: RemoteCacheResult | undefined): string => {
 };
 save(undefined);
 const remote = args["no-remote-cache"] ? undefined : (log("\n== remote cache scenario"), await remoteCacheScenario());
-process.stdout.write(`\n${save(remote)}\n`);
+process.stdout.write(`\n${save(remote)}\n${hydration ? `\n${hydration.text}\n` : ""}`);
+if (hydration) writeFileSync(file.replace(/\.json$/, "-hydrate.json"), `${JSON.stringify(hydration, null, 2)}\n`);
 log(`\nwrote ${path.relative(REPO, file)}`);
