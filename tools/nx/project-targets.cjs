@@ -1,4 +1,4 @@
-// Nx plugin: a cached `typecheck` and a `test` target for every workspace package,
+// Nx plugin: cached `typecheck` and `format-check` targets and a `test` target for every workspace package,
 // so `nx affected -t lint typecheck test` runs only what a change can break.
 // (Lint targets come from @nx/eslint/plugin; render/validate/policy from packages/nx-plugin.)
 const path = require("node:path");
@@ -25,6 +25,13 @@ exports.createNodesV2 = [
                     cache: true,
                     // Its own sources and the sources of what it imports; tsc reads both.
                     inputs: ["default", "^production", "{workspaceRoot}/tsconfig.base.json", { externalDependencies: ["typescript"] }],
+                    outputs: [],
+                  },
+                  "format-check": {
+                    command: `prettier --check ${root}`,
+                    options: { cwd: "{workspaceRoot}" },
+                    cache: true,
+                    inputs: ["default", "{workspaceRoot}/.prettierrc.json", "{workspaceRoot}/.prettierignore", { externalDependencies: ["prettier"] }],
                     outputs: [],
                   },
                   test: {
