@@ -31,7 +31,19 @@ export interface GitHubClientOptions {
   delayUnitMs?: number;
   /** Retries after 5xx or network errors (default 3) and after rate limits (default 2). */
   retries?: number;
+  /**
+   * Milliseconds one request attempt may take, answer body included, before it
+   * is aborted and counts as a network error (retried, then GitHub is treated
+   * as unreachable). Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   */
+  timeoutMs?: number;
 }
+
+/** Per attempt. With 3 retries backing off 1, 4 and 9 s, a GitHub that never answers costs at most ~1 min. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** A Retry-After above this is not waited for: the report is in the files already, a CI job should not sit for an hour. */
+const MAX_RETRY_AFTER_S = 60;
 
 export interface PublishOutcome {
   checkRun: { id: number; annotationRequests: number; annotations: number; conclusion: string } | null;
@@ -39,6 +51,24 @@ export interface PublishOutcome {
   comment: { id: number; action: "created" | "updated" } | null;
   /** What went wrong talking to GitHub; never fatal for the report. */
   problems: string[];
+  /** The result reached GitHub: a completed check run or a final commit status, and the PR comment when there is a PR. */
+  published: boolean;
+}
+
+/**
+ * fetch with a deadline per attempt (AbortSignal.timeout): a server that
+ * accepts the connection and never answers is a network error after
+ * `timeoutMs`, not a hang.
+ */
+export function fetchWithTimeout(timeoutMs: number, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
+  return (input, init = {}) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return fetchImpl(input, { ...init, signal }).catch((error: unknown) => {
+      if (deadline.aborted) throw new Error(`no answer within ${timeoutMs} ms`, { cause: error });
+      throw error;
+    });
+  };
 }
 
 
@@ -81,13 +111,15 @@ export function createClient(target: GitHubTarget, options: GitHubClientOptions,
   const unit = options.delayUnitMs ?? 1000;
   const retries = options.retries ?? 3;
   const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    warn(`GitHub ${kind} on ${request.method} ${request.url}; ${retryCount < 2 ? `retrying after ${retryAfter}s` : "giving up"}`);
-    return retryCount < 2;
+    const again = retryCount < 2 && retryAfter <= MAX_RETRY_AFTER_S;
+    warn(`GitHub ${kind} on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : `giving up (retry after ${retryAfter}s)`}`);
+    return again;
   };
   return new PluggedOctokit({
     auth: target.token,
     baseUrl: target.apiUrl.replace(/\/+$/, ""),
     userAgent: "homelab-pr-report",
+    request: { fetch: fetchWithTimeout(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
     // Octokit's own logging would print request details; route it through the redacting warn.
     // Failed requests are reported once each through `problems`; octokit's per-attempt error lines would repeat them.
     log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(String(m)), error: () => {} },
@@ -203,7 +235,7 @@ export function createPublisher(target: GitHubTarget, options: GitHubClientOptio
     },
 
     async finish(report) {
-      const outcome: PublishOutcome = { checkRun: null, status: null, comment: null, problems };
+      const outcome: PublishOutcome = { checkRun: null, status: null, comment: null, problems, published: false };
       const conclusion = report.conclusion;
       if (checkRunId !== null) {
         const annotations = annotationsOf(report);
@@ -258,6 +290,7 @@ export function createPublisher(target: GitHubTarget, options: GitHubClientOptio
           // Recorded in problems.
         }
       }
+      outcome.published = (outcome.checkRun !== null || outcome.status !== null) && (target.pr === null || outcome.comment !== null);
       return outcome;
     },
   };

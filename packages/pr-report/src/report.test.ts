@@ -162,6 +162,7 @@ describe("prReport on GitHub", () => {
     expect(result.github?.comment).toBeNull();
     expect(result.github?.problems).toHaveLength(1);
     expect(result.github?.problems[0]).toMatch(/^create check run: POST \/repos\/homelab\/cluster\/check-runs: .*\(GitHub unreachable\)$/);
+    expect(result.github?.published).toBe(false);
     expect((await readdir(path.join(repo.dir, "out"))).sort()).toEqual(["report.json", "report.junit.xml", "report.md", "report.sarif"]);
     const md = await readFile(result.files.markdown, "utf8");
     expect(md).toContain("## ❌ policy failed: 1 error, 0 warnings; 1 affected component");
@@ -172,6 +173,36 @@ describe("prReport on GitHub", () => {
       level: "error",
       locations: [{ physicalLocation: { artifactLocation: { uri: "cluster-init-apps/metallb/values.yaml" }, region: { startLine: 1 } } }],
     });
+  });
+
+  it("finishes in bounded time with every file written when GitHub accepts connections and never answers", async () => {
+    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    github.hang();
+    const started = Date.now();
+    const result = await prReport(options({ findingsFiles: [await withFindings(1)], stepSummaryFile: summary, client: { delayUnitMs: 1, timeoutMs: 200 } }));
+    // 1 attempt + 3 retries of 200 ms each, then GitHub counts as unreachable and nothing else is tried.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(github.requests).toHaveLength(4);
+    expect(github.requests.every((r) => r.path === `/repos/${REPO}/check-runs` && r.status === 0)).toBe(true);
+    expect(result.exitCode).toBe(1);
+    expect(result.github).toMatchObject({ published: false, checkRun: null, comment: null });
+    expect(result.github?.problems).toEqual([expect.stringMatching(/^create check run: POST \/repos\/homelab\/cluster\/check-runs: no answer within 200 ms \(GitHub unreachable\)$/)]);
+    expect((await readdir(path.join(repo.dir, "out"))).sort()).toEqual(["report.json", "report.junit.xml", "report.md", "report.sarif"]);
+    expect(await readFile(summary, "utf8")).toContain("policy failed");
+  });
+
+  it("writes the files and the job summary before the first request to GitHub", async () => {
+    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    github.hang({ method: "POST" }, 1);
+    const running = prReport(options({ stepSummaryFile: summary, client: { delayUnitMs: 1, timeoutMs: 1_000 } }));
+    // While GitHub sits on the first request, the report is already on disk.
+    while (github.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await readdir(path.join(repo.dir, "out"))).sort()).toEqual(["report.json", "report.junit.xml", "report.md", "report.sarif"]);
+    expect(await readFile(summary, "utf8")).toContain("policy passed");
+    const result = await running;
+    // The hung attempt was aborted at its deadline and retried; the run then went through.
+    expect(result.github?.published).toBe(true);
+    expect(github.requestsTo({ method: "POST", path: `/repos/${REPO}/check-runs` })).toHaveLength(2);
   });
 
   it("passes with exit code 0 when only warnings remain", async () => {

@@ -78,7 +78,7 @@ export interface ReportFiles {
 }
 
 export interface PrReportResult {
-  /** The policy result (0 or 1), whatever happened on GitHub. */
+  /** The policy result (0 or 1), whatever happened on GitHub (`github.published` says whether it got there). */
   exitCode: 0 | 1;
   report: Report;
   /** Absolute paths of the written files. */
@@ -157,7 +157,6 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
         );
       })()
     : null;
-  await publisher?.start();
 
   let report: Report;
   try {
@@ -195,11 +194,15 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
     const conclusion = exitCode === 0 && changesets?.ok !== false ? "success" : "failure";
     report = { base, head, components, findings, exitCode, conclusion, changesets, fullReportAt };
   } catch (error) {
-    await publisher?.abort(`pr-report failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (publisher) {
+      // The check run says the report failed (bounded: every request has a timeout and a retry budget).
+      await publisher.start();
+      await publisher.abort(`pr-report failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     throw error;
   }
 
-  // Files first: whatever happens on GitHub afterwards, the report exists.
+  // Files and job summary first, before GitHub is contacted at all: whatever GitHub does, the report exists.
   const markdown = markdownReport(report);
   const files: ReportFiles = {
     markdown: path.join(outDir, "report.md"),
@@ -224,6 +227,10 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
     });
   }
 
-  const outcome = publisher ? await publisher.finish(report) : null;
+  let outcome: PublishOutcome | null = null;
+  if (publisher) {
+    await publisher.start();
+    outcome = await publisher.finish(report);
+  }
   return { exitCode: report.exitCode, report, files, github: outcome };
 }

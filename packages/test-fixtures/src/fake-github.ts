@@ -83,6 +83,11 @@ export interface FakeGitHub {
   readonly statuses: FakeStatus[];
   /** Answers the next `times` requests matching `match` with `failure` instead of handling them. */
   failNext(match: RequestMatcher, failure: FailureSpec, times?: number): void;
+  /**
+   * Accepts the next `times` (default: every) requests matching `match` and never answers them: a GitHub
+   * that hangs. The connections stay open until `close()`.
+   */
+  hang(match?: RequestMatcher, times?: number): void;
   /** Adds a comment as if someone (by default another user) had written it. */
   seedComment(issue: number, body: string, login?: string): FakeComment;
   /** Recorded requests matching the matcher. */
@@ -255,6 +260,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     response.end(body === undefined ? "" : JSON.stringify(body));
   };
 
+  const hangs: { match: RequestMatcher; remaining: number }[] = [];
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const method = (request.method ?? "GET").toUpperCase();
@@ -272,6 +278,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       answer(response, status, payload, headers);
     };
 
+    const hung = hangs.find((h) => h.remaining > 0 && matches(h.match, method, url.pathname));
+    if (hung) {
+      hung.remaining -= 1;
+      return;
+    }
     const failure = failures.find((f) => f.remaining > 0 && matches(f.match, method, url.pathname));
     if (failure) {
       failure.remaining -= 1;
@@ -322,6 +333,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     statuses,
     failNext(match, failure, times = 1) {
       failures.push({ match, failure, remaining: times });
+    },
+    hang(match = {}, times = Number.POSITIVE_INFINITY) {
+      hangs.push({ match, remaining: times });
     },
     seedComment(issue, body, author = "someone-else") {
       const comment: FakeComment = { id: nextId++, issue, body, user: { login: author } };

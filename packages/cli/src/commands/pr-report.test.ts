@@ -73,10 +73,12 @@ describe("homelab pr-report", () => {
     expect(await readFile(path.join(repo.dir, ".tmp/pr-report/report.md"), "utf8")).toContain("controller needs 2 replicas");
   });
 
-  it("exits with the policy result and never prints the token when GitHub is unreachable", async () => {
+  it("writes the files, exits 2 and never prints the token when GitHub is unreachable", async () => {
     const { code, stdout, stderr } = await run(["pr-report", "--root", repo.dir, "--out", "reports", "--retry-delay-ms", "1"], await actionsEnv(await unreachableUrl()));
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/^pr-report: GitHub: create check run: POST \/repos\/homelab\/cluster\/check-runs: .*\(GitHub unreachable\)\n$/);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^pr-report: GitHub: create check run: POST \/repos\/homelab\/cluster\/check-runs: .*\(GitHub unreachable\)\npr-report: GitHub: the result did not reach GitHub \(policy result 0, in the report files\)\n$/,
+    );
     expect(`${stdout}${stderr}`).not.toContain(TOKEN);
     expect(await readFile(path.join(repo.dir, "reports/report.json"), "utf8")).not.toContain(TOKEN);
   });

@@ -17,7 +17,7 @@ export const prReportCommand: CommandSpec = {
     "writes report.md, report.json, report.sarif and report.junit.xml to --out (and the job summary on GitHub Actions),",
     "and, when GITHUB_TOKEN is set, publishes a check run with annotations (or a commit status when checks are denied)",
     "and one PR comment updated in place. Inside GitHub Actions, repository, PR, SHAs and API URL come from the",
-    "environment and the event file. The exit code is the policy result (0 clean, 1 error findings), whatever GitHub answers.",
+    "environment and the event file. The exit code is the policy result (0 clean, 1 error findings); 2 when the result did not reach GitHub (the files are written first, whatever GitHub does).",
   ].join("\n"),
   positionals: [],
   flags: [
@@ -100,6 +100,11 @@ export const prReportCommand: CommandSpec = {
       lines.push("  GitHub: skipped (no GITHUB_TOKEN)");
     }
     io.stdout(`${lines.join("\n")}\n`);
+    if (gh && !gh.published) {
+      // The files hold the report either way; the job must still not pass silently without its check run or comment.
+      io.stderr(`pr-report: GitHub: the result did not reach GitHub (policy result ${result.exitCode}, in the report files)\n`);
+      return 2;
+    }
     return result.exitCode;
   },
 };
