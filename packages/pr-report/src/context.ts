@@ -59,9 +59,8 @@ export async function actionsContext(env: Readonly<Record<string, string | undef
     context.sha = context.head = event.after;
     if (typeof event.before === "string" && !ZERO_SHA.test(event.before)) context.base = event.before;
   }
-  context.sha ??= env.GITHUB_SHA;
-  context.base ??= env.NX_BASE;
-  context.head ??= env.NX_HEAD;
-  for (const key of Object.keys(context) as (keyof ActionsContext)[]) if (context[key] === undefined) delete context[key];
+  if (context.sha === undefined && env.GITHUB_SHA !== undefined) context.sha = env.GITHUB_SHA;
+  if (context.base === undefined && env.NX_BASE !== undefined) context.base = env.NX_BASE;
+  if (context.head === undefined && env.NX_HEAD !== undefined) context.head = env.NX_HEAD;
   return context;
 }

@@ -11,7 +11,7 @@ describe("fake GitHub", () => {
   });
 
   const call = (method: string, path: string, body?: unknown, token = "test-token-not-a-secret") =>
-    fetch(`${github.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${github.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
   it("keeps check runs like GitHub: annotations append across updates", async () => {
     const created = (await (await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", status: "in_progress" })).json()) as { id: number };
