@@ -19,34 +19,58 @@ const root = path.resolve(cliDir, "../..");
 // --out DIR: elsewhere (tests); bin/homelab.js only uses packages/cli/build.
 const outFlag = process.argv.indexOf("--out");
 const outDir = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(cliDir, "build");
-/** Test helpers are never loaded by the CLI; they import vitest. */
-const EXCLUDED = new Set(["@homelab/test-fixtures"]);
+/** The CLI and the Nx batch runner: the programs; every framework package they reach gets an entry of its own. */
+const PROGRAMS = {
+  cli: { specifier: "@homelab/cli/main", file: path.join(cliDir, "src/main.ts") },
+  "nx-plugin-run": { specifier: NX_RUNNER, file: path.join(root, "packages/nx-plugin/src/run.ts") },
+};
 
-/** Entry points: every `exports` entry of the framework packages that is a TypeScript source. */
-function entryPoints() {
-  const entries = {};
-  const names = {};
-  const manifests = [path.join(cliDir, "package.json"), path.join(root, "packages/nx-plugin/package.json")];
+/** Imported by a computed name (`import(name)`, so optional at run time), which the first pass cannot see. */
+const LOADED_BY_NAME = ["packages/kubeconform-wasm"];
+
+/** Framework packages by folder: name, manifest and `exports` entries that are TypeScript sources. */
+function frameworkPackages() {
+  const packages = new Map();
   for (const dir of readdirSync(path.join(root, "packages"), { withFileTypes: true })) {
     const manifestFile = path.join(root, "packages", dir.name, "package.json");
     if (!dir.isDirectory() || dir.name === "components" || !existsSync(manifestFile)) continue;
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-    if (EXCLUDED.has(manifest.name)) continue;
+    const exports = [];
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       if (typeof target !== "string" || !target.endsWith(".ts")) continue;
       const file = path.join(root, "packages", dir.name, target);
-      if (!existsSync(file)) continue;
-      manifests.push(manifestFile);
-      const specifier = subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      if (existsSync(file)) exports.push({ specifier: subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`, file });
+    }
+    packages.set(path.join("packages", dir.name), { manifestFile, exports });
+  }
+  return packages;
+}
+
+/**
+ * Entry points: the programs, and every export of the framework packages the
+ * programs reach (a first pass finds them), so user code importing one of them
+ * gets the compiled module. Packages they do not reach are left out: a package
+ * being written beside them cannot break the build.
+ */
+async function entryPoints(options) {
+  const reach = await esbuild.build({ ...options, entryPoints: Object.fromEntries(Object.entries(PROGRAMS).map(([name, p]) => [name, p.file])), write: false, outdir: "reach" });
+  const reached = new Set([...Object.keys(reach.metafile.inputs), ...LOADED_BY_NAME].map((f) => f.split("/").slice(0, 2).join("/")));
+  const entries = {};
+  const names = {};
+  const manifests = [path.join(cliDir, "package.json"), path.join(root, "packages/nx-plugin/package.json")];
+  for (const [folder, pkg] of frameworkPackages()) {
+    if (!reached.has(folder)) continue;
+    manifests.push(pkg.manifestFile);
+    for (const { specifier, file } of pkg.exports) {
       const name = specifier.replace(/^@homelab\//, "").replace(/\//g, "-");
       entries[name] = file;
       names[specifier] = `${name}.mjs`;
     }
   }
-  entries.cli = path.join(cliDir, "src/main.ts");
-  names["@homelab/cli/main"] = "cli.mjs";
-  entries["nx-plugin-run"] = path.join(root, "packages/nx-plugin/src/run.ts");
-  names[NX_RUNNER] = "nx-plugin-run.mjs";
+  for (const [name, program] of Object.entries(PROGRAMS)) {
+    entries[name] = program.file;
+    names[program.specifier] = `${name}.mjs`;
+  }
   return { entries, names, manifests: [...new Set(manifests)] };
 }
 
@@ -99,30 +123,29 @@ const externals = {
 
 const sha256 = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
-const { entries, names, manifests } = entryPoints();
 const temp = `${outDir}.tmp-${process.pid}`;
 rmSync(temp, { recursive: true, force: true });
+/** @type {import("esbuild").BuildOptions} */
+const options = {
+  absWorkingDir: root,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  // Node's own resolution: no "module" condition or field that Node would not use.
+  conditions: [],
+  mainFields: ["main"],
+  target: "node20.19",
+  outExtension: { ".js": ".mjs" },
+  entryNames: "[name]",
+  chunkNames: "chunk-[hash]",
+  metafile: true,
+  logLevel: "warning",
+  plugins: [externals, sourceUrls],
+};
 try {
-  const result = await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: entries,
-    outdir: temp,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    // Node's own resolution: no "module" condition or field that Node would not use.
-    conditions: [],
-    mainFields: ["main"],
-    target: "node20.19",
-    outExtension: { ".js": ".mjs" },
-    entryNames: "[name]",
-    chunkNames: "chunk-[hash]",
-    sourcemap: "linked",
-    metafile: true,
-    logLevel: "warning",
-    plugins: [externals, sourceUrls],
-  });
+  const { entries, names, manifests } = await entryPoints(options);
+  const result = await esbuild.build({ ...options, entryPoints: entries, outdir: temp, sourcemap: "linked" });
   // Everything the output was made from: a change to any of them makes bin/compiled.mjs fall back to source.
   // (package.json files too: their exports say which file a specifier loads.)
   const inputs = new Set(Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")));
