@@ -129,7 +129,7 @@ export interface CodegenAllResult {
   registry: { file: string; content: string };
 }
 
-/** Codegen for every component from local chart folders, then the @homelab/values registry. */
+/** Codegen for every component from local chart folders, then the chart registry of @homelab/charts. */
 export async function codegenAll(options: CodegenAllOptions): Promise<CodegenAllResult> {
   const repoRoot = options.repoRoot ?? REPO_ROOT;
   const components = await listComponents(repoRoot);
@@ -157,7 +157,7 @@ export async function codegenAll(options: CodegenAllOptions): Promise<CodegenAll
   return { results, registry };
 }
 
-/** The registry @homelab/values looks charts up in; it loads each schema module lazily. */
+/** The chart registry (@homelab/charts, packages/charts/generated/registry.ts) that values validation and check look charts up in; it loads each schema module lazily. */
 export function emitRegistry(components: readonly ComponentChart[]): string {
   const entries = components.map(
     (c) => `  {

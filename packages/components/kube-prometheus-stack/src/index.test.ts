@@ -67,6 +67,7 @@ describe("kube-prometheus-stack", () => {
       "VaultSealed",
       "TraefikDown",
       "TraefikHigh5xxRate",
+      "LokiDown",
       "ArgoCDAppDegraded",
       "ArgoCDAppOutOfSync",
     ]);

@@ -46,7 +46,6 @@ export const services = {
  */
 export function kubePrometheusStack(cluster: ClusterFacts): Component<Values> {
   const storageClass = (cluster.storage.classes.find((c) => c.default) ?? cluster.storage.classes[0]!).name;
-  // A fresh object per use: a shared one would come out as YAML anchors and aliases.
   const onVms = () => ({ ...onVirtualMachines });
   const volume = (size: string) => ({
     volumeClaimTemplate: { spec: { storageClassName: storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } } },

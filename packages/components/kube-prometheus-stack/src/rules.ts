@@ -71,6 +71,15 @@ export function criticalComponentRules(namespace: string): PrometheusRule {
           ],
         },
         {
+          // Loki's chart rules are off (see the loki component); its own ServiceMonitor's targets say whether it is up.
+          name: "loki",
+          rules: [
+            alert("LokiDown", 'sum by (namespace) (up{namespace="loki", container="loki"}) == 0', "5m", "critical",
+              "Loki in {{ $labels.namespace }} is down",
+              "No Loki pod answers scrapes: logs from promtail are not stored and Grafana's Loki datasource fails."),
+          ],
+        },
+        {
           name: "argocd",
           rules: [
             alert("ArgoCDAppDegraded", 'argocd_app_info{health_status=~"Degraded|Missing"} == 1', "15m", "critical",

@@ -4,10 +4,10 @@ import { middleware, type Middleware } from "@homelab/crds";
 import { valuesSchema, type Values } from "../generated/index.js";
 import manifest from "../package.json" with { type: "json" };
 
-/** The shared Middlewares the cluster facts route every request of an exposure through. */
 /** Label on the metrics Services the ServiceMonitor selects. */
 const METRICS_LABEL = "homelab.dev/metrics";
 
+/** The shared Middlewares the cluster facts route every request of an exposure through. */
 const MIDDLEWARES: Readonly<Record<string, Middleware["spec"]>> = {
   // Per client IP; the Service keeps client IPs (externalTrafficPolicy Local) so this is the real one.
   "public-rate-limit": { rateLimit: { average: 50, period: "1s", burst: 100 } },
