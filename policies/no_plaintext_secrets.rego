@@ -11,11 +11,41 @@ meta := {
 	"title": "No secret values in git",
 }
 
+# A Secret file of ours (or of a hand-written repo) with data is secret material in git.
 findings contains lib.finding(meta.id, meta.severity, "secret-data", doc, [field], {"field": field, "keys": sort([k | some k, _ in doc.object[field]])}) if {
 	some doc in lib.kind_docs("Secret")
+	not doc.origin
 	doc.object.apiVersion == "v1"
 	some field in ["data", "stringData"]
 	count(object.get(doc.object, field, {})) > 0
+}
+
+# A Secret a chart renders is made at deploy time (templated config, generated
+# or looked-up values, hook Secrets): not secret material in git by itself.
+# What is in git is a literal credential the chart copied from our values:
+# a sensitive key whose value is a literal string of that chart's values.
+secret_value(doc, "stringData", key) := doc.object.stringData[key]
+
+secret_value(doc, "data", key) := base64.decode(doc.object.data[key])
+
+values_strings(doc) := {v |
+	some src in input.values
+	src.chart.name == doc.origin.chart
+	src.component == doc.component
+	walk(src.values, [_, v])
+	is_string(v)
+}
+
+findings contains lib.finding(meta.id, meta.severity, "chart-secret-from-values", doc, [field, key], details) if {
+	some doc in lib.kind_docs("Secret")
+	doc.origin
+	some field in ["data", "stringData"]
+	some key, _ in object.get(doc.object, field, {})
+	lib.sensitive_key(key)
+	value := secret_value(doc, field, key)
+	lib.literal_secret(value)
+	value in values_strings(doc)
+	details := {"key": key, "chart": doc.origin.chart, "template": doc.origin.template}
 }
 
 findings contains lib.values_finding(meta.id, meta.severity, "values-literal", src, path, {"key": key}) if {

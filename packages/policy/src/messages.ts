@@ -30,6 +30,8 @@ export const MESSAGES: Readonly<Record<string, (data: Data) => string>> = {
   "replica-count/pdb-disabled": (d) => `${s(d.chart)}: no PodDisruptionBudget (${s(d.key)} is not enabled)`,
   "no-plaintext-secrets/secret-data": (d) =>
     `Secret carries ${s(d.field)} in git (${(d.keys as string[]).join(", ")}); use an ExternalSecret from Vault`,
+  "no-plaintext-secrets/chart-secret-from-values": (d) =>
+    `the chart's Secret (${s(d.template)}) carries ${s(d.key)} copied from a literal in the values; put it in Vault and give the chart an existing Secret`,
   "no-plaintext-secrets/values-literal": (d) => `values hold a literal secret under ${s(d.key)}; reference an existing Secret instead`,
   "no-plaintext-secrets/env-literal": (d) => `environment variable ${s(d.name)} holds a literal secret; use valueFrom.secretKeyRef`,
   "no-plaintext-secrets/configmap-literal": (d) => `ConfigMap key ${s(d.key)} holds a literal secret`,
