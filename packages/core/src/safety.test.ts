@@ -259,8 +259,9 @@ describe("names and hosts are validated before they become paths or Traefik rule
 
 describe("crash recovery", () => {
   /** A file system that dies at the k-th rename: that rename and every later operation fail, as after a kill. */
-  function crashingAt(k: number): { fs: RenderFs; renames: () => number } {
+  function crashingAt(k: number, op: "rename" | "rm" = "rename"): { fs: RenderFs; renames: () => number; removals: () => number } {
     let renames = 0;
+    let removals = 0;
     let dead = false;
     const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
       if (dead) throw new Error("process killed");
@@ -269,21 +270,28 @@ describe("crash recovery", () => {
     const fs: RenderFs = {
       readFile: guard(nodeRenderFs.readFile),
       writeFile: guard(nodeRenderFs.writeFile),
-      rm: guard(nodeRenderFs.rm),
+      rm: guard(async (file: string) => {
+        removals += 1;
+        if (op === "rm" && removals === k) {
+          dead = true;
+          throw new Error("process killed");
+        }
+        await nodeRenderFs.rm(file);
+      }),
       mkdir: guard(nodeRenderFs.mkdir),
       readdir: guard(nodeRenderFs.readdir),
       rmdir: guard(nodeRenderFs.rmdir),
       kind: guard(nodeRenderFs.kind),
       rename: guard(async (from: string, to: string) => {
         renames += 1;
-        if (renames === k) {
+        if (op === "rename" && renames === k) {
           dead = true;
           throw new Error("process killed");
         }
         await nodeRenderFs.rename(from, to);
       }),
     };
-    return { fs, renames: () => renames };
+    return { fs, renames: () => renames, removals: () => removals };
   }
 
   const v1 = crashStart;
@@ -323,6 +331,28 @@ describe("crash recovery", () => {
       expect(result.recovered, `k=${k}`).toBe(k > 1);
       const files = await tree(root);
       expect(Object.keys(files).filter((f) => f.includes(".homelab-tmp-")), `k=${k}`).toEqual([]);
+      const { "homelab.config.ts": _config, ...rendered } = files;
+      expect(rendered, `k=${k}`).toEqual(expected);
+    }
+  });
+
+  it("completes a render killed at any delete (stale files, the pruned record, the journal)", async () => {
+    const expected = await cleanRender();
+    const probe = path.join(base, "probe-rm");
+    await mkdir(probe);
+    await render({ root: probe, config: v1() });
+    const counting = crashingAt(Number.POSITIVE_INFINITY, "rm");
+    await render({ root: probe, config: v2(), fs: counting.fs });
+    const total = counting.removals();
+    expect(total).toBeGreaterThan(2);
+    for (let k = 1; k <= total; k += 1) {
+      await rm(root, { recursive: true, force: true });
+      await mkdir(root);
+      await render({ root, config: v1() });
+      await failure(render({ root, config: v2(), fs: crashingAt(k, "rm").fs }));
+      await render({ root, config: v2() });
+      const files = await tree(root);
+      expect(Object.keys(files).filter((f) => f.includes(".homelab-tmp-") || f === JOURNAL_FILE), `k=${k}`).toEqual([]);
       const { "homelab.config.ts": _config, ...rendered } = files;
       expect(rendered, `k=${k}`).toEqual(expected);
     }
