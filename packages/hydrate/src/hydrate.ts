@@ -14,6 +14,7 @@
  * 5. One folder per Application (layout.ts), written atomically per component.
  */
 import { readFile, readdir } from "node:fs/promises";
+import os from "node:os";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
 import { parseAllDocuments } from "yaml";
@@ -134,7 +135,11 @@ function releaseRequest(release: Release, surface: ApiSurface, kubeVersion: stri
 
 async function renderAll(engine: RenderEngine, releases: readonly Release[], surface: ApiSurface, kubeVersion: string, signal?: AbortSignal): Promise<Map<string, ReleaseResult>> {
   if (releases.length === 0) return new Map();
-  const results = await engine.renderReleases(releases.map((r) => releaseRequest(r, surface, kubeVersion)), signal ? { signal } : {});
+  const requests = releases.map((r) => releaseRequest(r, surface, kubeVersion));
+  // One helper process renders its batch serially: a batch per core (round-robin, so big charts spread) uses them all.
+  const lanes = Math.max(1, Math.min(os.availableParallelism(), requests.length));
+  const batches = Array.from({ length: lanes }, (_, lane) => requests.filter((_, i) => i % lanes === lane));
+  const results = (await Promise.all(batches.map((batch) => engine.renderReleases(batch, signal ? { signal } : {})))).flat();
   const byId = new Map(results.map((r) => [r.id, r]));
   const failures: string[] = [];
   let first: Release | undefined;
