@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -50,5 +52,63 @@ describe("homelab CLI", () => {
     expect(result.stderr).toMatch(/^homelab: .*values\.yaml:\d+:\d+: /);
     // The offending line is shown with a caret under the column.
     expect(result.stderr).toMatch(/\n {2}\d+ \| .*\n +\^/);
+  });
+});
+
+describe("the exit point: redaction, control characters, TypeScript syntax errors", () => {
+  async function runWith(argv: string[], cwd: string, env: Record<string, string>) {
+    let stdout = "";
+    let stderr = "";
+    const code = await main(argv, { cwd, env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  }
+
+  it("redacts known secrets of any length and token-shaped strings in everything printed", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
+    const pattern = `ghp_${"A1b2".repeat(9)}`;
+    // The file names the secrets, so the error about it carries them.
+    await writeFile(path.join(dir, "values.yaml"), `k: {xy7: ${pattern}, xy7: 2} # a: 1\n`);
+    const result = await runWith(["values", "validate", "--chart", "cert-manager", "values.yaml"], dir, { GITHUB_TOKEN: "a: 1", HOMELAB_REGISTRY_TOKEN: "xy7" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain("xy7");
+    expect(result.stderr).not.toContain(pattern);
+    expect(result.stderr).not.toContain("a: 1");
+    expect(result.stderr).toContain("***");
+  });
+
+  it("escapes terminal control characters copied from a file into an error", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
+    await writeFile(path.join(dir, "values.yaml"), "crds: {\u001b]0;owned\u0007\u009b31m: 1, \u001b]0;owned\u0007\u009b31m: 2}\n");
+    const result = await run(["values", "validate", "--chart", "cert-manager", "values.yaml"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(result.stderr).toContain("\\x1b]0;owned\\x07\\x9b31m");
+    // The caret still points at the column the error names, after the escapes.
+    const [excerpt, caret] = result.stderr.split("\n").filter((l) => / \| |^\s+\^$/.test(l));
+    const column = Number(/values\.yaml:\d+:(\d+)/.exec(result.stderr)![1]);
+    const raw = "crds: {\u001b]0;owned\u0007\u009b31m: 1, \u001b]0;owned\u0007\u009b31m: 2}";
+    expect(caret!.indexOf("^") - excerpt!.indexOf("| ") - 2).toBe(raw.slice(0, column - 1).replace(/[\u0000-\u001f\u007f-\u009f]/g, "\\xNN").length);
+  });
+
+  it("maps a TypeScript syntax error (tsx/esbuild) to exit 2 with file, line and column", async () => {
+    const { typeScriptSyntaxError } = await import("./main.js");
+    const error = new Error('Transform failed with 2 errors:\n/repo/homelab.config.ts:3:5: ERROR: Unexpected ","\n/repo/homelab.config.ts:9:1: ERROR: Unexpected "}"');
+    error.name = "TransformError";
+    expect(typeScriptSyntaxError(error, "/repo")).toMatchObject({
+      code: "CONFIG",
+      message: 'TypeScript syntax error: Unexpected "," (and 1 more)',
+      position: { file: "homelab.config.ts", line: 3, column: 6 },
+    });
+    expect(typeScriptSyntaxError(new Error("boom"), "/repo")).toBeUndefined();
+  });
+
+  it("a homelab.config.ts that does not parse gives exit 2 with its line through the real bin (tsx), not exit 70", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
+    await writeFile(path.join(dir, "package.json"), '{"type":"module"}\n');
+    await writeFile(path.join(dir, "homelab.config.ts"), "export default {\n  components: [\n  foo: ,\n};\n");
+    const bin = fileURLToPath(new URL("../bin/homelab.js", import.meta.url));
+    const result = spawnSync(process.execPath, [bin, "render", "--root", dir], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^homelab: homelab\.config\.ts:3:6: TypeScript syntax error: .+\n {2}3 \| {3}foo: ,\n +\^\n$/);
   });
 });

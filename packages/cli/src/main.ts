@@ -1,8 +1,18 @@
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { ErrorCode, HomelabError, UsageError, formatError, isHomelabError } from "@homelab/errors";
+import {
+  ErrorCode,
+  HomelabError,
+  UsageError,
+  escapeControl,
+  formatError,
+  isHomelabError,
+  redactor,
+  secretsFromArgs,
+  secretsFromEnv,
+} from "@homelab/errors";
 import { suggestKey } from "@homelab/values";
+import { readInputFile } from "@homelab/yaml";
 import { COMMANDS } from "./commands/index.js";
 import { GLOBAL_FLAGS, type CommandSpec, type FlagSpec, type Io, type ParsedArgs } from "./spec.js";
 
@@ -88,17 +98,51 @@ function parse(command: CommandSpec, argv: string[]): ParsedArgs {
 function sourceOf(error: HomelabError, cwd: string): string | undefined {
   if (!error.position?.line) return undefined;
   try {
-    return readFileSync(path.resolve(cwd, error.position.file), "utf8");
+    // Through the one input loader: the file an error names may be a FIFO, huge, or not UTF-8.
+    const input = readInputFile(path.resolve(cwd, error.position.file), { display: error.position.file });
+    return input.kind === "file" ? input.text : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The single exit point: user errors print one clear message and give 2, a
- * thrown non-HomelabError is a bug and says so with its stack.
+ * A syntax error in homelab.config.ts or a component's TypeScript, as tsx
+ * (esbuild) reports it on import: "Transform failed with N error(s):\n
+ * FILE:LINE:COL: ERROR: TEXT" (column 0-based). It is the user's input, so
+ * exit 2 with file and line, not "internal error".
  */
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+export function typeScriptSyntaxError(error: unknown, cwd: string): HomelabError | undefined {
+  if (!(error instanceof Error) || !/^Transform failed with \d+ errors?:/.test(error.message)) return undefined;
+  const at = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(error.message);
+  if (!at) return new HomelabError(ErrorCode.Config, error.message.split("\n").slice(1).join("; ") || "TypeScript syntax error", { cause: error });
+  const file = path.isAbsolute(at[1]!) ? path.relative(cwd, at[1]!) || at[1]! : at[1]!;
+  const more = Number(/^Transform failed with (\d+)/.exec(error.message)![1]) - 1;
+  return new HomelabError(ErrorCode.Config, `TypeScript syntax error: ${at[4]}${more > 0 ? ` (and ${more} more)` : ""}`, {
+    position: { file: file.startsWith("..") ? at[1]! : file, line: Number(at[2]), column: Number(at[3]) + 1 },
+    cause: error,
+  });
+}
+
+/**
+ * Everything the commands print goes through here: known secrets (GITHUB_TOKEN,
+ * GH_TOKEN, HOMELAB_*TOKEN*, any --token value) and token-shaped strings are
+ * replaced by `***`, and terminal control characters (from a file's content,
+ * a finding message, an error) are shown escaped instead of obeyed.
+ */
+function guardedIo(argv: readonly string[], io: Io): Io {
+  const redact = redactor([...secretsFromEnv(io.env), ...secretsFromArgs(argv)]);
+  const clean = (text: string): string => escapeControl(redact(text));
+  return { ...io, stdout: (text) => io.stdout(clean(text)), stderr: (text) => io.stderr(clean(text)) };
+}
+
+/**
+ * The single exit point: user errors print one clear message and give 2, a
+ * thrown non-HomelabError is a bug and says so with its stack. All output is
+ * redacted and control characters escaped (guardedIo).
+ */
+export async function main(argv: readonly string[], rawIo: Io): Promise<number> {
+  const io = guardedIo(argv, rawIo);
   try {
     if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
       io.stdout(programHelp());
@@ -112,7 +156,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     return await found.command.run(args, io);
-  } catch (error) {
+  } catch (thrown) {
+    const error = typeScriptSyntaxError(thrown, io.cwd) ?? thrown;
     if (isHomelabError(error)) {
       const problem = error as HomelabError;
       if (problem.code === ErrorCode.Usage) {

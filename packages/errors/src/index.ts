@@ -1,3 +1,5 @@
+import { escapeControl } from "./output.js";
+
 /**
  * The closed set of user-facing error codes. Anything thrown that is not a
  * HomelabError is a bug in this project, and the CLI reports it as such.
@@ -72,6 +74,8 @@ export function isHomelabError(error: unknown): error is HomelabError {
   return error instanceof HomelabError;
 }
 
+export { REDACTED, escapeControl, isSecretEnvName, redactor, secretsFromArgs, secretsFromEnv, type Redactor } from "./output.js";
+
 /** `file:line:column` with whatever parts are known. */
 export function formatPosition(position: SourcePosition): string {
   let text = position.file;
@@ -94,10 +98,13 @@ export function formatError(error: HomelabError, source?: string): string {
   if (source !== undefined && line !== undefined) {
     const text = source.split(/\r?\n/)[line - 1];
     if (text !== undefined) {
+      // The excerpt is the file's bytes: escape control characters so a file cannot drive the terminal,
+      // and count the caret's column in escaped characters so it still points at the same place.
       const gutter = `${line} | `;
-      lines.push(`  ${gutter}${text}`);
       const column = Math.max(1, error.position?.column ?? 1);
-      lines.push(`  ${" ".repeat(gutter.length + column - 1)}^`);
+      const tab = (s: string): string => s.replace(/\t/g, " ");
+      lines.push(`  ${gutter}${tab(escapeControl(text))}`);
+      lines.push(`  ${" ".repeat(gutter.length + tab(escapeControl(text.slice(0, column - 1))).length)}^`);
     }
   }
   for (const detail of error.details) lines.push(`  ${detail}`);
