@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { HomelabError } from "@homelab/errors";
@@ -228,6 +228,20 @@ describeWithEngine("hydrate with Helm's engine", () => {
     ]);
     // Findings are data: everything else was still written.
     expect(result.applications.find((a) => a.plan.name === "probe-two")!.index.findings).toHaveLength(1);
+  });
+
+  it("replaces a component's folder whole and prunes removed components only when hydrating everything", async () => {
+    const gone = path.join(root, "dist/hydrated/gone");
+    mkdirSync(gone, { recursive: true });
+    writeFileSync(path.join(gone, "hydrate.json"), "{}\n");
+    const stale = path.join(root, "dist/hydrated/probe/probe-one/configmap.old.stale.yaml");
+    writeFileSync(stale, "stale\n");
+    await hydrate(options({ components: ["probe"] }));
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(gone)).toBe(true);
+    await hydrate(options());
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(path.join(root, "dist/hydrated/probe/hydrate.json"))).toBe(true);
   });
 
   it("fails with the release, chart and Helm's message when a template fails", async () => {

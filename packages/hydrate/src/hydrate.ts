@@ -413,7 +413,8 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
       };
       files.push({ path: summaryFile(component), content: `${JSON.stringify(summary, null, 2)}\n` });
     }
-    written = await writeComponents(root, byComponent);
+    // Hydrating everything also removes the folders of components that are gone.
+    written = await writeComponents(root, byComponent, !options.components?.length);
   }
   return { applications, findings, surface, passes, engine: engineVersion, written };
 }

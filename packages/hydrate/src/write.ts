@@ -3,7 +3,7 @@
  * its target and swapped in with renames, so a reader sees the old folder or
  * the new one, never half of one, and a failure leaves the old output.
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
@@ -15,8 +15,12 @@ export interface OutputFile {
   content: string;
 }
 
-/** Replaces each component's folder with exactly these files; returns the folders written. */
-export async function writeComponents(root: string, byComponent: ReadonlyMap<string, readonly OutputFile[]>): Promise<string[]> {
+/**
+ * Replaces each component's folder with exactly these files; returns the
+ * folders written. With `prune`, folders of components that are not in the
+ * map (removed from the repository) are deleted too: dist/hydrated is hydrate's alone.
+ */
+export async function writeComponents(root: string, byComponent: ReadonlyMap<string, readonly OutputFile[]>, prune = false): Promise<string[]> {
   const outputRoot = resolveInside(root, HYDRATED_FOLDER, "the hydrated output folder");
   await mkdir(outputRoot, { recursive: true });
   // The output folder itself must not be a symlink out of the repository.
@@ -58,6 +62,14 @@ export async function writeComponents(root: string, byComponent: ReadonlyMap<str
       throw new HomelabError(ErrorCode.Io, `cannot write ${folder}: ${(error as Error).message}`, { position: { file: folder }, cause: error });
     }
     written.push(folder);
+  }
+  if (prune) {
+    const keep = new Set([...byComponent.keys()].map((c) => componentFolder(c).split("/").pop()!));
+    for (const entry of await readdir(outputRoot, { withFileTypes: true })) {
+      // Only finished component folders: another run's staging folder is that run's to clean.
+      if (!entry.isDirectory() || keep.has(entry.name) || entry.name.includes(".staging-") || entry.name.includes(".old-")) continue;
+      await rm(resolveInside(outputRoot, entry.name, "a stale hydrated folder"), { recursive: true, force: true });
+    }
   }
   return written;
 }
