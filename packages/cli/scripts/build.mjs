@@ -99,11 +99,14 @@ const sourceUrls = {
 };
 
 /**
- * Third-party packages load from node_modules as they are, but from the
- * importing package's point of view (a package may have its own version
- * beside it), so each is pinned to the file it resolves to, relative to the
- * output. Components are the user's TypeScript (tsx) and stay bare.
+ * Third-party packages are bundled too (one file read instead of hundreds of
+ * module resolutions at start-up), each resolved from its importer as Node
+ * would. The build tools and compilers stay external, and so do the
+ * components: the user's TypeScript, run through tsx. A package kept external
+ * is pinned to the file it resolves to from its importer, relative to the
+ * output (a package may have its own version beside it).
  */
+const KEEP_EXTERNAL = ["typescript", "tsx", "esbuild", "vitest", "nx"];
 const externals = {
   name: "homelab-externals",
   setup(build) {
@@ -112,6 +115,7 @@ const externals = {
       if (args.path.startsWith("node:")) return { external: true };
       if (args.path.startsWith("@homelab/") && !args.path.startsWith("@homelab/component-")) return undefined;
       if (args.path.startsWith("@homelab/component-")) return { external: true };
+      if (!KEEP_EXTERNAL.some((p) => args.path === p || args.path.startsWith(`${p}/`))) return undefined;
       const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "resolving" });
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       if (resolved.external || !path.isAbsolute(resolved.path)) return { external: true };
@@ -142,14 +146,16 @@ const options = {
   metafile: true,
   logLevel: "warning",
   plugins: [externals, sourceUrls],
+  // Bundled CommonJS dependencies call require() for Node's built-ins.
+  banner: { js: 'import { createRequire as __homelabCreateRequire } from "node:module"; const require = __homelabCreateRequire(import.meta.url);' },
 };
 try {
   const { entries, names, manifests } = await entryPoints(options);
   const result = await esbuild.build({ ...options, entryPoints: entries, outdir: temp, sourcemap: "linked" });
   // Everything the output was made from: a change to any of them makes bin/compiled.mjs fall back to source.
-  // (package.json files too: their exports say which file a specifier loads.)
+  // (package.json files too: their exports say which file a specifier loads; the lock file: the bundled dependencies.)
   const inputs = new Set(Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")));
-  for (const file of [...manifests, fileURLToPath(import.meta.url), fileURLToPath(new URL("../bin/compiled.mjs", import.meta.url))]) inputs.add(path.relative(root, file));
+  for (const file of [...manifests, path.join(root, "package-lock.json"), fileURLToPath(import.meta.url), fileURLToPath(new URL("../bin/compiled.mjs", import.meta.url))]) inputs.add(path.relative(root, file));
   const record = {};
   for (const file of [...inputs].sort()) {
     const abs = path.resolve(root, file);
