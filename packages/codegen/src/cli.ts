@@ -16,6 +16,7 @@ export const CODEGEN_FLAGS = {
   repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
   out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
   all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
+  "allow-remote-refs": { value: undefined, help: "fetch http(s) $refs of the chart's schema (10 s timeout per attempt, 2 retries); without it a chart's schema may reference files inside the chart only" },
   "chart-packages-dir": { value: "DIR", help: "local mirror of whole chart packages <chart>/<version>/ with templates and subcharts, for the template read-set (default: $HOMELAB_CHART_PACKAGES_DIR, else ../shared/chart-packages beside the repository when it exists)" },
   "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ used when there is no chart packages mirror (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists); values only: no template analysis" },
 } as const;
@@ -95,6 +96,7 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
     ...(str("component") ? { component: str("component")! } : {}),
     ...(str("out") ? { outDir: path.resolve(cwd, str("out")!) } : {}),
     ...(str("repository") ? { repository: str("repository")! } : {}),
+    ...(flags["allow-remote-refs"] ? { allowRemoteRefs: true } : {}),
   });
   return {
     lines: [

@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { create as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { HomelabError } from "@homelab/errors";
 import { charts } from "@homelab/charts";
 import { validateValues, type ValuesSchema } from "@homelab/values";
 import { itWithMirror } from "@homelab/test-fixtures/mirrors";
-import { REPO_ROOT, codegen, codegenAll, listComponents } from "./index.js";
+import { REPO_ROOT, codegen, codegenAll, createFetchSchema, listComponents } from "./index.js";
 import { keyStatsTable } from "./stats.js";
 
 async function chartDir(files: Record<string, string>): Promise<string> {
@@ -92,11 +93,11 @@ describe("shipped schemas", () => {
     expect(validateValues(asValuesSchema(result), { pair: ["a", "b"] }).map((i) => i.path)).toEqual([["pair", 1]]);
   });
 
-  it("inlines remote $refs at codegen time (relative file and HTTP), so the output has none", async () => {
+  it("inlines $refs to files inside the chart, and remote ones only with allowRemoteRefs, so the output has none", async () => {
     const server = await serve({ "/common.json": JSON.stringify({ $defs: { port: { type: "integer", minimum: 1 } } }) });
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/common.json`;
-      const result = await generate({
+      const files = {
         "Chart.yaml": CHART_YAML,
         "values.yaml": "image: {}\nport: 80\n",
         "defs/image.json": JSON.stringify({ type: "object", properties: { tag: { type: "string" } }, additionalProperties: false }),
@@ -105,12 +106,63 @@ describe("shipped schemas", () => {
           type: "object",
           properties: { image: { $ref: "defs/image.json" }, port: { $ref: `${url}#/$defs/port` } },
         }),
+      };
+      const refused = await generate(files).catch((e: unknown) => e);
+      expect(refused).toMatchObject({
+        code: "SCHEMA_INVALID",
+        message: `$ref "${url}#/$defs/port" is remote and remote references are not fetched`,
+        hint: expect.stringContaining("--allow-remote-refs"),
+        position: { file: expect.stringMatching(/values\.schema\.json$/) },
       });
+      const result = await generate(files, { allowRemoteRefs: true });
       expect(result.files["schema.json"]).not.toContain("$ref");
       const vs = asValuesSchema(result);
       expect(validateValues(vs, { image: { tag: "1" }, port: 8080 })).toEqual([]);
       expect(validateValues(vs, { image: { tga: "1" }, port: 0 }).map((i) => i.path.join("."))).toEqual(["image.tga", "port"]);
     } finally {
+      server.close();
+    }
+  });
+
+  it("refuses a $ref to a file outside the chart (file: URL, ../, symlink) without printing its bytes", async () => {
+    const outside = await chartDir({ "secret.json": '{"token": "not-a-real-secret-but-private"}', "notjson.txt": "root:x:0:0:root:/root:/bin/bash\n" });
+    const schema = (ref: string) => JSON.stringify({ type: "object", properties: { a: { $ref: ref } } });
+    const base = { "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\n" };
+    for (const ref of [pathToFileURL(path.join(outside, "secret.json")).href, `../${path.basename(outside)}/secret.json`, "file:///etc/passwd"]) {
+      const error = await generate({ ...base, "values.schema.json": schema(ref) }).catch((e: unknown) => e);
+      expect(error, ref).toMatchObject({ code: "SCHEMA_INVALID", message: `$ref ${JSON.stringify(ref)} points outside the chart: a chart's schema may only reference files inside the chart` });
+      expect(JSON.stringify(error)).not.toContain("private");
+    }
+    const dir = await chartDir({ ...base, "values.schema.json": schema("defs/link.json") });
+    await mkdir(path.join(dir, "defs"));
+    await symlink(path.join(outside, "secret.json"), path.join(dir, "defs", "link.json"));
+    const linked = await codegen({ input: { kind: "dir", dir }, repository: "https://charts.example.test", write: false, outDir: dir }).catch((e: unknown) => e);
+    expect(linked).toMatchObject({ code: "SCHEMA_INVALID", message: '$ref "defs/link.json" leads outside the chart through a symlink' });
+    const notJson = await chartDir({ ...base, "values.schema.json": schema("x.json") });
+    await writeFile(path.join(notJson, "x.json"), "root:x:0:0:root:/root:/bin/bash\n");
+    const bad = await codegen({ input: { kind: "dir", dir: notJson }, repository: "https://charts.example.test", write: false, outDir: notJson }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: "SCHEMA_INVALID", message: '$ref "x.json" cannot be resolved: is not valid JSON' });
+    expect(`${(bad as Error).message} ${JSON.stringify(bad)}`).not.toContain("root:x");
+  });
+
+  it("a remote $ref to a server that never answers fails after the timeout and bounded retries", async () => {
+    const sockets: import("node:net").Socket[] = [];
+    const server = createServer(() => {});
+    server.on("connection", (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/common.json`;
+      const started = Date.now();
+      const fetchSchema = createFetchSchema({ allowRemoteRefs: true, timeoutMs: 200, retries: 2, backoffMs: 10 });
+      const error = await generate(
+        { "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\n", "values.schema.json": JSON.stringify({ type: "object", properties: { a: { $ref: url } } }) },
+        { fetchSchema },
+      ).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error).toMatchObject({ code: "SCHEMA_INVALID", message: `$ref "${url}" cannot be resolved: no answer within 200 ms, after 3 attempt(s)` });
+      expect(sockets).toHaveLength(3);
+    } finally {
+      for (const s of sockets) s.destroy();
       server.close();
     }
   });

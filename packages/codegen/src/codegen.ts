@@ -5,7 +5,7 @@ import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { loadChart, type ChartInput } from "./load.js";
 import { readPatchFile } from "./patch.js";
 import { GENERATOR, buildIR, emitFiles, type ChartIR } from "./pipeline.js";
-import type { FetchSchema } from "./shipped.js";
+import { remoteFetchSchema, type FetchSchema } from "./shipped.js";
 import { isRecord } from "./schema-util.js";
 
 /** The repository root this package sits in (packages/codegen/src → ../../..). */
@@ -23,8 +23,10 @@ export interface CodegenOptions {
   /** Patch file; defaults to packages/components/<component>/codegen.patch.json when it exists. */
   patchFile?: string;
   repoRoot?: string;
-  /** Resolves remote `$ref`s; defaults to fetch for http(s) and disk for file URLs. */
+  /** Resolves `$ref`s to other documents; defaults to files inside the chart only (remote refs refused). */
   fetchSchema?: FetchSchema;
+  /** Fetch http(s) `$ref`s (with a timeout and a bounded retry) when no fetchSchema is given. Default false. */
+  allowRemoteRefs?: boolean;
   /** false: compute the files without writing them. */
   write?: boolean;
 }
@@ -65,7 +67,7 @@ export async function codegen(options: CodegenOptions): Promise<CodegenResult> {
   const ir = await buildIR(chart, {
     repository,
     ...(patch && patchFile ? { patch: { file: patch, name: path.relative(repoRoot, patchFile) } } : {}),
-    ...(options.fetchSchema ? { fetchSchema: options.fetchSchema } : {}),
+    ...(options.fetchSchema ? { fetchSchema: options.fetchSchema } : options.allowRemoteRefs ? { fetchSchema: remoteFetchSchema } : {}),
   });
   const files = emitFiles(ir);
   if (options.write !== false) {

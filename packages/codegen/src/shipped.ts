@@ -1,6 +1,8 @@
-import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ErrorCode, HomelabError } from "@homelab/errors";
+import { ErrorCode, HomelabError, isHomelabError } from "@homelab/errors";
+import { isBelow, realInside } from "@homelab/layout";
+import { readNamedFile } from "@homelab/yaml";
 import { DRAFT_URIS, type SchemaDraft } from "@homelab/values";
 import { OPEN_KEYS } from "./infer.js";
 import { SUBSCHEMA_LISTS, SUBSCHEMA_MAPS, SUBSCHEMA_ONE, isRecord, typesOf, type Schema } from "./schema-util.js";
@@ -32,7 +34,9 @@ export function parseJson(text: string, file: string): unknown {
       line = before.split("\n").length;
       column = before.length - before.lastIndexOf("\n");
     }
-    throw new HomelabError(ErrorCode.Syntax, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "").replace(/^JSON\.parse: /, "")}`, {
+    // Node quotes the start of the text (`"root:x:0:0"... is not valid JSON`): never echo a file's bytes.
+    const reason = message.replace(/, ".*" is not valid JSON$/s, "").replace(/, ".*"\.\.\. is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    throw new HomelabError(ErrorCode.Syntax, `invalid JSON: ${reason}`, {
       position: { file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },
     });
   }
@@ -108,21 +112,67 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** Reads `file:` URLs from disk and `http(s):` with fetch; anything else is refused. */
-export const defaultFetchSchema: FetchSchema = async (url) => {
-  const parsed = new URL(url);
-  let text: string;
-  if (parsed.protocol === "file:") {
-    text = await readFile(fileURLToPath(parsed), "utf8");
-  } else if (parsed.protocol === "http:" || parsed.protocol === "https:") {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    text = await response.text();
-  } else {
-    throw new Error(`unsupported URL scheme ${parsed.protocol}`);
+/** A remote `$ref` met without `--allow-remote-refs`: resolveSchema turns it into a SchemaInvalid error with the hint. */
+export class RemoteRefRefused extends Error {}
+
+export interface FetchSchemaOptions {
+  /** Fetch `http(s):` references (default false: a chart's schema is self-contained unless the user says otherwise). */
+  allowRemoteRefs?: boolean;
+  /** Per attempt, body included. Default {@link REMOTE_REF_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Retries after a network error, a timeout or a 5xx (default 2), backing off 0.5 s, 1 s, ... */
+  retries?: number;
+  backoffMs?: number;
+}
+
+export const REMOTE_REF_TIMEOUT_MS = 10_000;
+
+async function fetchText(url: string, options: FetchSchemaOptions): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? REMOTE_REF_TIMEOUT_MS;
+  const retries = options.retries ?? 2;
+  const backoff = options.backoffMs ?? 500;
+  for (let attempt = 0; ; attempt++) {
+    let failure: string;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+      if (response.ok) return await response.text();
+      failure = `HTTP ${response.status}`;
+      if (response.status < 500) throw new Error(failure);
+    } catch (error) {
+      if (error instanceof Error && /^HTTP [1-4]\d\d$/.test(error.message)) throw error;
+      failure = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? `no answer within ${timeoutMs} ms` : `unreachable (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+    }
+    if (attempt >= retries) throw new Error(`${failure}, after ${attempt + 1} attempt(s)`);
+    await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt));
   }
-  return parseJson(text, url);
-};
+}
+
+/**
+ * `file:` URLs through the one input loader (resolveSchema has already
+ * confined them to the chart), `http(s):` only with `allowRemoteRefs`, with a
+ * timeout per attempt and a bounded retry; anything else is refused.
+ */
+export function createFetchSchema(options: FetchSchemaOptions = {}): FetchSchema {
+  return async (url) => {
+    const parsed = new URL(url);
+    let text: string;
+    if (parsed.protocol === "file:") {
+      text = readNamedFile(fileURLToPath(parsed), { display: url });
+    } else if (parsed.protocol === "http:" || parsed.protocol === "https:") {
+      if (!options.allowRemoteRefs) throw new RemoteRefRefused("remote references are not fetched");
+      text = await fetchText(url, options);
+    } else {
+      throw new Error(`unsupported URL scheme ${parsed.protocol}`);
+    }
+    return JSON.parse(text) as unknown;
+  };
+}
+
+/** Local files inside the chart only; remote references are refused. */
+export const defaultFetchSchema: FetchSchema = createFetchSchema();
+
+/** What `homelab codegen --allow-remote-refs` uses. */
+export const remoteFetchSchema: FetchSchema = createFetchSchema({ allowRemoteRefs: true });
 
 interface Doc {
   url: string;
@@ -155,14 +205,46 @@ export async function resolveSchema(root: Schema, options: ResolveOptions): Prom
   docs.set(rootDoc.url, rootDoc);
   if (rootId && rootId !== options.baseUrl) docs.set(stripFragment(options.baseUrl), rootDoc);
 
-  async function load(url: string): Promise<Doc> {
+  // A chart's schema may reference files inside the chart only: the folder holding values.schema.json.
+  const chartDir = options.baseUrl.startsWith("file:") ? path.dirname(fileURLToPath(options.baseUrl)) : undefined;
+  const refused = (ref: string, why: string, hint?: string, cause?: unknown): HomelabError =>
+    new HomelabError(ErrorCode.SchemaInvalid, `$ref ${JSON.stringify(ref)} ${why}`, {
+      position: { file: options.file },
+      ...(hint ? { hint } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+
+  async function load(url: string, ref: string): Promise<Doc> {
     const known = docs.get(url);
     if (known) return known;
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw refused(ref, "is not a valid URL or relative path");
+    }
+    if (protocol === "file:") {
+      const file = fileURLToPath(url);
+      if (chartDir === undefined || !isBelow(chartDir, file)) throw refused(ref, "points outside the chart: a chart's schema may only reference files inside the chart");
+      try {
+        await realInside(chartDir, file, `$ref ${ref}`);
+      } catch (error) {
+        if (isHomelabError(error) && error.code === ErrorCode.PathOutside) throw refused(ref, "leads outside the chart through a symlink", undefined, error);
+        // A missing file and the like are reported by the fetch below.
+      }
+    } else if (protocol !== "http:" && protocol !== "https:") {
+      throw refused(ref, `uses the unsupported scheme ${protocol}`);
+    }
     let fetched: unknown;
     try {
       fetched = await fetchSchema(url);
     } catch (error) {
-      throw new HomelabError(ErrorCode.SchemaInvalid, `cannot resolve $ref ${url}: ${(error as Error).message}`, { position: { file: options.file }, cause: error });
+      if (error instanceof RemoteRefRefused) {
+        throw refused(ref, "is remote and remote references are not fetched", "pass --allow-remote-refs to `homelab codegen` to fetch it (with a timeout), or vendor the file into the chart", error);
+      }
+      // Never the referenced file's content (JSON.parse quotes it): only what went wrong and where.
+      const why = error instanceof SyntaxError ? "is not valid JSON" : isHomelabError(error) ? error.message : (error as Error).message;
+      throw refused(ref, `cannot be resolved: ${why}`, undefined, error);
     }
     const doc: Doc = { url, root: fetched };
     docs.set(url, doc);
@@ -178,7 +260,7 @@ export async function resolveSchema(root: Schema, options: ResolveOptions): Prom
       const hash = ref.indexOf("#");
       const urlPart = hash >= 0 ? ref.slice(0, hash) : ref;
       const fragment = hash >= 0 ? ref.slice(hash + 1) : "";
-      const target = urlPart === "" ? doc : await load(stripFragment(safeUrl(urlPart, base)));
+      const target = urlPart === "" ? doc : await load(stripFragment(safeUrl(urlPart, base)), ref);
       const key = `${target.url}#${fragment}`;
       let resolved: unknown;
       if (stack.includes(key)) {
