@@ -64,8 +64,44 @@ web_disabled(values) if {
 
 web_disabled(values) if values.ports.web.expose.default == false
 
+# Values are read only for a Traefik chart that was not hydrated; when it was,
+# the rendered container arguments below decide (they are what Traefik runs with).
+traefik_hydrated if {
+	some doc in input.documents
+	doc.origin.chart == "traefik"
+}
+
 findings contains lib.values_finding(meta.id, meta.severity, "traefik-no-redirect", src, ["ports", "web"], {"instance": src.instance}) if {
 	some src in lib.chart_values("traefik")
+	not traefik_hydrated
 	not web_disabled(src.values)
 	not redirects_to_tls(src.values)
+}
+
+# Rendered Traefik: the `web` entry point exists and redirects to HTTPS.
+traefik_args(container) := {lower(k): v |
+	some arg in object.get(container, "args", [])
+	is_string(arg)
+	startswith(arg, "--")
+	parts := split(trim_prefix(arg, "--"), "=")
+	k := parts[0]
+	v := concat("=", array.slice(parts, 1, count(parts)))
+}
+
+redirects_args(args) if {
+	args["entrypoints.web.http.redirections.entrypoint.to"]
+	args["entrypoints.web.http.redirections.entrypoint.scheme"] == "https"
+}
+
+# A redirect to a TLS entry point by name needs no scheme.
+redirects_args(args) if args["entrypoints.web.http.redirections.entrypoint.to"] in lib.tls_entry_points
+
+findings contains lib.finding(meta.id, meta.severity, "traefik-args-no-redirect", doc, ["spec", "template", "spec", "containers", i, "args"], {"name": lib.name(doc.object)}) if {
+	some doc in input.documents
+	doc.origin.chart == "traefik"
+	doc.object.kind in {"Deployment", "DaemonSet"}
+	some i, container in doc.object.spec.template.spec.containers
+	args := traefik_args(container)
+	args["entrypoints.web.address"]
+	not redirects_args(args)
 }

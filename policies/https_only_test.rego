@@ -37,3 +37,23 @@ test_redirect_to_plain_entrypoint_fails if {
 	f.code == "traefik-no-redirect"
 	f.path == ["ports", "web"]
 }
+
+traefik_doc(args) := {
+	"file": "dist/hydrated/traefik/deployment.yaml", "index": 0, "component": "traefik",
+	"origin": {"application": "traefik-public", "chart": "traefik", "version": "41.3.0", "template": "traefik/templates/deployment.yaml", "valueFiles": [], "hook": null, "namespace": "traefik"},
+	"object": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "traefik-public"}, "spec": {"template": {"spec": {"containers": [{"name": "traefik-public", "args": args}]}}}},
+}
+
+# Hydrated Traefik: the rendered arguments decide; values saying nothing about redirects are not read.
+no_redirect_values := [{"file": "v.yaml", "index": 0, "path": [], "instance": "public", "chart": {"name": "traefik"}, "values": {"ports": {"web": {}}}}]
+
+test_rendered_traefik_redirect_passes if {
+	args := ["--entryPoints.web.address=:8000/tcp", "--entryPoints.web.http.redirections.entryPoint.to=:443", "--entryPoints.web.http.redirections.entryPoint.scheme=https"]
+	count(https_only.findings) == 0 with input as {"documents": [traefik_doc(args)], "values": no_redirect_values}
+	count(https_only.findings) == 0 with input as {"documents": [traefik_doc(["--entrypoints.web.address=:8000", "--entrypoints.web.http.redirections.entrypoint.to=websecure"])], "values": []}
+}
+
+test_rendered_traefik_without_redirect_fails if {
+	found := {[f.code, f.path] | some f in https_only.findings} with input as {"documents": [traefik_doc(["--entryPoints.web.address=:8000/tcp"])], "values": no_redirect_values}
+	found == {["traefik-args-no-redirect", ["spec", "template", "spec", "containers", 0, "args"]]}
+}

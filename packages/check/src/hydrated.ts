@@ -175,7 +175,7 @@ export function addToModel(model: Model, set: HydratedSet): void {
       instance: null,
       layerOrder: layers.get(o.origin.component) ?? null,
       object: o.object,
-      origin: { application: o.origin.application, chart: o.origin.chart, version: o.origin.version, template: o.origin.template, valueFiles: o.origin.valueFiles, hook: o.origin.hook },
+      origin: { application: o.origin.application, chart: o.origin.chart, version: o.origin.version, template: o.origin.template, valueFiles: o.origin.valueFiles, hook: o.origin.hook, namespace: o.record.namespace },
     });
     model.docs.set(docKey(o.file, o.index), {
       component: o.origin.component,

@@ -27,6 +27,11 @@ export const MESSAGES: Readonly<Record<string, (data: Data) => string>> = {
   "replica-count/vault-replicas": (d) => `Vault HA runs ${s(d.replicas)} replica(s); raft needs at least ${s(d.minimum)}`,
   "replica-count/longhorn-replicas": (d) => `Longhorn ${s(d.key)} is ${s(d.replicas)}; at least ${s(d.minimum)} replicas per volume are required`,
   "replica-count/cnpg-instances": (d) => `CloudNativePG Cluster has ${s(d.instances)} instance(s); at least ${s(d.minimum)} are required for failover`,
+  "replica-count/workload-replicas": (d) =>
+    `${s(d.kind)} ${s(d.name)} (chart ${s(d.chart)}) renders ${s(d.replicas)} replica(s) and no autoscaler keeps ${s(d.minimum)}; at least ${s(d.minimum)} are required`,
+  "replica-count/pdb-missing": (d) => `${s(d.kind)} ${s(d.name)} (chart ${s(d.chart)}): no PodDisruptionBudget selects its pods`,
+  "https-only/traefik-args-no-redirect": (d) =>
+    `Traefik ${s(d.name)} serves the web entry point without redirecting to HTTPS (its rendered arguments have no --entryPoints.web.http.redirections.entryPoint.to with scheme https)`,
   "replica-count/pdb-disabled": (d) => `${s(d.chart)}: no PodDisruptionBudget (${s(d.key)} is not enabled)`,
   "no-plaintext-secrets/secret-data": (d) =>
     `Secret carries ${s(d.field)} in git (${(d.keys as string[]).join(", ")}); use an ExternalSecret from Vault`,

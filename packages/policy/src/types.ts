@@ -28,6 +28,8 @@ export interface InputDocument extends DocumentRef {
     template: string;
     valueFiles: string[];
     hook: string | null;
+    /** Where the object lands (its own namespace, else the Application's destination); null when cluster-scoped. */
+    namespace: string | null;
   };
 }
 
