@@ -9,6 +9,7 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
 import { parse as parseYaml } from "yaml";
+import { GO_YAML } from "./yaml11.js";
 import { TemplateError, renderFastTemplate, renderGoTemplate, type TemplateOptions } from "./gotemplate.js";
 
 export const APPLICATIONS_FOLDER = "apps-root-config/applications";
@@ -211,7 +212,7 @@ function applyTemplatePatch(app: Record<string, unknown>, patchText: string, sou
   let patch: unknown;
   try {
     // sigs.k8s.io/yaml reads the patch: YAML 1.1.
-    patch = parseYaml(patchText, { version: "1.1", uniqueKeys: true });
+    patch = parseYaml(patchText, GO_YAML);
   } catch (error) {
     fail(source, doc, ["spec", "templatePatch"], `ApplicationSet ${setName}, element ${element}: the rendered templatePatch is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
   }

@@ -39,6 +39,7 @@ import {
 } from "./layout.js";
 import { planApplication, type ApplicationPlan, type DirectorySourcePlan, type HelmSourcePlan, type RepositoryFacts } from "./plan.js";
 import { writeComponents, type OutputFile } from "./write.js";
+import { GO_YAML } from "./yaml11.js";
 
 export interface HydrateOptions extends RepositoryFacts {
   /** The cluster's Kubernetes version (`--kube-version`). */
@@ -171,13 +172,13 @@ interface ParsedDocument {
 /** The documents of a rendered template or a manifest file, as the API server would read them (YAML 1.1, JSON-compatible). */
 function parseDocuments(text: string, where: { file: string; what: string }): ParsedDocument[] {
   const out: ParsedDocument[] = [];
-  const docs = parseAllDocuments(text, { version: "1.1", uniqueKeys: true, prettyErrors: false, keepSourceTokens: false });
+  const docs = parseAllDocuments(text, GO_YAML);
   for (const doc of Array.isArray(docs) ? docs : []) {
     const error = doc.errors[0];
     if (error) {
       throw new HomelabError(ErrorCode.Syntax, `${where.what} is not valid YAML: ${error.message.split("\n")[0]}`, { position: { file: where.file } });
     }
-    const value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+    const value = doc.toJS(GO_YAML) as unknown;
     if (value === null || value === undefined) continue;
     const content = text.slice(doc.range[0], doc.range[2]).replace(/^---[^\n]*\n/, "").replace(/\s+$/, "");
     if (typeof value !== "object" || Array.isArray(value)) {

@@ -22,6 +22,7 @@ import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
 import { parse as parseYaml } from "yaml";
+import { GO_YAML } from "./yaml11.js";
 import { isValidReleaseName, type ApplicationSource, type DefinedApplication } from "./applications.js";
 
 export interface RepositoryFacts {
@@ -84,7 +85,7 @@ function refuse(defined: DefinedApplication, message: string, hint?: string): ne
 }
 
 function normalizeGitURL(url: string): string {
-  return url.trim().toLowerCase().replace(/\.git$/, "").replace(/\/+$/, "");
+  return url.trim().toLowerCase().replace(/\/+$/, "").replace(/\.git$/, "");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -98,7 +99,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseValuesYaml(text: string, file: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(text, { version: "1.1", uniqueKeys: true, prettyErrors: false, maxAliasCount: 1000 });
+    value = parseYaml(text, GO_YAML);
   } catch (error) {
     const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
     throw new HomelabError(ErrorCode.Syntax, `values file is not valid YAML: ${(error as Error).message.split("\n")[0]}`, {
