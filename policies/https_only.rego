@@ -29,6 +29,28 @@ findings contains lib.finding(meta.id, meta.severity, "ingress-plain-entrypoint"
 	path := ["metadata", "annotations", key]
 }
 
+# An HTTP route whose only job is to redirect to HTTPS: every route goes
+# through a redirectScheme middleware to https, so no request reaches a
+# backend over plain HTTP (hand-written repos do this instead of the entry
+# point redirect).
+redirect_middleware(route_doc, ref) if {
+	some mw in input.documents
+	mw.object.kind == "Middleware"
+	lib.group(mw.object) in lib.traefik_groups
+	lib.name(mw.object) == ref.name
+	lib.namespace(mw.object) == object.get(ref, "namespace", lib.namespace(route_doc.object))
+	mw.object.spec.redirectScheme.scheme == "https"
+}
+
+redirect_only(doc) if {
+	routes := object.get(doc.object, ["spec", "routes"], [])
+	count(routes) > 0
+	every route in routes {
+		some ref in object.get(route, "middlewares", [])
+		redirect_middleware(doc, ref)
+	}
+}
+
 # Without entryPoints an IngressRoute listens on every default entry point, `web` included.
 findings contains lib.finding(meta.id, meta.severity, "route-no-entrypoints", doc, ["spec"], {}) if {
 	some doc in input.documents
@@ -39,6 +61,7 @@ findings contains lib.finding(meta.id, meta.severity, "route-no-entrypoints", do
 findings contains lib.finding(meta.id, meta.severity, "route-plain-entrypoint", doc, ["spec", "entryPoints", i], {"entryPoint": ep}) if {
 	some doc in input.documents
 	lib.is_ingress_route(doc.object)
+	not redirect_only(doc)
 	some i, ep in object.get(doc.object, ["spec", "entryPoints"], [])
 	not ep in lib.tls_entry_points
 }
@@ -46,6 +69,7 @@ findings contains lib.finding(meta.id, meta.severity, "route-plain-entrypoint", 
 findings contains lib.finding(meta.id, meta.severity, "route-no-tls", doc, ["spec"], {}) if {
 	some doc in input.documents
 	lib.is_ingress_route(doc.object)
+	not redirect_only(doc)
 	not doc.object.spec.tls
 }
 

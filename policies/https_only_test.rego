@@ -57,3 +57,22 @@ test_rendered_traefik_without_redirect_fails if {
 	found := {[f.code, f.path] | some f in https_only.findings} with input as {"documents": [traefik_doc(["--entryPoints.web.address=:8000/tcp"])], "values": no_redirect_values}
 	found == {["traefik-args-no-redirect", ["spec", "template", "spec", "containers", 0, "args"]]}
 }
+
+redirect_route(middleware) := {"file": "r.yaml", "index": 0, "object": {
+	"apiVersion": "traefik.io/v1alpha1", "kind": "IngressRoute", "metadata": {"name": "http", "namespace": "web"},
+	"spec": {"entryPoints": ["web"], "routes": [{"match": "HostRegexp(`.+`)", "middlewares": [{"name": middleware}], "services": [{"name": "noop@internal", "kind": "TraefikService"}]}]},
+}}
+
+redirect_mw(scheme) := {"file": "m.yaml", "index": 0, "object": {"apiVersion": "traefik.io/v1alpha1", "kind": "Middleware", "metadata": {"name": "to-https", "namespace": "web"}, "spec": {"redirectScheme": {"scheme": scheme, "permanent": true}}}}
+
+# A plain-HTTP route that only redirects to HTTPS is compliant; one that redirects elsewhere (or uses another middleware) is not.
+test_redirect_only_route_passes if {
+	count(https_only.findings) == 0 with input as {"documents": [redirect_route("to-https"), redirect_mw("https")], "values": []}
+}
+
+test_route_with_other_middleware_fails if {
+	found := {f.code | some f in https_only.findings} with input as {"documents": [redirect_route("to-https"), redirect_mw("http")], "values": []}
+	found == {"route-plain-entrypoint", "route-no-tls"}
+	codes := {f.code | some f in https_only.findings} with input as {"documents": [redirect_route("missing"), redirect_mw("https")], "values": []}
+	codes == {"route-plain-entrypoint", "route-no-tls"}
+}

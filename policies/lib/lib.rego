@@ -78,7 +78,7 @@ sensitive_suffixes := ["password", "passwd", "token", "secret", "apikey", "secre
 normalized_key(key) := lower(replace(replace(replace(key, "_", ""), "-", ""), ".", ""))
 
 # Key names that name a Secret object rather than hold its value.
-reference_suffixes := ["secretname", "secretref", "credentialsecret", "credentialssecret"]
+reference_suffixes := ["secretname", "secretref", "credentialsecret", "credentialssecret", "tlssecret"]
 
 sensitive_key(key) if {
 	is_string(key)

@@ -22,6 +22,8 @@ test_sensitive_keys if {
 	not lib.sensitive_key("passwordSecretRef")
 	not lib.sensitive_key("backupTargetCredentialSecret")
 	not lib.sensitive_key("tlsSecretName")
+	not lib.sensitive_key("tlsSecret")
+	not lib.sensitive_key("caSecretRef")
 	lib.sensitive_key("clientSecret")
 	not lib.sensitive_key(3)
 }
