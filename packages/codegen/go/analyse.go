@@ -188,12 +188,18 @@ func Analyse(root *Chart) (*Result, error) {
 		return nil, err
 	}
 	sort.Slice(a.prefixes, func(i, j int) bool { return len(a.prefixes[i]) > len(a.prefixes[j]) })
+	contexts := map[string]*val{}
 	for _, f := range files {
 		t := f.trees[f.name]
 		if t == nil || t.Root == nil {
 			continue
 		}
-		dot := rootContext(f.prefix)
+		// One root context per chart, shared by its files: `set . "mode" "ha"` in a helper is seen by every template, as in Helm.
+		dot := contexts[key(f.prefix)]
+		if dot == nil {
+			dot = rootContext(f.prefix)
+			contexts[key(f.prefix)] = dot
+		}
 		a.list(&scope{tree: t, dot: dot, dollar: dot, vars: map[string]*val{}}, t.Root)
 	}
 	res := &Result{Helm: helmVersion, Reads: []Read{}, Open: []Open{}, Charts: infos, Calls: a.calls, Truncated: a.truncated}
@@ -574,7 +580,13 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 			return []string{k}, true
 		}
 		if i < len(args) && len(args[i].consts) > 0 && len(args[i].paths) == 0 && args[i].fields == nil && len(args[i].items) == 0 {
-			return args[i].consts, true
+			keys := []string{}
+			for _, c := range args[i].consts {
+				if c != "" { // an empty key reads nothing (a "no mode" default)
+					keys = append(keys, c)
+				}
+			}
+			return keys, true
 		}
 		return nil, false
 	}

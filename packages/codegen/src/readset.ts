@@ -82,7 +82,9 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
   const forced = new Map(options.forceOpen.map((f) => [KEY(f.path), f]));
   const walk = (node: Schema, t: Trie | undefined, wild: Trie[], path: string[]): void => {
     const force = forced.get(KEY(path));
-    if (force) {
+    // `global` beside an unknown subchart: any top-level key, but what the known charts read key by key stays closed.
+    const shallowForce = force && path.length === 1 && path[0] === "global" ? force : undefined;
+    if (force && !shallowForce) {
       openDeep(node, path, options.upstreamClosed);
       node.additionalProperties = true;
       node.$comment = `Open: ${force.why}; its keys are not known here.`;
@@ -95,7 +97,7 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
       if (openDeep(node, path, options.upstreamClosed)) result.opened.push({ path, why: deep.why, at: deep.at });
       return;
     }
-    if (!t && wild.length === 0) return;
+    if (!t && wild.length === 0 && !shallowForce) return;
     const props = (isRecord(node.properties) ? node.properties : (node.properties = {})) as Record<string, Schema>;
     const upstreamClosed = options.upstreamClosed.has(KEY(path));
     const readKeys = t ? [...t.children.keys()].filter((k) => k !== "*") : [];
@@ -114,9 +116,17 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
     }
     const open = node.additionalProperties;
     const hasPatterns = isRecord(node.patternProperties) || isRecord(open);
-    if (t?.shallow) {
-      if (open === false && !upstreamClosed) {
-        node.additionalProperties = true;
+    if (shallowForce) {
+      node.additionalProperties = true;
+      node.$comment = `Open at the top level: ${shallowForce.why}.`;
+      result.opened.push(shallowForce);
+    } else if (t?.shallow) {
+      // A map ranged over whose entries are read key by key (promtail's extraPorts.<name>.containerPort): new entries are typed by those reads.
+      const star = t.shallow.why === "range" ? t.children.get("*") : undefined;
+      const entry = star && !star.deep && !star.shallow ? fromTrie(star, [...path, "*"], forced) : {};
+      const entrySchema: Schema | true = Object.keys(entry).length > 0 ? entry : true;
+      if (!upstreamClosed && !hasPatterns && (open === false || entrySchema !== true)) {
+        node.additionalProperties = entrySchema;
         result.opened.push({ path, why: t.shallow.why, at: t.shallow.at });
       }
     } else if (readKeys.length > 0 && !hasPatterns && open !== false) {

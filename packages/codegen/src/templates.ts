@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { BUILD_COMMAND, analyserPath } from "./analyser-build.js";
+import { BUILD_COMMAND, analyserPath, buildAnalyser } from "./analyser-build.js";
 import type { LoadedChart } from "./load.js";
 import { isRecord } from "./schema-util.js";
 
@@ -82,13 +82,25 @@ function templateStrings(value: unknown, path: string[] = [], out: { path: strin
 
 const TIMEOUT_MS = 60_000;
 
+let ready: Promise<unknown> | undefined;
+
+/** Builds the analyser on first use when it is missing or stale (incremental: a hash of go/ and `go version`). */
+async function ensureAnalyser(): Promise<void> {
+  ready ??= buildAnalyser({ log: (line) => process.stderr.write(`${line}\n`) }).catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  await ready;
+  if (!existsSync(analyserPath)) {
+    throw new HomelabError(ErrorCode.MissingArtifact, "the chart template analyser is not built (packages/codegen/build/tplreads)", { hint: `run \`${BUILD_COMMAND}\`` });
+  }
+}
+
 /**
  * Runs the template analyser on a loaded chart (and the subcharts it carries).
  */
 export async function analyseTemplates(chart: LoadedChart): Promise<ReadSet> {
-  if (!existsSync(analyserPath)) {
-    throw new HomelabError(ErrorCode.MissingArtifact, "the chart template analyser is not built (packages/codegen/build/tplreads)", { hint: `run \`${BUILD_COMMAND}\`` });
-  }
+  await ensureAnalyser();
   const input = JSON.stringify(toTree(chart));
   const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
     const child = execFile(analyserPath, [], { maxBuffer: 256 * 1024 * 1024, timeout: TIMEOUT_MS, killSignal: "SIGKILL" }, (error, out) => {

@@ -167,6 +167,15 @@ describe("validateValuesFiles", () => {
   });
 });
 
+describe("null-valued keys", () => {
+  it("a null under a key the chart has deletes its default; under an unknown key it is a typo with no effect", () => {
+    expect(validateValues(closed, { image: { tag: null }, pullPolicy: null })).toEqual([]);
+    expect(validateValues(closed, { image: { tga: null } })).toEqual([
+      { path: ["image", "tga"], message: 'unknown key "tga"; did you mean "tag"?', keyword: "additionalProperties", suggestion: "tag" },
+    ]);
+  });
+});
+
 describe("redundant overrides", () => {
   const withDefaults: ValuesSchema = {
     ...closed,

@@ -112,8 +112,39 @@ export function compileOverrideValidator(schema: ValuesSchema): ValidateFunction
 export function validateValues(schema: ValuesSchema, values: unknown): ValuesIssue[] {
   const validate = compileOverrideValidator(schema);
   const data = pruneNulls(values ?? {});
-  if (validate(data)) return [];
-  return toIssues(validate.errors ?? [], data);
+  const nullKeys = unknownNullKeys(schema.schema, values);
+  if (validate(data)) return nullKeys;
+  return [...toIssues(validate.errors ?? [], data), ...nullKeys];
+}
+
+/**
+ * A null deletes a default, so null-valued keys are pruned before validation;
+ * a null under a key the chart does not have deletes nothing (a typo'd key
+ * set to `~` has no effect): reported as unknown where the schema path is
+ * plain `properties` down to a closed object.
+ */
+function unknownNullKeys(schema: Record<string, unknown>, values: unknown): ValuesIssue[] {
+  const out: ValuesIssue[] = [];
+  const walk = (node: unknown, value: unknown, path: string[]) => {
+    if (!isRecord(node) || !isRecord(value)) return;
+    if (["anyOf", "oneOf", "allOf", "if", "$ref", "patternProperties", "unevaluatedProperties"].some((k) => k in node)) return;
+    const props = isRecord(node.properties) ? node.properties : {};
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) {
+        if (node.additionalProperties === false && !(key in props)) {
+          const suggestion = suggestKey(key, Object.keys(props));
+          out.push({
+            path: [...path, key],
+            message: suggestion ? `unknown key "${key}"; did you mean "${suggestion}"?` : `unknown key "${key}"`,
+            keyword: "additionalProperties",
+            ...(suggestion ? { suggestion } : {}),
+          });
+        }
+      } else if (key in props) walk(props[key], child, [...path, key]);
+    }
+  };
+  walk(schema, values, []);
+  return out;
 }
 
 /**

@@ -188,7 +188,16 @@ export interface Values {
       } | null;
     } | null;
     clusterCredentials?: {
-      [key: string]: unknown;
+      [key: string]: {
+        annotations?: unknown;
+        clusterResources?: unknown;
+        config?: unknown;
+        labels?: unknown;
+        namespaces?: unknown;
+        project?: unknown;
+        server?: unknown;
+        shard?: unknown;
+      };
     } | null;
     credentialTemplates?: {
       [key: string]: unknown;

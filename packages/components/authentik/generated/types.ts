@@ -5,7 +5,7 @@ export interface Values {
   nameOverride?: string | number | boolean | null;
   fullnameOverride?: string | number | boolean | null;
   kubeVersionOverride?: string | number | boolean | null;
-  /** Open: passed to postgresql, whose templates are not here; its keys are not known here. */
+  /** Open at the top level: passed to postgresql, whose templates are not here. */
   global?: {
     security?: {
       allowInsecureImages?: boolean | null;
@@ -23,7 +23,7 @@ export interface Values {
       tag?: string | number | boolean | null;
       digest?: string | number | boolean | null;
       pullPolicy?: string | null;
-      [key: string]: unknown;
+      pullSecrets?: unknown;
     } | null;
     imagePullSecrets?: unknown[] | null;
     deploymentAnnotations?: {
@@ -53,13 +53,12 @@ export interface Values {
       nodeAffinity?: {
         type?: string | null;
         matchExpressions?: unknown[] | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     topologySpreadConstraints?: unknown[] | null;
     deploymentStrategy?: {
-      [key: string]: unknown;
+      rollingUpdate?: unknown;
+      type?: unknown;
     } | null;
     env?: unknown[] | null;
     envFrom?: unknown[] | null;

@@ -209,7 +209,7 @@ export interface Values {
     enabled?: boolean | null;
     resources?: unknown[] | null;
   } | null;
-  /** Open: passed to bitwarden-sdk-server, whose templates are not here; its keys are not known here. */
+  /** Open at the top level: passed to bitwarden-sdk-server, whose templates are not here. */
   global?: {
     affinity?: {
       [key: string]: unknown;
@@ -217,9 +217,7 @@ export interface Values {
     compatibility?: {
       openshift?: {
         adaptSecurityContext?: string | null;
-        [key: string]: unknown;
       } | null;
-      [key: string]: unknown;
     } | null;
     hostAliases?: unknown[] | null;
     imagePullSecrets?: unknown[] | null;

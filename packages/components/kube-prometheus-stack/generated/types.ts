@@ -1204,7 +1204,10 @@ export interface Values {
     } | null;
   } | null;
   additionalPrometheusRulesMap?: {
-    [key: string]: unknown;
+    [key: string]: {
+      additionalLabels?: unknown;
+      groups?: unknown;
+    };
   } | null;
   global?: {
     rbac?: {

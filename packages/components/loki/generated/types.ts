@@ -357,12 +357,11 @@ export interface Values {
     command?: unknown;
   } | null;
   kubeVersionOverride?: unknown;
-  /** Open: passed to minio, grafana-agent-operator, rollout_operator, whose templates are not here; its keys are not known here. */
+  /** Open at the top level: passed to minio, grafana-agent-operator, rollout_operator, whose templates are not here. */
   global?: {
     imageRegistry?: unknown;
     image?: {
       registry?: unknown;
-      [key: string]: unknown;
     } | null;
     priorityClassName?: unknown;
     clusterDomain?: string | null;
@@ -373,6 +372,8 @@ export interface Values {
     extraEnvFrom?: unknown[] | null;
     extraVolumes?: unknown[] | null;
     extraVolumeMounts?: unknown[] | null;
+    podAnnotations?: unknown;
+    registry?: unknown;
     [key: string]: unknown;
   } | null;
   nameOverride?: unknown;

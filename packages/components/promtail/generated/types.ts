@@ -197,7 +197,30 @@ export interface Values {
     [key: string]: unknown;
   } | null;
   extraPorts?: {
-    [key: string]: unknown;
+    [key: string]: {
+      annotations?: unknown;
+      containerPort?: unknown;
+      ingress?: {
+        annotations?: unknown;
+        hosts?: unknown;
+        ingressClassName?: unknown;
+        path?: unknown;
+        tls?: unknown;
+      };
+      labels?: unknown;
+      name?: unknown;
+      protocol?: unknown;
+      service?: {
+        clusterIP?: unknown;
+        externalIPs?: unknown;
+        externalTrafficPolicy?: unknown;
+        loadBalancerIP?: unknown;
+        loadBalancerSourceRanges?: unknown;
+        nodePort?: unknown;
+        port?: unknown;
+        type?: unknown;
+      };
+    };
   } | null;
   podSecurityPolicy?: {
     privileged?: boolean | null;

@@ -169,7 +169,14 @@ export interface Values {
     } | null;
     otlpLogs?: boolean | null;
     plugins?: {
-      [key: string]: unknown;
+      [key: string]: {
+        hash?: unknown;
+        moduleName?: unknown;
+        settings?: {
+          useUnsafe?: unknown;
+        };
+        version?: unknown;
+      };
     } | null;
   } | null;
   extraObjects?: unknown[] | null;
@@ -268,7 +275,19 @@ export interface Values {
     offline?: boolean | null;
     pluginRegistry?: {
       sources?: {
-        [key: string]: unknown;
+        [key: string]: {
+          baseModuleName?: unknown;
+          github?: {
+            enterprise?: {
+              url?: unknown;
+            };
+            token?: unknown;
+          };
+          gitlab?: {
+            token?: unknown;
+            url?: unknown;
+          };
+        };
       } | null;
     } | null;
     providers?: {
@@ -1050,7 +1069,15 @@ export interface Values {
   } | null;
   service?: {
     additionalServices?: {
-      [key: string]: unknown;
+      [key: string]: {
+        annotations?: unknown;
+        annotationsTCP?: unknown;
+        annotationsUDP?: unknown;
+        enabled?: unknown;
+        labels?: unknown;
+        single?: unknown;
+        spec?: unknown;
+      };
     } | null;
     annotations?: {
       [key: string]: unknown;
@@ -1087,7 +1114,17 @@ export interface Values {
     [key: string]: unknown;
   } | null;
   tlsOptions?: {
-    [key: string]: unknown;
+    [key: string]: {
+      alpnProtocols?: unknown;
+      cipherSuites?: unknown;
+      clientAuth?: unknown;
+      curvePreferences?: unknown;
+      disableSessionTickets?: unknown;
+      labels?: unknown;
+      maxVersion?: unknown;
+      minVersion?: unknown;
+      sniStrict?: unknown;
+    };
   } | null;
   tlsStore?: {
     [key: string]: unknown;

@@ -314,6 +314,7 @@ export interface Values {
     dev?: {
       devRootToken?: string | null;
       enabled?: boolean | null;
+      config?: unknown;
     } | null;
     enabled?: boolean | string | null;
     enterpriseLicense?: {
@@ -553,9 +554,11 @@ export interface Values {
     volumeMounts?: null | unknown[];
     volumes?: null | unknown[];
     preStop?: unknown[] | null;
+    external?: {
+      config?: unknown;
+    };
     gid?: unknown;
     uid?: unknown;
-    [key: string]: unknown;
   } | null;
   serverTelemetry?: {
     prometheusRules?: {
