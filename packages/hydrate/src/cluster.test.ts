@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import type { ChartResolver, ReleaseRequest } from "./engine.js";
 import { helmEngine } from "./helm.js";
 import { hydrate, type HydrateResult } from "./hydrate.js";
-import { describeWithEngine } from "./with-engine.js";
+import { describeWithEngine } from "./testing.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 

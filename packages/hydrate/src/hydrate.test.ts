@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { helmEngine } from "./helm.js";
 import { hydrate, type HydrateOptions } from "./hydrate.js";
 import { indexFile, parseHydratedIndex } from "./layout.js";
-import { describeWithEngine } from "./with-engine.js";
+import { describeWithEngine } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
 
