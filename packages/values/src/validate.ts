@@ -32,25 +32,40 @@ export const REDUNDANT_MESSAGE = "redundant: the chart default is the same";
 
 /**
  * Overrides that change nothing: a value equal to the chart's default, or an
- * empty map over a map default (Helm merges it away). Lists compare whole
- * (Helm replaces them); null is a deletion, never redundant.
+ * empty map over a map default (Helm merges it away), reported once at the
+ * highest key whose whole override changes nothing (a copied values.yaml gives
+ * one note per top-level key, not one per leaf). Lists compare whole (Helm
+ * replaces them); null is a deletion, never redundant.
  */
 export function redundantDefaults(schema: ValuesSchema, values: unknown): ValuesIssue[] {
   const defaults = schema.defaults;
   const out: ValuesIssue[] = [];
-  if (!defaults) return out;
-  const walk = (value: unknown, def: unknown, path: string[]) => {
-    if (!isRecord(value)) return;
+  if (!defaults || !isRecord(values)) return out;
+  const note = (path: string[]): ValuesIssue => ({ path, message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" });
+  // True when every key under `value` equals the default; otherwise the redundant children are noted.
+  const walk = (value: Record<string, unknown>, def: Record<string, unknown>, path: string[], notes: ValuesIssue[]): boolean => {
+    let all = true;
+    const mine: ValuesIssue[] = [];
     for (const [key, v] of Object.entries(value)) {
-      if (v === null || !isRecord(def) || !(key in def)) continue;
       const d = def[key];
-      if (isRecord(v) && isRecord(d) && Object.keys(v).length > 0) walk(v, d, [...path, key]);
-      else if (isRecord(v) && Object.keys(v).length === 0 ? isRecord(d) : sameValue(v, d)) {
-        out.push({ path: [...path, key], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" });
+      if (v === null || !(key in def)) {
+        all = false;
+        continue;
       }
+      if (isRecord(v) && isRecord(d) && Object.keys(v).length > 0) {
+        const inner: ValuesIssue[] = [];
+        if (walk(v, d, [...path, key], inner)) mine.push(note([...path, key]));
+        else {
+          all = false;
+          mine.push(...inner);
+        }
+      } else if (isRecord(v) && Object.keys(v).length === 0 ? isRecord(d) : sameValue(v, d)) mine.push(note([...path, key]));
+      else all = false;
     }
+    notes.push(...mine);
+    return all && Object.keys(value).length > 0;
   };
-  walk(values, defaults, []);
+  walk(values, defaults, [], out);
   return out;
 }
 
