@@ -9,6 +9,7 @@ import { mergeBase, resolveCommit } from "@homelab/git";
 import { createPublisher, type GitHubClientOptions, type PublishOutcome } from "./github.js";
 import { LIMITS, markdownReport } from "./markdown.js";
 import type { AffectedComponent, AffectedReason, ChangesetStatus, Report } from "./model.js";
+import type { ApplicationObjectDiff } from "./objects.js";
 import { redactor } from "./redact.js";
 import { clip } from "./truncate.js";
 
@@ -66,6 +67,11 @@ export interface PrReportOptions {
    * A failing gate fails the check run; the exit code stays the policy's.
    */
   changesetGate?: (range: { root: string; base: string; head: string }) => Promise<ChangesetStatus>;
+  /**
+   * The diff of the objects each Application applies over the same range
+   * (e.g. `objectDiffOf` of the CLI's diff command); shown beside the file diff.
+   */
+  objectDiff?: (range: { root: string; base: string; head: string }) => Promise<ApplicationObjectDiff[]>;
   /** Progress and GitHub problems, already redacted. */
   warn?: (message: string) => void;
 }
@@ -192,7 +198,8 @@ export async function prReport(options: PrReportOptions): Promise<PrReportResult
     }
     const exitCode = policyExitCode(findings);
     const conclusion = exitCode === 0 && changesets?.ok !== false ? "success" : "failure";
-    report = { base, head, components, findings, exitCode, conclusion, changesets, fullReportAt };
+    const objects = options.objectDiff ? await options.objectDiff({ root: options.root, base, head }) : null;
+    report = { base, head, components, findings, exitCode, conclusion, changesets, fullReportAt, objects };
   } catch (error) {
     if (publisher) {
       // The check run says the report failed (bounded: every request has a timeout and a retry budget).

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { main } from "../main.js";
+import { objectDiffOf } from "./diff.js";
 
 /** A root Application syncing a folder of manifests, as a hand-written GitOps repo has it. */
 const APP = `apiVersion: argoproj.io/v1alpha1
@@ -94,6 +95,14 @@ describe("homelab diff", () => {
     const parsed = JSON.parse(json.stdout) as { base: string; applications: { application: string; objects: { paths: string[] }[] }[] };
     expect(parsed.base).toBe(first);
     expect(parsed.applications.map((a) => [a.application, a.objects.map((o) => o.paths)])).toEqual([["whoami", [["spec.replicas"]]]]);
+  });
+
+  it("diffs two commits for the PR report", async () => {
+    const base = (await repo.git("rev-parse", "HEAD")).trim();
+    const head = await repo.commit("scale", { "cluster-workload-apps/whoami/deployment.yaml": deployment(4) });
+    const diffs = await objectDiffOf({ root: repo.dir, base, head });
+    expect(diffs.map((d) => [d.application, d.objects.map((o) => [o.change, o.kind, o.paths])])).toEqual([["whoami", [["changed", "apps/Deployment", ["spec.replicas"]]]]]);
+    expect(await objectDiffOf({ root: repo.dir, base: head, head })).toEqual([]);
   });
 
   it("names an unknown revision with exit 2", async () => {

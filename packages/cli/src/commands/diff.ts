@@ -5,7 +5,7 @@ import { applicationObjects, buildModel, loadTree, policyConfig } from "@homelab
 import { findRoot } from "@homelab/core";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { git, resolveCommit } from "@homelab/git";
-import { formatObjectDiffText, objectDiff, type ApplicationObjects } from "@homelab/pr-report";
+import { formatObjectDiffText, objectDiff, type ApplicationObjectDiff, type ApplicationObjects } from "@homelab/pr-report";
 import type { CommandSpec } from "../spec.js";
 
 /** The objects every Application of the tree at `root` applies. */
@@ -31,6 +31,13 @@ async function atCommit<T>(root: string, commit: string, read: (dir: string) => 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The object diff between two commits (each checked out in a temporary worktree), for the PR report. */
+export async function objectDiffOf(range: { root: string; base: string; head: string }): Promise<ApplicationObjectDiff[]> {
+  const base = await atCommit(range.root, range.base, snapshot);
+  const head = await atCommit(range.root, range.head, snapshot);
+  return objectDiff(base, head);
 }
 
 export const diffCommand: CommandSpec = {

@@ -3,6 +3,7 @@ import { findRoot } from "@homelab/core";
 import { UsageError } from "@homelab/errors";
 import { actionsContext, headline, prReport, type GitHubOptions } from "@homelab/pr-report";
 import { changesetGate } from "@homelab/release";
+import { objectDiffOf } from "./diff.js";
 import type { CommandSpec } from "../spec.js";
 
 function text(value: unknown): string | undefined {
@@ -69,6 +70,8 @@ export const prReportCommand: CommandSpec = {
 
     const result = await prReport({
       ...(args.flags.changesets === true ? { changesetGate: (range) => changesetGate({ ...range, mergeBase: false }) } : {}),
+      // What ArgoCD will change per Application, beside the file diff.
+      objectDiff: objectDiffOf,
       root,
       base,
       head,
