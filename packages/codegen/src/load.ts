@@ -6,6 +6,7 @@ import { extract } from "tar";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { YamlSource } from "@homelab/yaml";
 import { isRecord } from "./schema-util.js";
+import { fetchWithRetry } from "./shipped.js";
 
 export interface ChartMeta {
   name: string;
@@ -179,13 +180,13 @@ export async function loadFromRepo(repo: string, chart: string, version: string)
   }
 }
 
+/** Chart archives can be a few MiB: a longer deadline per attempt than a schema document, same bounded retry. */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
 async function download(url: string, as: "text" | "bytes"): Promise<string | Uint8Array> {
-  let response: Response;
   try {
-    response = await fetch(url);
+    return await fetchWithRetry(url, async (response) => (as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer())), { timeoutMs: DOWNLOAD_TIMEOUT_MS });
   } catch (error) {
-    throw new HomelabError(ErrorCode.Remote, `cannot reach ${url}: ${(error as Error).message}`, { position: { file: url }, cause: error });
+    throw new HomelabError(ErrorCode.Remote, `GET ${url}: ${(error as Error).message}`, { position: { file: url }, cause: error });
   }
-  if (!response.ok) throw new HomelabError(ErrorCode.Remote, `GET ${url}: HTTP ${response.status}`, { position: { file: url } });
-  return as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer());
 }

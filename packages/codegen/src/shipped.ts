@@ -127,20 +127,29 @@ export interface FetchSchemaOptions {
 
 export const REMOTE_REF_TIMEOUT_MS = 10_000;
 
-async function fetchText(url: string, options: FetchSchemaOptions): Promise<string> {
+/**
+ * GET with a deadline per attempt (AbortSignal.timeout, body included) and a
+ * bounded retry with exponential backoff after network errors, timeouts and
+ * 5xx; a 4xx fails at once. Every network call of codegen goes through here.
+ */
+export async function fetchWithRetry<T>(url: string, read: (response: Response) => Promise<T>, options: Omit<FetchSchemaOptions, "allowRemoteRefs"> = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? REMOTE_REF_TIMEOUT_MS;
   const retries = options.retries ?? 2;
   const backoff = options.backoffMs ?? 500;
   for (let attempt = 0; ; attempt++) {
     let failure: string;
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
-      if (response.ok) return await response.text();
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      if (response.ok) return await read(response);
       failure = `HTTP ${response.status}`;
       if (response.status < 500) throw new Error(failure);
     } catch (error) {
       if (error instanceof Error && /^HTTP [1-4]\d\d$/.test(error.message)) throw error;
-      failure = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError") ? `no answer within ${timeoutMs} ms` : `unreachable (${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message})`;
+      const cause = (error as Error).cause;
+      failure =
+        error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
+          ? `no answer within ${timeoutMs} ms`
+          : `unreachable (${cause instanceof Error ? cause.message : (error as Error).message})`;
     }
     if (attempt >= retries) throw new Error(`${failure}, after ${attempt + 1} attempt(s)`);
     await new Promise((resolve) => setTimeout(resolve, backoff * 2 ** attempt));
@@ -160,7 +169,7 @@ export function createFetchSchema(options: FetchSchemaOptions = {}): FetchSchema
       text = readNamedFile(fileURLToPath(parsed), { display: url });
     } else if (parsed.protocol === "http:" || parsed.protocol === "https:") {
       if (!options.allowRemoteRefs) throw new RemoteRefRefused("remote references are not fetched");
-      text = await fetchText(url, options);
+      text = await fetchWithRetry(url, (response) => response.text(), options);
     } else {
       throw new Error(`unsupported URL scheme ${parsed.protocol}`);
     }
