@@ -19,6 +19,11 @@ export function formatText(result: CheckResult): string {
       for (const c of w.covers) lines.push(`    ${c.file}:${c.line}  ${c.message}`);
     }
   }
+  // References that resolve through ArgoCD's retries (a CRD from another Application of the same wave): not findings, but said.
+  if ((result.orderings ?? []).length > 0) {
+    lines.push("", "Orderings relied on:");
+    for (const o of result.orderings) lines.push(`  ${o.file}:${o.line}  ${o.message}`);
+  }
   const s = result.summary;
   if (lines.length > 0) lines.push("");
   lines.push(

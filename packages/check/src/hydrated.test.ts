@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as hydratedLayout from "@homelab/hydrate/layout";
 import { coreSchemaDir } from "@homelab/kubeconform-wasm";
 import { homelab } from "@homelab/cluster";
-import { check } from "./index.js";
+import { check, formatText } from "./index.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -148,6 +148,17 @@ describe("checks on the charts' hydrated objects", () => {
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
     // The ServiceMonitor CRD is installed by nothing in the set.
     expect(result.violations.map((v) => [v.rule, v.code])).toEqual([["ref-crd", "missing"]]);
+  });
+
+  it("lists a CRD from another Application of the same wave as an ordering it relies on, not a finding", async () => {
+    const extra = APP.replace("name: web\n", "name: web-extra\n").replace(/    - repoURL: https:\/\/charts[\s\S]*?ref: values\n/, "").replace("cluster-workload-apps/web/manifests", "cluster-workload-apps/web/extra");
+    const root = repo({ ...files("http"), "apps-root-config/web-extra.yaml": extra, "cluster-workload-apps/web/extra/servicemonitor.yaml": monitor("http").replace("name: web\n", "name: web-extra\n") });
+    hydrate(root, [service, smCrd]);
+    const result = await check({ dir: root, root, schema: false, policy: false, references: true });
+    expect(result.violations).toEqual([]);
+    expect(result.orderings.map((o) => [o.file, o.line])).toEqual([["cluster-workload-apps/web/extra/servicemonitor.yaml", 1]]);
+    expect(result.orderings[0]!.message).toContain("relies on web (same wave) installing CRD ServiceMonitor");
+    expect(formatText(result)).toContain("Orderings relied on:\n  cluster-workload-apps/web/extra/servicemonitor.yaml:1");
   });
 
   const core = coreSchemaDir(homelab.kubernetes.version, true);
