@@ -56,6 +56,10 @@ function writeChart(dir: string): void {
       "",
     ].join("\n"),
   );
+  writeFileSync(
+    path.join(dir, "templates", "test.yaml"),
+    ["apiVersion: v1", "kind: Pod", "metadata:", "  name: {{ .Release.Name }}-test", "  annotations:", '    "helm.sh/hook": test', "spec:", "  restartPolicy: Never", "  containers: [{ name: t, image: busybox:1.37 }]", ""].join("\n"),
+  );
   // A CRD in crds/: installed unless skipCrds, and it adds its API to what every chart sees.
   writeFileSync(
     path.join(dir, "crds", "probe.yaml"),
@@ -203,13 +207,17 @@ describeWithEngine("hydrate with Helm's engine", () => {
     const result = await hydrate(options());
     const one = result.applications.find((a) => a.plan.name === "probe-one")!;
     const helmHook = one.objects.find((o) => o.record.name === "custom-migrate")!;
-    expect(helmHook.record.hook).toEqual({ types: ["pre-install", "pre-upgrade"], annotation: "helm.sh/hook", weight: "-5", deletePolicy: [] });
-    expect(helmHook.content).toMatch(/^# HOOK: pre-install,pre-upgrade \(helm\.sh\/hook, weight -5\)/m);
+    expect(helmHook.record.hook).toEqual({ types: ["pre-install", "pre-upgrade"], annotation: "helm.sh/hook", weight: "-5", deletePolicy: [], phases: ["PreSync"] });
+    expect(helmHook.content).toMatch(/^# HOOK: pre-install,pre-upgrade \(helm\.sh\/hook, weight -5\): ArgoCD runs it as PreSync/m);
     // The annotation stays on the object.
     expect(helmHook.content).toMatch(/"?helm\.sh\/hook"?: pre-install,pre-upgrade/);
     const argoHook = one.objects.find((o) => o.record.name === "smoke")!;
     expect(argoHook.record).toMatchObject({ namespace: "space-one", source: { type: "directory", file: "cluster-init-apps/probe/manifests/hook.yaml", line: 1 } });
-    expect(argoHook.record.hook).toMatchObject({ types: ["PostSync"], annotation: "argocd.argoproj.io/hook" });
+    expect(argoHook.record.hook).toMatchObject({ types: ["PostSync"], annotation: "argocd.argoproj.io/hook", phases: ["PostSync"] });
+    // A Helm test hook has no ArgoCD phase: ArgoCD never runs it.
+    const test = one.objects.find((o) => o.record.name === "custom-test")!;
+    expect(test.record.hook).toMatchObject({ types: ["test"], phases: [] });
+    expect(test.content).toMatch(/^# HOOK: test \(helm\.sh\/hook\): never run by ArgoCD/m);
     const plain = one.objects.find((o) => o.record.kind === "ConfigMap")!;
     expect(plain.record.hook).toBeNull();
     expect(plain.content).not.toMatch(/HOOK/);

@@ -224,27 +224,36 @@ function splitList(text: string | undefined): string[] {
   return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-/** A hook as Helm saw it (the engine's events), else ArgoCD's own hook annotation. */
+const ARGOCD_HOOK_TYPES = new Set(["PreSync", "Sync", "PostSync", "SyncFail", "PostDelete", "Skip"]);
+const HELM_TO_ARGOCD: Record<string, string> = { "pre-install": "PreSync", "pre-upgrade": "PreSync", "post-install": "PostSync", "post-upgrade": "PostSync" };
+
+/**
+ * A hook as ArgoCD treats it (gitops-engine sync/hook): its own annotation
+ * first, else Helm's (`crd-install` is no hook), whose events the engine
+ * reports as Helm saw them.
+ */
 function hookOf(value: Record<string, unknown>, engineHook: string[] | null): HookRecord | null {
   const annotations = annotationsOf(value);
-  if (engineHook && engineHook.length > 0) {
-    return {
-      types: engineHook,
-      annotation: "helm.sh/hook",
-      weight: annotations["helm.sh/hook-weight"] ?? null,
-      deletePolicy: splitList(annotations["helm.sh/hook-delete-policy"]),
-    };
-  }
   const argo = annotations["argocd.argoproj.io/hook"];
   if (argo !== undefined) {
+    const types = splitList(argo);
     return {
-      types: splitList(argo),
+      types,
       annotation: "argocd.argoproj.io/hook",
       weight: annotations["argocd.argoproj.io/sync-wave"] ?? null,
-      deletePolicy: splitList(annotations["argocd.argoproj.io/hook-delete-policy"]),
+      deletePolicy: splitList(annotations["argocd.argoproj.io/hook-delete-policy"] ?? annotations["helm.sh/hook-delete-policy"]),
+      phases: types.filter((t) => ARGOCD_HOOK_TYPES.has(t)),
     };
   }
-  return null;
+  const helm = engineHook && engineHook.length > 0 ? engineHook : splitList(annotations["helm.sh/hook"]);
+  if (helm.length === 0 || (helm.length === 1 && helm[0] === "crd-install")) return null;
+  return {
+    types: helm,
+    annotation: "helm.sh/hook",
+    weight: annotations["helm.sh/hook-weight"] ?? null,
+    deletePolicy: splitList(annotations["helm.sh/hook-delete-policy"]),
+    phases: [...new Set(helm.map((t) => HELM_TO_ARGOCD[t]).filter((t): t is string => t !== undefined))],
+  };
 }
 
 function objectKey(id: Identity): string {
@@ -569,7 +578,8 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
   if (c.hook) {
     const weight = c.hook.weight !== null ? `, weight ${c.hook.weight}` : "";
     const policy = c.hook.deletePolicy.length ? `, delete policy ${c.hook.deletePolicy.join(",")}` : "";
-    lines.push(`HOOK: ${c.hook.types.join(",")} (${c.hook.annotation}${weight}${policy}): run by ArgoCD around the sync, not kept as a resource`);
+    const phases = c.hook.phases.length === 0 ? "never run by ArgoCD (no ArgoCD phase for it)" : c.hook.phases.includes("Skip") && c.hook.phases.length === 1 ? "not applied by ArgoCD (Skip)" : `ArgoCD runs it as ${c.hook.phases.join(",")}, not kept as a resource`;
+    lines.push(`HOOK: ${c.hook.types.join(",")} (${c.hook.annotation}${weight}${policy}): ${phases}`);
   }
   return lines;
 }

@@ -62,6 +62,13 @@ export interface HookRecord {
   annotation: "helm.sh/hook" | "argocd.argoproj.io/hook";
   weight: string | null;
   deletePolicy: string[];
+  /**
+   * The phases ArgoCD runs it in (gitops-engine's hook types): an ArgoCD hook
+   * annotation wins over Helm's; Helm's pre-install/pre-upgrade are PreSync,
+   * post-install/post-upgrade PostSync. Empty: ArgoCD never runs it (Helm
+   * test hooks); ["Skip"]: ArgoCD does not apply it at all.
+   */
+  phases: string[];
 }
 
 export interface ObjectRecord {
