@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+)
+
+type templateRequest struct {
+	Releases []releaseRequest `json:"releases"`
+}
+
+type releaseRequest struct {
+	ID          string           `json:"id"`
+	Chart       string           `json:"chart"`
+	ReleaseName string           `json:"releaseName"`
+	Namespace   string           `json:"namespace"`
+	Values      []map[string]any `json:"values"`
+	KubeVersion string           `json:"kubeVersion"`
+	APIVersions []string         `json:"apiVersions"`
+	IncludeCRDs bool             `json:"includeCrds"`
+	IsUpgrade   bool             `json:"isUpgrade"`
+}
+
+type templateResponse struct {
+	Engine  string          `json:"engine"`
+	Results []releaseResult `json:"results"`
+}
+
+type releaseResult struct {
+	ID       string        `json:"id"`
+	Objects  []renderedDoc `json:"objects"`
+	CRDs     []crdFile     `json:"crds"`
+	Warnings []string      `json:"warnings"`
+	Error    *releaseError `json:"error"`
+}
+
+type renderedDoc struct {
+	Template string   `json:"template"`
+	Content  string   `json:"content"`
+	Hook     []string `json:"hook"`
+}
+
+type crdFile struct {
+	File    string `json:"file"`
+	Content string `json:"content"`
+}
+
+type releaseError struct {
+	Message  string  `json:"message"`
+	Template *string `json:"template"`
+	Line     *int    `json:"line"`
+}
+
+func runTemplate(in io.Reader, out io.Writer) error {
+	var request templateRequest
+	decoder := json.NewDecoder(in)
+	decoder.DisallowUnknownFields()
+	if err := decoder.Decode(&request); err != nil {
+		return fmt.Errorf("template: the request on stdin is not valid JSON of the template protocol: %v", err)
+	}
+	response := templateResponse{Engine: engineVersion(), Results: make([]releaseResult, 0, len(request.Releases))}
+	archives := map[string][]byte{}
+	for _, release := range request.Releases {
+		response.Results = append(response.Results, renderRelease(release, archives))
+	}
+	return writeJSON(out, response)
+}
+
+// renderRelease renders one release as `helm template` does (cmd/helm/template.go):
+// action.Install in client-only dry-run mode. Failures stay in this release's result.
+func renderRelease(req releaseRequest, archives map[string][]byte) (result releaseResult) {
+	result = releaseResult{ID: req.ID, Objects: []renderedDoc{}, CRDs: []crdFile{}, Warnings: []string{}}
+	// Helm reports coalesce and dependency warnings through the standard logger;
+	// releases render one at a time, so a per-release buffer attributes them.
+	var logs bytes.Buffer
+	log.SetOutput(&logs)
+	log.SetFlags(0)
+	defer func() {
+		log.SetOutput(os.Stderr)
+		if r := recover(); r != nil {
+			result.Objects, result.CRDs = []renderedDoc{}, []crdFile{}
+			result.Error = toReleaseError(fmt.Errorf("helm panicked: %v", r))
+		}
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				result.Warnings = append(result.Warnings, line)
+			}
+		}
+	}()
+
+	chrt, err := loadChart(req.Chart, archives)
+	if err != nil {
+		result.Error = toReleaseError(err)
+		return result
+	}
+	switch chrt.Metadata.Type {
+	case "", "application":
+	default:
+		result.Error = toReleaseError(fmt.Errorf("%s charts are not installable", chrt.Metadata.Type))
+		return result
+	}
+	if chrt.Metadata.Deprecated {
+		log.Printf("This chart is deprecated")
+	}
+	if deps := chrt.Metadata.Dependencies; deps != nil {
+		if err := action.CheckDependencies(chrt, deps); err != nil {
+			result.Error = toReleaseError(fmt.Errorf("the chart package is missing dependencies (a published package carries them in charts/): %w", err))
+			return result
+		}
+	}
+
+	client := action.NewInstall(&action.Configuration{Log: func(string, ...interface{}) {}})
+	client.DryRun = true
+	client.DryRunOption = "true"
+	client.ClientOnly = true
+	client.Replace = true // no name check against a cluster
+	client.ReleaseName = req.ReleaseName
+	client.Namespace = req.Namespace
+	client.IsUpgrade = req.IsUpgrade
+	// CRDs are returned on their own below, from the same chart.CRDObjects()
+	// Helm prints with --include-crds, so they never mix with templates.
+	client.IncludeCRDs = false
+	client.APIVersions = chartutil.VersionSet(req.APIVersions)
+	if req.KubeVersion != "" {
+		kubeVersion, err := chartutil.ParseKubeVersion(req.KubeVersion)
+		if err != nil {
+			result.Error = toReleaseError(fmt.Errorf("invalid kube version '%s': %s", req.KubeVersion, err))
+			return result
+		}
+		client.KubeVersion = kubeVersion
+	}
+
+	values := map[string]any{}
+	for _, layer := range req.Values {
+		values = mergeMaps(values, layer)
+	}
+
+	rel, err := client.Run(chrt, values)
+	if err != nil {
+		result.Error = toReleaseError(err)
+		return result
+	}
+	result.Objects = splitManifest(rel.Manifest)
+	for _, hook := range rel.Hooks {
+		events := make([]string, 0, len(hook.Events))
+		for _, event := range hook.Events {
+			events = append(events, string(event))
+		}
+		if len(events) == 0 {
+			// A hook annotation with no known event still is a hook, not a resource.
+			events = append(events, "unknown")
+		}
+		result.Objects = append(result.Objects, renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events})
+	}
+	if req.IncludeCRDs {
+		for _, crd := range chrt.CRDObjects() {
+			result.CRDs = append(result.CRDs, crdFile{File: crd.Filename, Content: string(crd.File.Data)})
+		}
+	}
+	return result
+}
+
+// loadChart reads a chart directory or archive. Archive bytes are kept for the
+// batch (two instances of one chart read it once) and parsed again per release,
+// because rendering mutates the loaded chart (disabled dependencies are removed).
+func loadChart(path string, archives map[string][]byte) (*chart.Chart, error) {
+	if path == "" {
+		return nil, fmt.Errorf("no chart given")
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read chart %s: %v", path, err)
+	}
+	if info.IsDir() {
+		return loader.LoadDir(path)
+	}
+	data, ok := archives[path]
+	if !ok {
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("cannot read chart %s: %v", path, err)
+		}
+		archives[path] = data
+	}
+	chrt, err := loader.LoadArchive(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("cannot load chart archive %s: %v", path, err)
+	}
+	return chrt, nil
+}
+
+// mergeMaps merges value layers as `helm template -f a -f b` does
+// (helm.sh/helm/v3/pkg/cli/values.mergeMaps, unexported there): maps merge
+// recursively, anything else in a later layer wins, and nulls are kept so the
+// chart's coalesce deletes those keys from the defaults.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if v, ok := v.(map[string]any); ok {
+			if bv, ok := out[k]; ok {
+				if bv, ok := bv.(map[string]any); ok {
+					out[k] = mergeMaps(bv, v)
+					continue
+				}
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// Helm joins the sorted manifests as "---\n# Source: <template>\n<document>\n"
+// (pkg/action/action.go renderResources); each document is already a single one.
+var sourceHeader = regexp.MustCompile(`(?m)^---\n# Source: (.*)\n`)
+
+func splitManifest(manifest string) []renderedDoc {
+	docs := []renderedDoc{}
+	matches := sourceHeader.FindAllStringSubmatchIndex(manifest, -1)
+	for i, match := range matches {
+		end := len(manifest)
+		if i+1 < len(matches) {
+			end = matches[i+1][0]
+		}
+		content := strings.TrimSuffix(manifest[match[1]:end], "\n")
+		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content})
+	}
+	return docs
+}
+
+var (
+	// "execution error at (chart/templates/x.yaml:12:3): ...", "parse error at (chart/templates/x.yaml:12): ...",
+	// "template: chart/templates/x.yaml:12:3: executing ..."
+	templateLine = regexp.MustCompile(`([A-Za-z0-9_.@\-]+(?:/[A-Za-z0-9_.@\-]+)*/templates/[A-Za-z0-9_.@\-/]+):(\d+)`)
+	// "YAML parse error on chart/templates/x.yaml: ..." (the line there is of the rendered text, not the template)
+	yamlError = regexp.MustCompile(`YAML parse error on ([^\s:]+):`)
+	// "parse error in (chart/templates/x.yaml): ..."
+	templateOnly = regexp.MustCompile(`error in \(([^()\s]+)\)`)
+)
+
+func toReleaseError(err error) *releaseError {
+	message := err.Error()
+	out := &releaseError{Message: message}
+	if m := templateLine.FindStringSubmatch(message); m != nil {
+		template := m[1]
+		line, _ := strconv.Atoi(m[2])
+		out.Template, out.Line = &template, &line
+	} else if m := yamlError.FindStringSubmatch(message); m != nil {
+		template := m[1]
+		out.Template = &template
+	} else if m := templateOnly.FindStringSubmatch(message); m != nil {
+		template := m[1]
+		out.Template = &template
+	}
+	return out
+}
