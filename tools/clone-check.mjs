@@ -2,8 +2,8 @@
 // Proves a fresh clone works with the README's commands and nothing beside it:
 // clones the committed HEAD into an empty temp folder (no ../shared), `npm ci`,
 // renders (output must equal what is committed), `homelab check` (which builds the
-// wasm it needs on first use), and with --full `npm test`, whose mirror tests must
-// be skipped and listed, not failed.
+// wasm it needs on first use), a mirror test under HOMELAB_REQUIRE_MIRRORS=1 (must
+// fail), and with --full `npm test`, whose mirror tests must be skipped and listed.
 //
 //   node tools/clone-check.mjs [--full] [--keep]
 import { spawnSync } from "node:child_process";
@@ -26,12 +26,12 @@ for (const name of ["HOMELAB_CHARTS_DIR", "HOMELAB_CHART_PACKAGES_DIR", "HOMELAB
 
 const failures = [];
 
-function step(title, command, args, { cwd = clone, timeoutMs, expectStatus = 0, capture = false } = {}) {
+function step(title, command, args, { cwd = clone, timeoutMs, expectStatus = 0, capture = false, extraEnv = {} } = {}) {
   process.stdout.write(`\n▶ ${title}: ${command} ${args.join(" ")}\n`);
   const started = Date.now();
   const result = spawnSync(command, args, {
     cwd,
-    env,
+    env: { ...env, ...extraEnv },
     stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit",
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
@@ -61,6 +61,14 @@ try {
       expect("render in the clone reproduces the committed output byte for byte", changed.length === 0, changed.slice(0, 10).join("; "));
       const check = step("homelab check (first use builds the wasm it needs)", "npx", ["homelab", "check"], { timeoutMs: 40 * MINUTE, capture: true });
       expect("the first-use builds said what they built and how long it took", /first use, building .* done in \d+(\.\d)? s/.test(check.stderr), check.stderr.split("\n").slice(0, 5).join(" | "));
+      // The other half of the mirror contract: where mirrors are required (CI), a missing one fails.
+      const required = step("a mirror test without its mirror fails under HOMELAB_REQUIRE_MIRRORS=1", "npx", ["vitest", "run", "packages/crds/scripts/generate.test.ts"], {
+        timeoutMs: 10 * MINUTE,
+        expectStatus: 1,
+        capture: true,
+        extraEnv: { HOMELAB_REQUIRE_MIRRORS: "1" },
+      });
+      expect("the failure names the missing mirror", /no crds mirror; set HOMELAB_CRDS_DIR \(HOMELAB_REQUIRE_MIRRORS=1/.test(required.stdout + required.stderr));
       if (full) {
         step("npm test, with the mirror tests skipped", "npm", ["test"], { timeoutMs: 60 * MINUTE });
         let report;
