@@ -21,9 +21,12 @@ export const argo: ArgoValues = {
 };
 
 export const kps: KpsValues = {
-  // Subchart values are open: grafana's own keys are not known here.
-  grafana: { enabled: true, persistence: { enabled: true } },
+  // Subchart values are typed from the carried subchart (its values.yaml and templates).
+  grafana: { enabled: true, persistence: { enabled: true }, "grafana.ini": { server: { root_url: "https://grafana.example.test" } } },
 };
+
+// @ts-expect-error typo'd key of a subchart (grafana, carried by kube-prometheus-stack)
+export const typoSubchart: KpsValues = { grafana: { adminPasswrd: "x" } };
 
 // @ts-expect-error typo'd top-level key
 export const typoTop: MetallbValues = { controler: { logLevel: "debug" } };
