@@ -5,35 +5,10 @@
  * own resolver (a chart folder of a mirror).
  */
 
-/** One release, as the helper takes it (values merged in order, later wins, null deletes). */
-export interface ReleaseRequest {
-  id: string;
-  /** A chart .tgz or folder. */
-  chart: string;
-  releaseName: string;
-  namespace: string;
-  values: Record<string, unknown>[];
-  kubeVersion: string;
-  apiVersions: string[];
-  includeCrds: boolean;
-  isUpgrade: boolean;
-}
+import type { ReleaseRequest, ReleaseResult } from "@homelab/helm";
 
-export interface RenderedDocument {
-  /** Template path inside the chart, e.g. `traefik/templates/deployment.yaml`. */
-  template: string;
-  content: string;
-  /** The `helm.sh/hook` types, or null for a plain manifest. */
-  hook: string[] | null;
-}
-
-export interface ReleaseResult {
-  id: string;
-  objects: RenderedDocument[];
-  crds: { file: string; content: string }[];
-  warnings: string[];
-  error: { message: string; template?: string | null; line?: number | null } | null;
-}
+// The release protocol is @homelab/helm's; hydrate only names it.
+export type { ReleaseRequest, ReleaseResult, RenderedObject } from "@homelab/helm";
 
 export interface RenderEngine {
   /** Engine identity for cache keys and headers, e.g. `helm.sh/helm/v3@v3.22.0`. */
