@@ -45,6 +45,7 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 if (!args.detail) {
   const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg();
   const peers = await peersBench({ pairs: Number(args.pairs), sizes: (args.sizes ?? "100,500").split(",").filter(Boolean).map(Number), keep: args.keep, log });
   const growth = peers.growth ? `\ncheck time from N=${peers.growth.from} to N=${peers.growth.to}: ours x${peers.growth.ours.toFixed(2)}, peers x${peers.growth.peers.toFixed(2)}` : "";
   const trees = peers.trees.map((t) => `${t.label}: ${t.files} files, ${t.documents} documents`).join("; ");
@@ -53,7 +54,7 @@ if (!args.detail) {
   const outDir = path.join(REPO, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `paired-${startedAt.replace(/[:.]/g, "-")}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: loadBefore };
   writeFileSync(file, `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, codegenValues, table: text }, null, 2)}\n`);
   process.stdout.write(`\n${text}\n`);
   log(`\nwrote ${path.relative(REPO, file)}`);
