@@ -107,7 +107,7 @@ export interface CheckResult {
   skipped: SkippedFile[];
   rules: RuleInfo[];
   /** References that resolve only through ArgoCD's ordering (a CRD from another Application of the same wave). */
-  orderings: OrderingNote[];
+  orderings?: OrderingNote[];
   summary: CheckSummary;
   /** 0: no error-severity finding; 1: at least one. Bad input throws a HomelabError (exit 2). */
   exitCode: 0 | 1;

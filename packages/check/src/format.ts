@@ -22,7 +22,7 @@ export function formatText(result: CheckResult): string {
   // References that resolve through ArgoCD's retries (a CRD from another Application of the same wave): not findings, but said.
   if ((result.orderings ?? []).length > 0) {
     lines.push("", "Orderings relied on:");
-    for (const o of result.orderings) lines.push(`  ${o.file}:${o.line}  ${o.message}`);
+    for (const o of result.orderings ?? []) lines.push(`  ${o.file}:${o.line}  ${o.message}`);
   }
   const s = result.summary;
   if (lines.length > 0) lines.push("");

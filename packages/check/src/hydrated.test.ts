@@ -156,8 +156,8 @@ describe("checks on the charts' hydrated objects", () => {
     hydrate(root, [service, smCrd]);
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
     expect(result.violations).toEqual([]);
-    expect(result.orderings.map((o) => [o.file, o.line])).toEqual([["cluster-workload-apps/web/extra/servicemonitor.yaml", 1]]);
-    expect(result.orderings[0]!.message).toContain("relies on web (same wave) installing CRD ServiceMonitor");
+    expect((result.orderings ?? []).map((o) => [o.file, o.line])).toEqual([["cluster-workload-apps/web/extra/servicemonitor.yaml", 1]]);
+    expect(result.orderings?.[0]?.message).toContain("relies on web (same wave) installing CRD ServiceMonitor");
     expect(formatText(result)).toContain("Orderings relied on:\n  cluster-workload-apps/web/extra/servicemonitor.yaml:1");
   });
 
