@@ -203,6 +203,23 @@ describeWithEngine("hydrate with Helm's engine", () => {
     }
   });
 
+  it("reuses the settled API list for the same inputs, and settles it again when any release's inputs change", async () => {
+    const first = await hydrate(options({ components: ["probe"] }));
+    expect(first.passes).toBe(0);
+    const firstFiles = first.applications.flatMap((a) => a.objects.map((o) => o.content));
+    write("cluster-init-apps/probe/base.yaml", "order: base\nfromFile: changed\n");
+    try {
+      const changed = await hydrate(options({ components: ["probe"] }));
+      expect(changed.passes).toBe(2);
+    } finally {
+      write("cluster-init-apps/probe/base.yaml", "order: base\nfromFile: base\n");
+    }
+    const again = await hydrate(options({ components: ["probe"] }));
+    expect(again.passes).toBe(0);
+    expect(again.surface.apiVersions()).toEqual(first.surface.apiVersions());
+    expect(again.applications.flatMap((a) => a.objects.map((o) => o.content)).filter((c) => !c.includes("password"))).toEqual(firstFiles.filter((c) => !c.includes("password")));
+  });
+
   it("marks Helm and ArgoCD hooks in the index and in the file header", async () => {
     const result = await hydrate(options());
     const one = result.applications.find((a) => a.plan.name === "probe-one")!;

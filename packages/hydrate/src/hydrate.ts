@@ -13,16 +13,19 @@
  *    that differ are determinism findings.
  * 5. One folder per Application (layout.ts), written atomically per component.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import os from "node:os";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
 import { parseAllDocuments } from "yaml";
-import { ApiSurface, baseSurface, crdResources, listDigest, splitApiVersion } from "./api.js";
+import { ApiSurface, baseSurface, crdResources, listDigest, splitApiVersion, type ApiResource } from "./api.js";
 import { APPLICATIONS_FOLDER, applicationsFromFile, type DefinedApplication } from "./applications.js";
 import { differingPaths } from "./determinism.js";
 import type { ChartResolver, ReleaseRequest, ReleaseResult, RenderEngine, ResolvedChart } from "./engine.js";
 import {
+  HYDRATED_FOLDER,
   INDEX_SCHEMA,
   SUMMARY_SCHEMA,
   applicationFolder,
@@ -72,7 +75,7 @@ export interface HydrateResult {
   applications: HydratedApplication[];
   findings: HydrateFinding[];
   surface: ApiSurface;
-  /** Renders per release until the API list was stable (1 when the base surface was already complete). */
+  /** Renders per release until the API list was stable (1 when the base surface was already complete; 0 when it came from the memo). */
   passes: number;
   engine: string;
   /** Repository-relative component folders written. */
@@ -373,30 +376,43 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const folderCrds = [...folderObjects.entries()].flatMap(([id, objects]) => installedCrds(objects, `Application ${id.split("#")[0]}`));
 
   const base = baseSurface(kubeVersion);
-  let surface = base.with(folderCrds);
-  let results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
-  let passes = 1;
-  const maxPasses = options.maxPasses ?? 4;
-  for (;;) {
-    const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!), `Application ${r.plan.name}`));
-    const next = base.with([...folderCrds, ...crds]);
-    if (next.sameAs(surface)) {
-      surface = next;
-      break;
-    }
-    if (passes >= maxPasses) {
-      throw new HomelabError(ErrorCode.ChartInvalid, `the cluster's API list did not settle after ${passes} renders: some chart installs different CRDs depending on the API versions it is given`);
-    }
-    surface = next;
+  const engineVersion = await engine.version();
+  const writtenReleases = releases.filter((r) => wanted.has(r.plan.component));
+  // The fixed point depends on every release's inputs; a memo keyed on all of them lets the per-component
+  // Nx tasks render only their own charts after the first task has settled the list.
+  const memoKey = surfaceKey(engineVersion, base, folderCrds, releases, kubeVersion);
+  const memo = options.write === false ? undefined : await readSurfaceMemo(root, memoKey);
+  let surface: ApiSurface;
+  let results: Map<string, ReleaseResult>;
+  let passes = 0;
+  if (memo) {
+    surface = memo;
+    results = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
+  } else {
+    surface = base.with(folderCrds);
     results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
-    passes++;
+    passes = 1;
+    const maxPasses = options.maxPasses ?? 4;
+    for (;;) {
+      const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!), `Application ${r.plan.name}`));
+      const next = base.with([...folderCrds, ...crds]);
+      if (next.sameAs(surface)) {
+        surface = next;
+        break;
+      }
+      if (passes >= maxPasses) {
+        throw new HomelabError(ErrorCode.ChartInvalid, `the cluster's API list did not settle after ${passes} renders: some chart installs different CRDs depending on the API versions it is given`);
+      }
+      surface = next;
+      results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
+      passes++;
+    }
+    if (options.write !== false) await writeSurfaceMemo(root, memoKey, surface);
   }
 
   const writtenPlans = plans.filter((p) => wanted.has(p.component));
-  const writtenReleases = releases.filter((r) => wanted.has(r.plan.component));
   // Same inputs once more: what differs is not reproducible.
   const again = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
-  const engineVersion = await engine.version();
 
   const applications: HydratedApplication[] = [];
   for (const plan of writtenPlans) {
@@ -427,6 +443,46 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     written = await writeComponents(root, byComponent, !options.components?.length);
   }
   return { applications, findings, surface, passes, engine: engineVersion, written };
+}
+
+const SURFACE_MEMO = `${HYDRATED_FOLDER}/.api-surface`;
+const SURFACE_MEMOS_KEPT = 8;
+
+function surfaceKey(engineVersion: string, base: ApiSurface, folderCrds: readonly ApiResource[], releases: readonly Release[], kubeVersion: string): string {
+  const inputs = releases.map((r) => ({
+    id: r.id,
+    // A pinned package is its digest; a folder is its path (chart versions are immutable once published).
+    chart: r.chart.digest ?? `${r.chart.path}@${r.source.version}`,
+    request: { ...releaseRequest(r, base, kubeVersion), chart: undefined, apiVersions: r.source.apiVersions },
+  }));
+  return createHash("sha256").update(JSON.stringify({ engineVersion, base: base.digest(), folderCrds, inputs })).digest("hex");
+}
+
+async function readSurfaceMemo(root: string, key: string): Promise<ApiSurface | undefined> {
+  try {
+    const file = resolveInside(root, `${SURFACE_MEMO}/${key}.json`, "the API list memo");
+    const resources = JSON.parse(await readFile(await realInside(root, file, "the API list memo"), "utf8")) as ApiResource[];
+    if (!Array.isArray(resources) || resources.some((r) => typeof r?.group !== "string" || typeof r.kind !== "string" || typeof r.version !== "string")) return undefined;
+    return new ApiSurface(resources);
+  } catch {
+    // No memo (or an unreadable one): compute the list.
+    return undefined;
+  }
+}
+
+async function writeSurfaceMemo(root: string, key: string, surface: ApiSurface): Promise<void> {
+  const folder = resolveInside(root, SURFACE_MEMO, "the API list memo folder");
+  await mkdir(folder, { recursive: true });
+  await realInside(root, folder, "the API list memo folder");
+  const file = path.join(folder, `${key}.json`);
+  const temp = `${file}.tmp-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(surface.resources)}\n`);
+  await rename(temp, file);
+  // The lists of the latest few input sets are kept (switching branches back and forth); other runs' temporary files are theirs.
+  const memos = await Promise.all(
+    (await readdir(folder)).filter((e) => e.endsWith(".json")).map(async (e) => ({ file: path.join(folder, e), mtime: (await stat(path.join(folder, e))).mtimeMs })),
+  );
+  for (const old of memos.sort((a, b) => b.mtime - a.mtime).slice(SURFACE_MEMOS_KEPT)) await rm(old.file, { force: true });
 }
 
 function assemble(
