@@ -7,6 +7,7 @@
  *
  *   npm run bench -- [--pairs 3] [--sizes 100,500] [--keep]
  *   npm run bench -- --detail [--sizes 10,100,500] [--runs 3] [--before 10] [--quick]
+ *   npm run bench -- --yaml   YAML loading at 1, 5, 50 MB only (yaml-load.ts)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -19,6 +20,7 @@ import { remoteCacheScenario, type RemoteCacheResult } from "./remote-cache.js";
 import { codegenValuesScenario } from "./codegen-values.js";
 import { hydrateScenario } from "./hydrate.js";
 import { sideBySide, type SideBySide } from "./side-by-side.js";
+import { yamlLoadScenario } from "./yaml-load.js";
 import { REPO, commitAll, createWorkspace, editOne, type Workspace } from "./workspace.js";
 
 const { values: args } = parseArgs({
@@ -34,6 +36,8 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     "no-remote-cache": { type: "boolean", default: false },
+    /** Only the YAML loading scenario (1, 5, 50 MB; yaml-load.ts). */
+    yaml: { type: "boolean", default: false },
   },
 });
 const quick = args.quick;
@@ -43,6 +47,11 @@ const beforeMax = quick ? -1 : Number(args.before);
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
+if (args.yaml) {
+  process.stdout.write(`${yamlLoadScenario({ log }).text}\n`);
+  process.exit(0);
+}
+
 if (!args.detail) {
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg();
@@ -50,12 +59,13 @@ if (!args.detail) {
   const growth = peers.growth ? `\ncheck time from N=${peers.growth.from} to N=${peers.growth.to}: ours x${peers.growth.ours.toFixed(2)}, peers x${peers.growth.peers.toFixed(2)}` : "";
   const trees = peers.trees.map((t) => `${t.label}: ${t.files} files, ${t.documents} documents`).join("; ");
   const codegenValues = await codegenValuesScenario({ runs: Number(args.pairs), log });
-  const text = `${pairedTable(peers.results)}\n\n${trees}${growth}\n\n${codegenValues.text}`;
+  const yamlLoad = yamlLoadScenario({ log });
+  const text = `${pairedTable(peers.results)}\n\n${trees}${growth}\n\n${codegenValues.text}\n\n${yamlLoad.text}`;
   const outDir = path.join(REPO, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `paired-${startedAt.replace(/[:.]/g, "-")}.json`);
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: loadBefore };
-  writeFileSync(file, `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, codegenValues, table: text }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, codegenValues, yamlLoad: yamlLoad.cases, table: text }, null, 2)}\n`);
   process.stdout.write(`\n${text}\n`);
   log(`\nwrote ${path.relative(REPO, file)}`);
   process.exit(0);
