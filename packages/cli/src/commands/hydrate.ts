@@ -52,7 +52,7 @@ function summary(result: HydrateResult) {
 }
 
 function text(result: HydrateResult): string {
-  const lines = [`hydrate: ${result.applications.length} Application(s) with ${result.engine}, ${result.surface.apiVersions().length} API versions (${result.passes} pass(es) to settle the cluster's CRDs)`];
+  const lines = [`hydrate: ${result.applications.length} Application(s) with ${result.engine}, ${result.surface.apiVersions().length} API versions (${result.passes === 0 ? "settled list reused from dist/hydrated/.api-surface" : `${result.passes} pass(es) over every chart to settle the cluster's CRDs`})`];
   for (const app of result.applications) {
     const hooks = app.objects.filter((o) => o.record.hook).length;
     lines.push(`  ${app.plan.name.padEnd(28)} ${String(app.objects.length).padStart(4)} object(s)${hooks ? `, ${hooks} hook(s)` : ""}${app.index.findings.length ? `, ${app.index.findings.length} finding(s)` : ""}`);
