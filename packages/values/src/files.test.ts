@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -65,5 +66,38 @@ describe("validateValuesFiles on wrapper charts", () => {
     const error = await validateValuesFiles({ files: ["unknown/values.yaml"], cwd: dir, charts }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HomelabError);
     expect((error as HomelabError).message).toMatch(/^unknown\/values\.yaml: the wrapper chart's dependency nope@9\.9\.9 \(values under `nope`\) has no schema here/);
+  });
+});
+
+describe("values files through the one input loader", () => {
+  const failure = async (files: string[]): Promise<HomelabError> => {
+    const error = await validateValuesFiles({ chart: "lb", files, cwd: dir, charts }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HomelabError);
+    return error as HomelabError;
+  };
+
+  it("a FIFO, a folder or a dangling symlink given as a values file is exit 2 naming it, never a hang", async () => {
+    mkdirSync(join(dir, "odd"), { recursive: true });
+    execFileSync("mkfifo", [join(dir, "odd/pipe.yaml")]);
+    mkdirSync(join(dir, "odd/folder.yaml"));
+    symlinkSync("missing.yaml", join(dir, "odd/dangling.yaml"));
+    expect(await failure(["odd/pipe.yaml"])).toMatchObject({ message: "cannot read: a FIFO (named pipe), not a file", position: { file: "odd/pipe.yaml" } });
+    expect(await failure(["odd/folder.yaml"])).toMatchObject({ message: "cannot read: a folder, not a file", position: { file: "odd/folder.yaml" } });
+    expect(await failure(["odd/dangling.yaml"])).toMatchObject({ message: "cannot read: a symlink to a missing file" });
+  });
+
+  it("a FIFO named Chart.yaml beside the values file is an error naming it", async () => {
+    mkdirSync(join(dir, "wrap"), { recursive: true });
+    writeFileSync(join(dir, "wrap/values.yaml"), "replicas: 1\n");
+    execFileSync("mkfifo", [join(dir, "wrap/Chart.yaml")]);
+    expect(await failure(["wrap/values.yaml"])).toMatchObject({ position: { file: "wrap/Chart.yaml" } });
+  });
+
+  it("invalid UTF-8 and alias bombs are exit-2 errors with the file", async () => {
+    writeFileSync(join(dir, "latin1.yaml"), Buffer.from([0x72, 0x3a, 0x20, 0xff, 0x0a]));
+    expect(await failure(["latin1.yaml"])).toMatchObject({ code: "SYNTAX", position: { file: "latin1.yaml", line: 1, column: 4 } });
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    writeFileSync(join(dir, "bomb.yaml"), `${bomb}\n`);
+    expect((await failure(["bomb.yaml"])).message).toMatch(/too many alias expansions/);
   });
 });
