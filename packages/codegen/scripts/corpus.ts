@@ -3,7 +3,8 @@
  * from the charts' own documentation and examples:
  *   - real files: each package's `ci/*.yaml` values files, the YAML blocks of its
  *     README.md/VALUES.md (and its subcharts', nested under their key) that are
- *     values, and values.yaml itself (a user copying the defaults whole);
+ *     values, values.yaml itself (a user copying the defaults whole), and this
+ *     cluster's own values file of the component (cluster-*-apps/<component>/values.yaml);
  *   - mutations: every map key of those files (outside lists, evenly sampled)
  *     misspelled once.
  * Helm (helm.sh/helm/v3 via @homelab/helm's native helper) is the referee:
@@ -29,6 +30,7 @@ import { formatError, isHomelabError } from "@homelab/errors";
 import { validateValues } from "@homelab/values";
 import { mirrorDir } from "@homelab/workspace";
 import { charts } from "@homelab/charts";
+import { REPO_ROOT } from "../src/codegen.js";
 import { renderReleases, type ReleaseRequest, type ReleaseResult } from "../../helm/src/render.js";
 
 type Values = Record<string, unknown>;
@@ -72,9 +74,14 @@ function readmeBlocks(text: string, known: ReadonlySet<string>): Values[] {
   return out;
 }
 
-async function corpusOf(chart: string, dir: string, subchartKeys: Record<string, string>): Promise<CorpusFile[]> {
+async function corpusOf(chart: string, dir: string, subchartKeys: Record<string, string>, component: string): Promise<CorpusFile[]> {
   const defaults = (parseYaml(await readFile(path.join(dir, "values.yaml"), "utf8")) ?? {}) as Values;
   const files: CorpusFile[] = [{ chart, source: "values.yaml", values: defaults }];
+  for (const layer of (await readdir(REPO_ROOT)).filter((d) => /^cluster-.*-apps$/.test(d)).sort()) {
+    const own = path.join(layer, component, "values.yaml");
+    const value = parseYaml((await readFile(path.join(REPO_ROOT, own), "utf8").catch(() => "")) || "null") as unknown;
+    if (isRecord(value)) files.push({ chart, source: own, values: value });
+  }
   const ci = await readdir(path.join(dir, "ci")).catch(() => [] as string[]);
   for (const name of ci.filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const value = parseYaml(await readFile(path.join(dir, "ci", name), "utf8")) as unknown;
@@ -145,7 +152,7 @@ async function measure(chartName: string, dir: string, maxMutations: number): Pr
   const subDirs = await readdir(path.join(dir, "charts"), { withFileTypes: true }).catch(() => []);
   const subchartKeys: Record<string, string> = {};
   for (const dep of chartYaml.dependencies ?? []) if (subDirs.some((d) => d.isDirectory() && d.name === dep.name)) subchartKeys[dep.alias ?? dep.name] = dep.name;
-  const corpus = await corpusOf(chartName, dir, subchartKeys);
+  const corpus = await corpusOf(chartName, dir, subchartKeys, entry.component);
   const result: ChartResult = { chart: chartName, files: 0, filesSkipped: [], rejections: 0, falseRejections: [], mutations: 0, catchable: 0, caught: 0, missed: [], renders: 0, ms: 0 };
   let n = 0;
   const request = (values: Values): ReleaseRequest => ({
