@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +15,10 @@ import (
 	"helm.sh/helm/v3/pkg/registry"
 )
 
-// runPackage writes <outDir>/<name>-<version>.tgz as `helm package` does (chartutil.Save).
+// runPackage writes <outDir>/<name>-<version>.tgz as `helm package` does
+// (chartutil.Save), then stamps every entry with one fixed time: Helm writes
+// time.Now() into each tar header, so two packagings of one chart would have
+// two digests, and a lock of the packages a mirror serves could never be checked.
 func runPackage(chartDir, outDir string, out io.Writer) error {
 	chrt, err := loader.LoadDir(chartDir)
 	if err != nil {
@@ -27,8 +32,17 @@ func runPackage(chartDir, outDir string, out io.Writer) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("package: %v", err)
 	}
-	path, err := chartutil.Save(chrt, outDir)
+	temp, err := os.MkdirTemp(outDir, ".package-")
 	if err != nil {
+		return fmt.Errorf("package: %v", err)
+	}
+	defer os.RemoveAll(temp)
+	saved, err := chartutil.Save(chrt, temp)
+	if err != nil {
+		return fmt.Errorf("package: %s: %v", chartDir, err)
+	}
+	path := filepath.Join(outDir, filepath.Base(saved))
+	if err := restamp(saved, path); err != nil {
 		return fmt.Errorf("package: %s: %v", chartDir, err)
 	}
 	return writeJSON(out, map[string]string{"path": path, "name": chrt.Metadata.Name, "version": chrt.Metadata.Version})
@@ -70,6 +84,63 @@ func runPush(archive, target string, out io.Writer) error {
 		return fmt.Errorf("push: %s: %v", ref, err)
 	}
 	return writeJSON(out, map[string]string{"ref": result.Ref, "digest": result.Manifest.Digest, "chartDigest": result.Chart.Digest})
+}
+
+// packageTime is the one modification time of every entry of a packaged chart.
+var packageTime = time.Unix(0, 0).UTC()
+
+// restamp copies the archive at from to to (atomically, through a temp file)
+// with every header's time set to packageTime, keeping Helm's gzip header.
+func restamp(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	unzipped, err := gzip.NewReader(in)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(to), ".restamp-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	zipped, err := gzip.NewWriterLevel(tmp, gzip.DefaultCompression)
+	if err != nil {
+		return err
+	}
+	zipped.Header.Extra = unzipped.Header.Extra
+	zipped.Header.Comment = unzipped.Header.Comment
+	reader := tar.NewReader(unzipped)
+	writer := tar.NewWriter(zipped)
+	for {
+		header, err := reader.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		header.ModTime = packageTime
+		header.AccessTime, header.ChangeTime = time.Time{}, time.Time{}
+		if err := writer.WriteHeader(header); err != nil {
+			return err
+		}
+		if _, err := io.Copy(writer, reader); err != nil {
+			return err
+		}
+	}
+	if err := writer.Close(); err != nil {
+		return err
+	}
+	if err := zipped.Close(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), to)
 }
 
 func isLoopback(host string) bool {

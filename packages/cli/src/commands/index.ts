@@ -1,4 +1,5 @@
 import type { CommandSpec } from "../spec.js";
+import { chartsCommands } from "./charts.js";
 import { checkCommand } from "./check.js";
 import { codegenCommand } from "./codegen.js";
 import { diffCommand } from "./diff.js";
@@ -10,4 +11,4 @@ import { renderCommand } from "./render.js";
 import { valuesValidateCommand } from "./values.js";
 
 /** Every command of the CLI, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [renderCommand, hydrateCommand, checkCommand, diffCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands];
+export const COMMANDS: readonly CommandSpec[] = [renderCommand, hydrateCommand, checkCommand, diffCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands, ...chartsCommands];
