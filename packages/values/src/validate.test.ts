@@ -198,6 +198,7 @@ describe("redundant overrides", () => {
       { path: ["nodeSelector"], message: REDUNDANT_MESSAGE, keyword: "redundant", severity: "note" },
     ]);
     expect(redundantDefaults(withDefaults, { env: [{ name: "A", value: "2" }], replicas: 2 })).toEqual([]);
+    expect(redundantDefaults({ ...withDefaults, defaults: { a: null, b: 1 } }, { a: null, b: null }).map((i) => i.path.join("."))).toEqual(["a"]);
     // A whole block equal to the defaults is one note at its top, not one per leaf.
     expect(redundantDefaults(withDefaults, { image: { repository: "nginx", tag: "1.27" }, replicas: 3 }).map((i) => i.path.join("."))).toEqual(["image"]);
     expect(redundantDefaults(closed, { replicas: 1 })).toEqual([]);

@@ -35,7 +35,7 @@ export const REDUNDANT_MESSAGE = "redundant: the chart default is the same";
  * empty map over a map default (Helm merges it away), reported once at the
  * highest key whose whole override changes nothing (a copied values.yaml gives
  * one note per top-level key, not one per leaf). Lists compare whole (Helm
- * replaces them); null is a deletion, never redundant.
+ * replaces them); null deletes a default, so it is redundant only over a null default.
  */
 export function redundantDefaults(schema: ValuesSchema, values: unknown): ValuesIssue[] {
   const defaults = schema.defaults;
@@ -48,7 +48,8 @@ export function redundantDefaults(schema: ValuesSchema, values: unknown): Values
     const mine: ValuesIssue[] = [];
     for (const [key, v] of Object.entries(value)) {
       const d = def[key];
-      if (v === null || !(key in def)) {
+      if (!(key in def) || (v === null && d !== null)) {
+        // Not the chart's key, or a null deleting a real default: a change.
         all = false;
         continue;
       }
