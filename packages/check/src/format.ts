@@ -27,7 +27,7 @@ export function formatText(result: CheckResult): string {
   const s = result.summary;
   if (lines.length > 0) lines.push("");
   lines.push(
-    `${s.errors} error(s), ${s.warnings} warning(s), ${s.waived} waived, in ${s.documents} document(s) of ${s.files} file(s)${s.skipped ? `; ${s.skipped} template(s) or vendored chart(s) not checked` : ""}`,
+    `${s.errors} error(s), ${s.warnings} warning(s), ${s.waived} waived, in ${s.documents} document(s) of ${s.files} file(s)${s.skipped ? `; ${s.skipped} file(s) or folder(s) not checked (listed above)` : ""}`,
   );
   return `${lines.join("\n")}\n`;
 }
