@@ -37,6 +37,7 @@ export {
   isOffline,
   lockCharts,
   lockProblems,
+  lockedChartPackage,
   verifyCache,
   type ChartStoreOptions,
   type FetchedChart,

@@ -4,8 +4,10 @@ import { emitRegistry, listComponents, runCodegenCli } from "@homelab/codegen";
 import { findRoot, render } from "@homelab/core";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
 import { actionsContext } from "@homelab/pr-report";
+import { LOCK_FILE, lockCharts, readLock, writeLock } from "@homelab/helm";
 import { addChangeset, changesetGate, findPackage, formatGate, formatTags, releaseTags, workspacePackages } from "@homelab/release";
 import type { CommandSpec, ParsedArgs } from "../spec.js";
+import { componentPins } from "./charts.js";
 
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
@@ -104,7 +106,7 @@ const chartUpgradeCommand: CommandSpec = {
   path: ["release", "chart-upgrade"],
   summary: "after a chart pin changed in a component's package.json: codegen, render and a changeset (Renovate's post-upgrade task)",
   description:
-    "Regenerates the component's typed values from its newly pinned chart (downloaded from the pinned Helm repository) and the chart registry, re-renders every component and adds a changeset for the component.",
+    "Regenerates the component's typed values from its newly pinned chart (downloaded from the pinned Helm repository) and the chart registry, locks the new pin in charts.lock.yaml (when the repository has one), re-renders every component and adds a changeset for the component.",
   positionals: [{ name: "component", description: "component name or package folder (Renovate passes {{{packageFileDir}}})", required: true }],
   flags: [
     { name: "bump", type: "string", choices: BUMPS, description: "version bump of the component (default patch; Renovate passes {{{updateType}}})" },
@@ -127,6 +129,13 @@ const chartUpgradeCommand: CommandSpec = {
       const registry = path.join(root, REGISTRY_FILE);
       await writeFile(registry, emitRegistry(await listComponents(root)));
       io.stdout(`codegen: wrote ${REGISTRY_FILE}\n`);
+    }
+    // A repository that pins charts by digest gets the new pin locked in the same change (fetched, so it is verified once).
+    const lock = readLock(root);
+    if (lock) {
+      const updated = await lockCharts(await componentPins(root), lock, { env: io.env as NodeJS.ProcessEnv, log: (line) => io.stderr(`charts: ${line}\n`) });
+      writeLock(root, updated);
+      io.stdout(`charts: wrote ${LOCK_FILE} (${chart.name} ${chart.version} ${updated.charts.find((c) => c.chart === chart.name && c.version === chart.version)?.digest ?? "not locked"})\n`);
     }
     const rendered = await render({ root });
     io.stdout(`render: ${rendered.written} file(s) written, ${rendered.stale.length} stale file(s) removed\n`);

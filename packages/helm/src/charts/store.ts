@@ -1,8 +1,9 @@
+import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { cachedPath, chartCacheDir, readCached, sha256Digest, storeCached } from "./cache.js";
 import { downloadChart } from "./fetch.js";
 import type { HttpOptions } from "./http.js";
-import { LOCK_FILE, chartKey, type ChartLock, type ChartPin, type LockedChart } from "./lock.js";
+import { LOCK_FILE, chartKey, lockedChart, readLock, type ChartLock, type ChartPin, type LockedChart } from "./lock.js";
 
 /** Set to 1 (or pass --offline) and nothing touches the network: charts come from the cache or not at all. */
 export const OFFLINE_ENV = "HOMELAB_OFFLINE";
@@ -196,4 +197,15 @@ export function verifyCache(lock: ChartLock, options: ChartStoreOptions = {}): V
     const actual = sha256Digest(data);
     return actual === chart.digest ? { chart, status: "ok" } : { chart, status: "mismatch", actual };
   });
+}
+
+/**
+ * The verified package of a chart as an Application pins it, through the
+ * repository's lock: the pin must be locked (from the same repository), and the
+ * package comes from the cache, or is fetched when the network is allowed.
+ */
+export async function lockedChartPackage(root: string, pin: ChartPin, options: ChartStoreOptions = {}): Promise<{ path: string; digest: string }> {
+  const lockFile = path.join(root, LOCK_FILE);
+  const locked = lockedChart(readLock(root), pin, lockFile);
+  return { path: await chartPackage(locked, options), digest: locked.digest };
 }
