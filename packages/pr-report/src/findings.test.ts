@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -87,5 +89,13 @@ describe("junit", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("findings files through the one input loader", () => {
+  it("a FIFO given as the findings file is an error naming it, not a hang", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "homelab-findings-"));
+    execFileSync("mkfifo", [path.join(dir, "findings.json")]);
+    await expect(readFindingsFile(path.join(dir, "findings.json"))).rejects.toMatchObject({ code: "IO", message: "cannot read: a FIFO (named pipe), not a file" });
   });
 });

@@ -3,9 +3,9 @@
  * report knows about findings comes through `parseFindings`, whether it read
  * `homelab check --format json` output from a file or called `check()` itself.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { readNamedFile } from "@homelab/yaml";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -117,12 +117,8 @@ export function parseFindings(data: unknown, source: string, fileBase = ""): Fin
 
 /** Reads one `homelab check --format json` file. */
 export async function readFindingsFile(file: string, fileBase = ""): Promise<Findings> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new HomelabError(ErrorCode.Io, `cannot read findings file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { position: { file } });
-  }
+  // The one input loader: a FIFO or a folder named as the findings file is an error naming it, never a hang.
+  const text = readNamedFile(file, { display: file });
   let data: unknown;
   try {
     data = JSON.parse(text);
