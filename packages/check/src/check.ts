@@ -264,9 +264,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         throw error;
       }));
     try {
-      const all = [...model.kubernetesFiles, ...(hydrated?.files ?? [])];
+      const all = [...model.kubernetesFiles.map((f) => ({ file: f.file, text: f.source.text })), ...(hydrated?.files ?? [])];
       const files = only ? all.filter((f) => scopedFiles.has(f.file)) : all;
-      const diagnostics = await validator.validate(files.map((f) => ({ file: f.file, text: f.source.text })));
+      const diagnostics = await validator.validate(files);
       for (const d of diagnostics) {
         raw.push({
           rule: "schema",

@@ -45,8 +45,8 @@ export interface HydratedSet {
   indexes: { file: string; index: HydratedIndex }[];
   /** Objects the charts render (directory sources are our manifests, read from the tree itself). */
   objects: HydratedObject[];
-  /** Files holding them, parsed with positions (for schema validation and line numbers). */
-  files: LoadedFile[];
+  /** Files holding them, for schema validation (their positions are in the tree, parsed when a finding needs a line). */
+  files: { file: string; text: string }[];
   /** Components that have a hydrated folder. */
   components: Set<string>;
 }
@@ -61,8 +61,24 @@ function emptySet(): HydratedSet {
   return { indexes: [], objects: [], files: [], components: new Set() };
 }
 
-/** Adds one Application's chart objects; `text(record)` gives the content of the file the record names. */
-function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: HydratedIndex, text: (record: ObjectRecord) => string): void {
+/** A file of the tree whose positions are parsed on first use: large CRDs cost seconds to parse, and most files never need a line. */
+function lazyFile(file: string, text: string): LoadedFile {
+  let source: YamlSource | undefined;
+  return {
+    file,
+    get source(): YamlSource {
+      source ??= YamlSource.parse(text, file);
+      return source;
+    },
+  };
+}
+
+/**
+ * Adds one Application's chart objects; `content(record)` gives the text of
+ * the file the record names and, when already parsed (hydrate's in-memory
+ * result), the object itself.
+ */
+function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: HydratedIndex, content: (record: ObjectRecord) => { text: string; value?: Record<string, unknown> }): void {
   const checked = (repoRel: string): string => toPosix(relative(tree.dir, join(tree.root, repoRel)));
   set.indexes.push({ file: indexFile, index });
   set.components.add(index.component);
@@ -71,16 +87,27 @@ function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: 
     if (record.source.type !== "helm") continue;
     const source = helm.get(record.source.index);
     const file = checked(record.file);
-    let loaded = tree.files.get(file);
-    if (!loaded) {
-      loaded = { file, source: YamlSource.parse(text(record), file) };
-      tree.files.set(file, loaded);
-      set.files.push(loaded);
+    const { text, value } = content(record);
+    let doc: { index: number; value: unknown } | undefined;
+    if (value !== undefined) {
+      // One object per file, placed at its recorded line: document 0.
+      if (!tree.files.has(file)) {
+        tree.files.set(file, lazyFile(file, text));
+        set.files.push({ file, text });
+      }
+      doc = { index: 0, value };
+    } else {
+      let loaded = tree.files.get(file);
+      if (!loaded) {
+        loaded = { file, source: YamlSource.parse(text, file) };
+        tree.files.set(file, loaded);
+        set.files.push({ file, text });
+      }
+      const current = loaded;
+      // One object per file: the document that starts at (or after) the recorded line.
+      const objects = current.source.documents.filter((d) => typeof d.value === "object" && d.value !== null && !Array.isArray(d.value));
+      doc = objects.find((d) => current.source.locate(d.index, []).line >= record.line) ?? objects[0];
     }
-    const current = loaded;
-    // One object per file: the document that starts at (or after) the recorded line.
-    const objects = current.source.documents.filter((d) => typeof d.value === "object" && d.value !== null && !Array.isArray(d.value));
-    const doc = objects.find((d) => current.source.locate(d.index, []).line >= record.line) ?? objects[0];
     if (!doc) throw new HomelabError(ErrorCode.Syntax, "hydrated file holds no object", { position: { file, line: record.line }, hint: "run `npx homelab hydrate` again" });
     set.objects.push({
       file,
@@ -120,7 +147,7 @@ export function loadHydrated(tree: Tree, options: { folder?: string } = {}): Hyd
       if (!existsSync(indexAbs)) continue;
       const indexRepo = toPosix(relative(tree.root, indexAbs));
       const index = hydratedLayout.parseHydratedIndex(read(indexAbs, indexRepo), indexRepo);
-      addApplication(set, tree, indexRepo, index, (record) => read(resolveInside(tree.root, record.file, "hydrated object file"), record.file));
+      addApplication(set, tree, indexRepo, index, (record) => ({ text: read(resolveInside(tree.root, record.file, "hydrated object file"), record.file) }));
     }
   }
   return set;
@@ -131,11 +158,14 @@ export function loadHydrated(tree: Tree, options: { folder?: string } = {}): Hyd
  * object's text is placed at the line its file would have it on, so
  * findings name the line of the file `homelab hydrate` writes.
  */
-export function hydratedFromResult(tree: Tree, applications: readonly { index: HydratedIndex; objects: readonly { record: ObjectRecord; content: string }[] }[]): HydratedSet {
+export function hydratedFromResult(
+  tree: Tree,
+  applications: readonly { index: HydratedIndex; objects: readonly { record: ObjectRecord; content: string; value?: Record<string, unknown> }[] }[],
+): HydratedSet {
   const set = emptySet();
   for (const app of applications) {
-    const content = new Map(app.objects.map((o) => [o.record.file, `${"\n".repeat(Math.max(0, o.record.line - 1))}${o.content}`]));
-    addApplication(set, tree, hydratedLayout.indexFile(app.index.component, app.index.application), app.index, (record) => content.get(record.file) ?? "");
+    const content = new Map(app.objects.map((o) => [o.record.file, { text: `${"\n".repeat(Math.max(0, o.record.line - 1))}${o.content}`, ...(o.value ? { value: o.value } : {}) }]));
+    addApplication(set, tree, hydratedLayout.indexFile(app.index.component, app.index.application), app.index, (record) => content.get(record.file) ?? { text: "" });
   }
   return set;
 }
@@ -161,6 +191,17 @@ export function hydratedClusterObjects(set: HydratedSet, apps: ReadonlyMap<strin
 }
 
 /**
+ * A CRD as the policies see it: identity, group, names, scope and versions,
+ * without the OpenAPI schemas. No rule reads the schemas, and walking
+ * megabytes of them made evaluation several times slower.
+ */
+function crdOutline(crd: Record<string, unknown>): Record<string, unknown> {
+  const spec = (crd.spec ?? {}) as Record<string, unknown>;
+  const versions = Array.isArray(spec.versions) ? spec.versions.map((v) => (typeof v === "object" && v !== null ? { name: (v as Record<string, unknown>).name, served: (v as Record<string, unknown>).served, storage: (v as Record<string, unknown>).storage } : v)) : [];
+  return { apiVersion: crd.apiVersion, kind: crd.kind, metadata: crd.metadata, spec: { group: spec.group, names: spec.names, scope: spec.scope, versions } };
+}
+
+/**
  * Makes the charts' objects part of the checked model: documents the
  * policies judge (with their origin), and what findings on them belong to.
  */
@@ -174,7 +215,7 @@ export function addToModel(model: Model, set: HydratedSet): void {
       component: o.origin.component,
       instance: null,
       layerOrder: layers.get(o.origin.component) ?? null,
-      object: o.object,
+      object: o.object.kind === "CustomResourceDefinition" ? crdOutline(o.object) : o.object,
       origin: { application: o.origin.application, chart: o.origin.chart, version: o.origin.version, template: o.origin.template, valueFiles: o.origin.valueFiles, hook: o.origin.hook, namespace: o.record.namespace },
     });
     model.docs.set(docKey(o.file, o.index), {
