@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from "node:fs";
+import { resolve } from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { realInsideSync } from "@homelab/layout";
+import { isBelow, realInsideSync } from "@homelab/layout";
 import { YamlSource, type YamlParseOptions } from "./source.js";
 
 /**
@@ -39,13 +40,13 @@ export interface ReadInputOptions {
 
 const REASONS: Record<SkipReason, string> = {
   missing: "no such file",
-  "dangling-symlink": "symlink to a missing file: not read",
-  "symlink-loop": "symlink loop: not read",
-  outside: "symlink leaving the checked folder: not followed",
-  directory: "a folder, not a file: not read",
-  fifo: "a FIFO (named pipe), not a file: not read",
-  socket: "a socket, not a file: not read",
-  device: "a device, not a file: not read",
+  "dangling-symlink": "a symlink to a missing file",
+  "symlink-loop": "a symlink loop",
+  outside: "outside the checked folder (through a symlink or `..`): not followed",
+  directory: "a folder, not a file",
+  fifo: "a FIFO (named pipe), not a file",
+  socket: "a socket, not a file",
+  device: "a device, not a file",
 };
 
 const skipped = (why: SkipReason): InputFile => ({ kind: "skipped", why, reason: REASONS[why] });
@@ -81,6 +82,8 @@ export function readInputFile(abs: string, options: ReadInputOptions): InputFile
   const display = options.display;
   const fail = (message: string, cause?: unknown): HomelabError =>
     new HomelabError(ErrorCode.Io, message, { position: { file: display }, ...(cause === undefined ? {} : { cause }) });
+  // A path from input that climbs out of `within` is refused before anything is looked at.
+  if (options.within !== undefined && !isBelow(resolve(options.within), resolve(abs))) return skipped("outside");
   let link: Stats;
   try {
     link = lstatSync(abs);
