@@ -31,7 +31,7 @@ import { validateValues } from "@homelab/values";
 import { mirrorDir } from "@homelab/workspace";
 import { charts } from "@homelab/charts";
 import { REPO_ROOT } from "../src/codegen.js";
-import { renderReleases, type ReleaseRequest, type ReleaseResult } from "../../helm/src/render.js";
+import { renderReleases, type ReleaseRequest, type ReleaseResult } from "@homelab/helm";
 
 type Values = Record<string, unknown>;
 const isRecord = (v: unknown): v is Values => v !== null && typeof v === "object" && !Array.isArray(v);
