@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/registry"
@@ -32,6 +34,7 @@ func runPackage(chartDir, outDir string, out io.Writer) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("package: %v", err)
 	}
+	sortDependencies(chrt)
 	temp, err := os.MkdirTemp(outDir, ".package-")
 	if err != nil {
 		return fmt.Errorf("package: %v", err)
@@ -84,6 +87,18 @@ func runPush(archive, target string, out io.Writer) error {
 		return fmt.Errorf("push: %s: %v", ref, err)
 	}
 	return writeJSON(out, map[string]string{"ref": result.Ref, "digest": result.Manifest.Digest, "chartDigest": result.Chart.Digest})
+}
+
+// sortDependencies orders subcharts by name, recursively: Helm's loader
+// collects charts/ through a map, so the archive's entry order (and digest)
+// would otherwise change from one packaging to the next.
+func sortDependencies(c *chart.Chart) {
+	deps := c.Dependencies()
+	sort.SliceStable(deps, func(i, j int) bool { return deps[i].Name() < deps[j].Name() })
+	for _, dep := range deps {
+		sortDependencies(dep)
+	}
+	c.SetDependencies(deps...)
 }
 
 // packageTime is the one modification time of every entry of a packaged chart.

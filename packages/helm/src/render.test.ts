@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +130,17 @@ describeWithMirror("chart-packages", "renderReleases on real chart packages", (m
       const version = readdirSync(path.join(mirror, name))[0]!;
       packaged[name] = (await packageChart(path.join(mirror, name, version), path.join(work, "packages"))).path;
     }
+  }, 120_000);
+
+  it("packages reproducibly: the same chart, packaged three times, has one digest (subcharts in a fixed order, fixed times)", async () => {
+    // kube-prometheus-stack has four subcharts: Helm's loader hands them over in map order.
+    const dir = path.join(mirror, "kube-prometheus-stack", readdirSync(path.join(mirror, "kube-prometheus-stack"))[0]!);
+    const digests = new Set<string>();
+    for (const i of [1, 2, 3]) {
+      const packaged = await packageChart(dir, path.join(work, `repro-${i}`));
+      digests.add(createHash("sha256").update(readFileSync(packaged.path)).digest("hex"));
+    }
+    expect(digests.size).toBe(1);
   }, 120_000);
 
   it("traefik's crds/ files come back apart when asked for, as --include-crds prints them", async () => {
