@@ -1,9 +1,10 @@
+// Integration: the release package's changeset gate plugged into the report, as the CLI plugs it in.
 import { readFile } from "node:fs/promises";
-import { prReport } from "@homelab/pr-report";
 import { createTempGitRepo, startFakeGitHub, type FakeGitHub, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { changesetGate } from "./gate.js";
-import { renderWorkspace, workspaceFiles } from "./testing.js";
+import { changesetGate } from "@homelab/release";
+import { renderWorkspace, workspaceFiles } from "@homelab/release/testing";
+import { prReport } from "./report.js";
 
 const TOKEN = "test-token-not-a-secret";
 const REPO = "homelab/cluster";

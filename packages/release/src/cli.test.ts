@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { renderedDiff } from "@homelab/pr-report";
+import { renderedDiff } from "@homelab/git";
 import { configFile, REPO_ROOT, renderWorkspace, workspaceFiles } from "./testing.js";
 
 const BIN = path.join(REPO_ROOT, "packages/cli/bin/homelab.js");

@@ -1,6 +1,5 @@
-import { renderedDiff } from "@homelab/pr-report";
+import { mergeBase, renderedDiff, resolveCommit } from "@homelab/git";
 import { changesetsInRange, type Changeset } from "./changesets.js";
-import { mergeBase, resolveCommit } from "@homelab/git";
 import { workspacePackagesAt } from "./workspace.js";
 
 /** Why a component with a rendered change passes the gate. */

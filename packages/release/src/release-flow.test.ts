@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseRenderRecord, recordFile } from "@homelab/layout";
-import { renderedDiff } from "@homelab/pr-report";
+import { renderedDiff } from "@homelab/git";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { changesetGate, formatGate } from "./gate.js";
