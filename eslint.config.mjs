@@ -53,7 +53,7 @@ const boundaries = (withTesting) => [
     // Build scripts that are not package exports: check's tests build the policy wasm, policy's scripts build OPA.
     allow: ["../../policy/scripts/build.mjs", "../../../tools/go/build.mjs"],
     // Lazy imports here save start-up time for callers that never need a package; there is no bundle to split.
-    checkDynamicDependenciesExceptions: ["@homelab/*"],
+    checkDynamicDependenciesExceptions: ["@homelab/*", "@homelab/hydrate"],
     depConstraints: depConstraints(withTesting),
   },
 ];
@@ -114,9 +114,10 @@ export default tseslint.config(
           checkObsoleteDependencies: true,
           checkVersionMismatches: true,
           // Test files use devDependencies (test-fixtures, vitest); scripts/ are build-time tools run from the repo.
-          ignoredFiles: ["{projectRoot}/**/*.test.ts", "{projectRoot}/**/test/**", "{projectRoot}/**/testdata/**", "{projectRoot}/**/type-tests/**", "{projectRoot}/src/testing.ts", "{projectRoot}/src/testing/**"],
+          ignoredFiles: ["{projectRoot}/**/*.test.ts", "{projectRoot}/**/test/**", "{projectRoot}/**/testdata/**", "{projectRoot}/**/type-tests/**", "{projectRoot}/src/testing.ts", "{projectRoot}/src/testing/**", "{projectRoot}/scripts/**"],
           // tsx is loaded with `node --import tsx` (a flag, not an import); esbuild only by the CLI's build script.
-          ignoredDependencies: ["tsx", "esbuild", ...COMPONENT_PACKAGES],
+          // @lezer/*: peer dependencies of @prometheus-io/lezer-promql, pinned beside it in check.
+          ignoredDependencies: ["tsx", "esbuild", "@lezer/highlight", "@lezer/lr", ...COMPONENT_PACKAGES],
           includeTransitiveDependencies: false,
         },
       ],
