@@ -1,4 +1,5 @@
-import type { CheckResult, Violation } from "./check.js";
+import type { CheckResult, RuleInfo, Violation } from "./check.js";
+import type { Finding, FindingSeverity } from "./findings.js";
 
 export const FORMATS = ["text", "json", "github", "sarif", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -75,33 +76,53 @@ export function formatGithub(result: CheckResult, options: { pathPrefix?: string
   return `${lines.join("\n")}\n`;
 }
 
-/** SARIF 2.1.0 (GitHub code scanning and most CI viewers). */
-export function formatSarif(result: CheckResult): string {
-  const ruleIds = result.rules.map((r) => r.id);
+const SARIF_LEVEL: Record<FindingSeverity, string> = { error: "error", warning: "warning", info: "note" };
+
+/** A finding at its file, line and column, as far as it has them. */
+const located = (f: Finding): string => (f.file ? [f.file, f.line, f.line ? f.column : undefined].filter((p) => p !== undefined && p !== null).join(":") : "");
+
+/** check's own result as findings: the shape every writer below takes. */
+function findingsOfResult(result: CheckResult): Finding[] {
+  return result.violations.map((v) => ({ rule: v.rule, severity: v.severity, component: v.component, file: v.file, line: v.line, column: v.column, message: v.message, code: v.code }));
+}
+
+/**
+ * SARIF 2.1.0 (GitHub code scanning and most CI viewers) for any findings:
+ * `rules` are the known rules with their titles (a finding's rule that is not
+ * among them is added with a generic description), one result per finding.
+ */
+export function findingsSarif(findings: readonly Finding[], options: { tool: string; rules?: readonly RuleInfo[] }): string {
+  const known = options.rules ?? [];
+  const extra = [...new Set(findings.map((f) => f.rule))].filter((id) => !known.some((r) => r.id === id)).sort();
+  const rules = [
+    ...known.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, defaultConfiguration: { level: SARIF_LEVEL[r.severity] } })),
+    ...extra.map((id) => ({ id, name: id, shortDescription: { text: `homelab policy rule ${id}` } })),
+  ];
+  const ruleIds = rules.map((r) => r.id);
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
-        tool: {
-          driver: {
-            name: "homelab check",
-            informationUri: "https://github.com/homelab/k3s-cluster-infra-apps/blob/main/policies/README.md",
-            rules: result.rules.map((r) => ({
-              id: r.id,
-              name: r.id,
-              shortDescription: { text: r.title },
-              defaultConfiguration: { level: r.severity === "error" ? "error" : "warning" },
-            })),
-          },
-        },
-        results: result.violations.map((v) => ({
-          ruleId: v.rule,
-          ...(ruleIds.includes(v.rule) ? { ruleIndex: ruleIds.indexOf(v.rule) } : {}),
-          level: v.severity === "error" ? "error" : "warning",
-          message: { text: v.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: v.file }, region: { startLine: v.line, startColumn: v.column } } }],
-          ...(v.component ? { properties: { component: v.component, code: v.code } } : { properties: { code: v.code } }),
+        tool: { driver: { name: options.tool, informationUri: "https://github.com/homelab/k3s-cluster-infra-apps/blob/main/policies/README.md", rules } },
+        results: findings.map((f) => ({
+          ruleId: f.rule,
+          ruleIndex: ruleIds.indexOf(f.rule),
+          level: SARIF_LEVEL[f.severity],
+          message: { text: f.message },
+          ...(f.file
+            ? {
+                locations: [
+                  {
+                    physicalLocation: {
+                      artifactLocation: { uri: f.file, uriBaseId: "%SRCROOT%" },
+                      region: { startLine: f.line ?? 1, ...(f.line && f.column ? { startColumn: f.column } : {}) },
+                    },
+                  },
+                ],
+              }
+            : {}),
+          properties: { ...(f.component ? { component: f.component } : {}), ...(f.code ? { code: f.code } : {}) },
         })),
       },
     ],
@@ -109,29 +130,70 @@ export function formatSarif(result: CheckResult): string {
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
-const xml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+/** SARIF of a check run. */
+export function formatSarif(result: CheckResult): string {
+  return findingsSarif(findingsOfResult(result), { tool: "homelab check", rules: result.rules });
+}
 
-/** JUnit XML: one test suite per rule; a failing test case per finding, one passing case for a clean rule. */
-export function formatJunit(result: CheckResult): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const s = result.summary;
-  out.push(`<testsuites name="homelab check" tests="${Math.max(1, result.violations.length)}" failures="${s.errors}">`);
-  for (const rule of result.rules) {
-    const found = result.violations.filter((v) => v.rule === rule.id);
-    const failures = found.filter((v) => v.severity === "error").length;
-    out.push(`  <testsuite name="${xml(rule.id)}" tests="${Math.max(1, found.length)}" failures="${failures}" skipped="0">`);
-    if (found.length === 0) out.push(`    <testcase classname="${xml(rule.id)}" name="${xml(rule.title)}"/>`);
-    for (const v of found) {
-      out.push(`    <testcase classname="${xml(rule.id)}" name="${xml(`${where(v)}`)}" file="${xml(v.file)}" line="${v.line}">`);
-      // Warnings do not fail the gate: reported as system-out, not failure.
-      if (v.severity === "error") out.push(`      <failure type="${xml(v.code)}" message="${xml(v.message)}">${xml(`${where(v)} ${v.message}`)}</failure>`);
-      else out.push(`      <system-out>${xml(`warning: ${where(v)} ${v.message}`)}</system-out>`);
-      out.push("    </testcase>");
+// Also drops characters XML 1.0 cannot carry, which a message could contain.
+const xml = (s: string): string =>
+  s
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+
+export interface JunitOptions {
+  /** The root `<testsuites>` name. */
+  name: string;
+  /** One suite per rule (in `suites` order) or per component (by name; findings without one in `(repository)`). */
+  by: "rule" | "component";
+  /** Suites to list even without findings, each with the name of its one passing case. */
+  suites?: readonly { name: string; cleanCase: string }[];
+}
+
+/**
+ * JUnit XML for any findings: a failing test case per error, a passing one
+ * with the message in system-out per warning (they do not fail the gate), one
+ * passing case for a listed suite without findings.
+ */
+export function findingsJunit(findings: readonly Finding[], options: JunitOptions): string {
+  const keyOf = (f: Finding): string => (options.by === "rule" ? f.rule : (f.component ?? "(repository)"));
+  const listed = options.suites ?? [];
+  const extra = [...new Set(findings.map(keyOf))].filter((k) => !listed.some((s) => s.name === k)).sort();
+  const suites = [...listed, ...extra.map((name) => ({ name, cleanCase: name }))];
+  // Components have no order of their own; rules keep the order their owner lists them in.
+  if (options.by === "component") suites.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let tests = 0;
+  let failures = 0;
+  const body: string[] = [];
+  for (const suite of suites) {
+    const found = findings.filter((f) => keyOf(f) === suite.name);
+    const failed = found.filter((f) => f.severity === "error").length;
+    const cases = Math.max(1, found.length);
+    tests += cases;
+    failures += failed;
+    body.push(`  <testsuite name="${xml(suite.name)}" tests="${cases}" failures="${failed}" skipped="0">`);
+    if (found.length === 0) body.push(`    <testcase classname="${xml(suite.name)}" name="${xml(suite.cleanCase)}"/>`);
+    for (const f of found) {
+      const where = located(f);
+      // The case is named by what its suite does not say: the place for a rule's suite, rule and place for a component's.
+      const caseName = options.by === "rule" ? where || f.rule : `${f.rule}${where ? ` ${where}` : ""}`;
+      const text = `${where ? `${where}: ` : ""}${f.message}`;
+      body.push(`    <testcase classname="${xml(suite.name)}" name="${xml(caseName)}"${f.file ? ` file="${xml(f.file)}"` : ""}${f.file && f.line ? ` line="${f.line}"` : ""}>`);
+      if (f.severity === "error") body.push(`      <failure type="${xml(f.code ?? f.rule)}" message="${xml(f.message)}">${xml(text)}</failure>`);
+      else body.push(`      <system-out>${xml(`${f.severity}: ${text}`)}</system-out>`);
+      body.push("    </testcase>");
     }
-    out.push("  </testsuite>");
+    body.push("  </testsuite>");
   }
-  out.push("</testsuites>");
-  return `${out.join("\n")}\n`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xml(options.name)}" tests="${tests}" failures="${failures}">`, ...body, "</testsuites>", ""].join("\n");
+}
+
+/** JUnit of a check run: one suite per rule; a clean rule passes with its title as the case name. */
+export function formatJunit(result: CheckResult): string {
+  return findingsJunit(findingsOfResult(result), { name: "homelab check", by: "rule", suites: result.rules.map((r) => ({ name: r.id, cleanCase: r.title })) });
 }
 
 export function formatResult(result: CheckResult, format: Format, options: { pathPrefix?: string } = {}): string {

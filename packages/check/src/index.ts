@@ -10,7 +10,18 @@ export {
   type SchemaValidatorOptions,
   type Violation,
 } from "./check.js";
-export { FORMATS, formatGithub, formatJson, formatJunit, formatResult, formatSarif, formatText, type Format } from "./format.js";
+export { FORMATS, findingsJunit, findingsSarif, formatGithub, formatJson, formatJunit, formatResult, formatSarif, formatText, type Format, type JunitOptions } from "./format.js";
+export {
+  NO_FINDINGS,
+  findingsExitCode,
+  mergeFindings,
+  parseFindings,
+  readFindingsFile,
+  type Finding,
+  type FindingSeverity,
+  type FindingWaiver,
+  type Findings,
+} from "./findings.js";
 export { IGNORE_FILE, loadTree, type SkippedFile, type Tree } from "./load.js";
 export { DEFAULT_LAYERS, WAIVERS_FILE, buildModel, type LayerFolder, type Model, type RenderRecordFile, type WaiverDecl } from "./model.js";
 export type { AppliedWaiver } from "./waivers.js";

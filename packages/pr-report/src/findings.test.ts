@@ -73,12 +73,12 @@ describe("junit", () => {
     expect(junitReport(report)).toBe(
       [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<testsuites name="homelab policy" tests="3" failures="1" errors="0">',
-        '  <testsuite name="clean" tests="1" failures="0" errors="0" skipped="0">',
+        '<testsuites name="homelab policy" tests="3" failures="1">',
+        '  <testsuite name="clean" tests="1" failures="0" skipped="0">',
         '    <testcase classname="clean" name="policy"/>',
         "  </testsuite>",
-        '  <testsuite name="metallb" tests="2" failures="1" errors="0" skipped="0">',
-        '    <testcase classname="metallb" name="replica-count v.yaml:2" file="v.yaml">',
+        '  <testsuite name="metallb" tests="2" failures="1" skipped="0">',
+        '    <testcase classname="metallb" name="replica-count v.yaml:2" file="v.yaml" line="2">',
         '      <failure type="replica-count" message="needs &lt;2&gt; &amp; more">v.yaml:2: needs &lt;2&gt; &amp; more</failure>',
         "    </testcase>",
         '    <testcase classname="metallb" name="pinned-versions">',

@@ -1,160 +1,23 @@
 /**
- * The one adapter between `@homelab/check` and the report. Everything the
- * report knows about findings comes through `parseFindings`, whether it read
- * `homelab check --format json` output from a file or called `check()` itself.
+ * Findings come from their owner, @homelab/check: its one parser of
+ * `homelab check --format json` and its types. Here only what the report adds:
+ * running check in-process and the names the report's modules use.
  */
-import path from "node:path";
-import { ErrorCode, HomelabError } from "@homelab/errors";
-import { readNamedFile } from "@homelab/yaml";
+import { check, parseFindings, type Findings } from "@homelab/check";
 
-export type Severity = "error" | "warning" | "info";
+export {
+  NO_FINDINGS,
+  findingsExitCode as policyExitCode,
+  mergeFindings,
+  parseFindings,
+  readFindingsFile,
+  type Finding,
+  type FindingSeverity as Severity,
+  type FindingWaiver as AppliedWaiver,
+  type Findings,
+} from "@homelab/check";
 
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  component: string | null;
-  /** Repository-relative path (the checked dir's prefix applied). */
-  file: string | null;
-  line: number | null;
-  message: string;
-}
-
-export interface AppliedWaiver {
-  rule: string;
-  component: string | null;
-  reason: string;
-  expires: string | null;
-  file: string | null;
-  line: number | null;
-}
-
-export interface Findings {
-  violations: Finding[];
-  waivers: AppliedWaiver[];
-  /** Where they came from, for the report (file names, `check()`). */
-  sources: string[];
-}
-
-export const NO_FINDINGS: Findings = { violations: [], waivers: [], sources: [] };
-
-/** 1 when any error-severity finding remains (waived findings are not violations), else 0. */
-export function policyExitCode(findings: Findings): 0 | 1 {
-  return findings.violations.some((v) => v.severity === "error") ? 1 : 0;
-}
-
-function bad(source: string, what: string): HomelabError {
-  return new HomelabError(ErrorCode.Syntax, `findings: ${what}`, {
-    position: { file: source },
-    hint: "pass the output of `homelab check --format json`",
-  });
-}
-
-function optionalString(value: unknown, source: string, where: string): string | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== "string") throw bad(source, `${where} must be a string`);
-  return value;
-}
-
-function optionalLine(value: unknown, source: string, where: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (!Number.isInteger(value) || (value as number) < 1) throw bad(source, `${where} must be a positive integer`);
-  return value as number;
-}
-
-function joinFile(prefix: string, file: string | null): string | null {
-  if (file === null) return null;
-  return prefix ? path.posix.normalize(`${prefix}/${file}`) : file;
-}
-
-/**
- * Validates the check JSON shape: `{"violations":[{rule,severity,component,file,line,message}], "summary":{...}}`
- * plus applied waivers (`waivers` or `appliedWaivers`). `fileBase` is the checked
- * directory relative to the repository root, because check reports files relative to it.
- */
-export function parseFindings(data: unknown, source: string, fileBase = ""): Findings {
-  if (typeof data !== "object" || data === null || !Array.isArray((data as { violations?: unknown }).violations)) {
-    throw bad(source, "expected an object with a `violations` array");
-  }
-  const raw = data as { violations: unknown[]; waivers?: unknown; appliedWaivers?: unknown };
-  const violations = raw.violations.map((item, i): Finding => {
-    const where = `violations[${i}]`;
-    if (typeof item !== "object" || item === null) throw bad(source, `${where} must be an object`);
-    const v = item as Record<string, unknown>;
-    if (typeof v.rule !== "string" || v.rule === "") throw bad(source, `${where}.rule must be a non-empty string`);
-    if (v.severity !== "error" && v.severity !== "warning" && v.severity !== "info") {
-      throw bad(source, `${where}.severity must be error, warning or info, not ${JSON.stringify(v.severity)}`);
-    }
-    if (typeof v.message !== "string") throw bad(source, `${where}.message must be a string`);
-    return {
-      rule: v.rule,
-      severity: v.severity,
-      component: optionalString(v.component, source, `${where}.component`),
-      file: joinFile(fileBase, optionalString(v.file, source, `${where}.file`)),
-      line: optionalLine(v.line, source, `${where}.line`),
-      message: v.message,
-    };
-  });
-  const waiverList = raw.waivers ?? raw.appliedWaivers ?? [];
-  if (!Array.isArray(waiverList)) throw bad(source, "`waivers` must be an array");
-  const waivers = waiverList.map((item, i): AppliedWaiver => {
-    const where = `waivers[${i}]`;
-    if (typeof item !== "object" || item === null) throw bad(source, `${where} must be an object`);
-    const w = item as Record<string, unknown>;
-    if (typeof w.rule !== "string") throw bad(source, `${where}.rule must be a string`);
-    // @homelab/check says where a waiver is declared as `declaredIn: "path:line"`, relative to the repository root.
-    const declared = typeof w.declaredIn === "string" ? /^(.*?)(?::(\d+))?$/.exec(w.declaredIn) : null;
-    return {
-      rule: w.rule,
-      component: optionalString(w.component, source, `${where}.component`),
-      reason: optionalString(w.reason, source, `${where}.reason`) ?? "",
-      expires: optionalString(w.expires, source, `${where}.expires`),
-      file: declared ? declared[1]! : joinFile(fileBase, optionalString(w.file, source, `${where}.file`)),
-      line: declared?.[2] ? Number(declared[2]) : optionalLine(w.line, source, `${where}.line`),
-    };
-  });
-  return { violations, waivers, sources: [source] };
-}
-
-/** Reads one `homelab check --format json` file. */
-export async function readFindingsFile(file: string, fileBase = ""): Promise<Findings> {
-  // The one input loader: a FIFO or a folder named as the findings file is an error naming it, never a hang.
-  const text = readNamedFile(file, { display: file });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    // V8 names the offset ("at position 123"); turn it into a line for the user.
-    const offset = /position (\d+)/.exec((error as Error).message)?.[1];
-    const line = offset === undefined ? undefined : text.slice(0, Number(offset)).split("\n").length;
-    throw new HomelabError(ErrorCode.Syntax, `findings file is not valid JSON: ${(error as Error).message}`, {
-      position: line === undefined ? { file } : { file, line },
-    });
-  }
-  return parseFindings(data, file, fileBase);
-}
-
-/**
- * Runs `@homelab/check` in-process when it is installed. Imported by a computed
- * name so this package neither depends on it at build time nor breaks without it.
- */
+/** Runs `homelab check` over `dir` in-process; files are reported relative to the repository root through `fileBase`. */
 export async function runCheck(dir: string, fileBase = ""): Promise<Findings> {
-  const name = "@homelab/check";
-  let module: { check?: (options: { dir: string }) => Promise<unknown> };
-  try {
-    module = (await import(name)) as typeof module;
-  } catch {
-    throw new HomelabError(ErrorCode.MissingArtifact, "the check package @homelab/check is not installed", {
-      hint: "run `homelab check --format json > findings.json` and pass --findings findings.json",
-    });
-  }
-  if (typeof module.check !== "function") throw new HomelabError(ErrorCode.MissingArtifact, "@homelab/check does not export check()");
-  return parseFindings(await module.check({ dir }), `check(${dir})`, fileBase);
-}
-
-export function mergeFindings(all: readonly Findings[]): Findings {
-  return {
-    violations: all.flatMap((f) => f.violations),
-    waivers: all.flatMap((f) => f.waivers),
-    sources: all.flatMap((f) => f.sources),
-  };
+  return parseFindings(await check({ dir }), `check(${dir})`, fileBase);
 }
