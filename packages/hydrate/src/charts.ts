@@ -1,11 +1,13 @@
 /**
- * Chart packages from a local mirror of `<chart>/<version>/` folders (what
- * `helm pull --untar` gives), for offline work and tests. Names come from the
- * ApplicationSets, so they are checked before they become a path.
+ * Where hydrate finds each chart: by default the chart lock and cache
+ * (defaultChartResolver); explicitly, a local mirror of `<chart>/<version>/`
+ * folders (what `helm pull --untar` gives), for offline work and tests. Names
+ * come from the ApplicationSets, so they are checked before they become a path.
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { ErrorCode, HomelabError } from "@homelab/errors";
+import { ErrorCode, HomelabError, isHomelabError } from "@homelab/errors";
+import type { ChartStoreOptions } from "@homelab/helm";
 import { realInsideSync, resolveInside } from "@homelab/layout";
 import type { ChartResolver } from "./engine.js";
 
@@ -30,16 +32,31 @@ export function mirrorChartResolver(dir: string): ChartResolver {
 }
 
 /**
- * The pinned, digest-verified chart packages of the chart lock (@homelab/helm).
- * Until the lock is available here, a chart mirror must be named.
+ * The pinned, digest-verified chart packages of the chart lock (@homelab/helm):
+ * each Application's chart must be in `charts.lock.yaml` (from the same
+ * repository), and its .tgz comes from the content-addressed chart cache, or is
+ * downloaded into it when the network is allowed. Options default to the
+ * environment (HOMELAB_CHART_CACHE, HOMELAB_OFFLINE, HOMELAB_CHART_REPO_OVERRIDE).
  */
-export function defaultChartResolver(root: string): ChartResolver {
+export function defaultChartResolver(root: string, options: ChartStoreOptions = {}): ChartResolver {
   return {
     async resolve(chart) {
-      throw new HomelabError(ErrorCode.MissingArtifact, `no chart source for ${chart.chart}@${chart.version}: hydrate needs the chart packages`, {
-        position: { file: path.relative(root, path.join(root, "charts.lock.yaml")) },
-        hint: "pass --charts-dir DIR (or HOMELAB_CHART_PACKAGES_DIR) naming a folder of <chart>/<version>/ chart packages",
-      });
+      // Loaded on first use, as the engine is (helm.ts): reading hydrate's types never loads @homelab/helm.
+      const helm = await import("@homelab/helm");
+      const pin = { chart: chart.chart, version: chart.version, repository: chart.repoURL };
+      try {
+        return await helm.lockedChartPackage(root, pin, options);
+      } catch (error) {
+        // No network (or a repository that cannot serve it): the same fix as a cold cache offline.
+        if (isHomelabError(error) && error.code === ErrorCode.Remote) {
+          const cacheDir = options.cacheDir ?? helm.chartCacheDir(options.env ?? process.env);
+          throw new HomelabError(ErrorCode.MissingArtifact, `chart ${chart.chart} ${chart.version} is not in the chart cache (${cacheDir}) and cannot be downloaded: ${error.message}`, {
+            hint: "run `npx homelab charts fetch` once with network access (HOMELAB_CHART_REPO_OVERRIDE names a mirror), or pass --charts-dir DIR",
+            cause: error,
+          });
+        }
+        throw error;
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -33,5 +34,13 @@ describe("homelab hydrate", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/the chart mirror .* has no /);
     expect(result.stderr).toContain("--charts-dir");
+  });
+
+  it("without --charts-dir hydrates through the chart lock: a chart missing from the cache offline is one clear error naming the fetch command, exit 2", async () => {
+    const cold = path.join(os.tmpdir(), `homelab-hydrate-cold-${process.pid}`);
+    const result = await run(["hydrate", "metallb"], { HOMELAB_CHART_CACHE: cold, HOMELAB_OFFLINE: "1" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^homelab: chart \S+ \S+ is not in the chart cache \(.*homelab-hydrate-cold-\d+\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -26,7 +26,7 @@ export const hydrateCommand: CommandSpec = {
       kubeVersion: config.cluster.kubernetes.version,
       components: args.positionals,
       engine: helmEngine,
-      charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root),
+      charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env as NodeJS.ProcessEnv }),
     });
     if (args.flags.format === "json") io.stdout(`${JSON.stringify(summary(result), null, 2)}\n`);
     else io.stdout(text(result));
