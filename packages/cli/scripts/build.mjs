@@ -38,6 +38,8 @@ function frameworkPackages() {
     const exports = [];
     for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
       if (typeof target !== "string" || !target.endsWith(".ts")) continue;
+      // Test helpers (`./testing`) are for other packages' tests, never reached by the CLI.
+      if (subpath === "./testing" || subpath.startsWith("./testing/")) continue;
       const file = path.join(root, "packages", dir.name, target);
       if (existsSync(file)) exports.push({ specifier: subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`, file });
     }
