@@ -18,7 +18,6 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
   const issuer = `https://${routeHost(cluster, { name: "auth", exposure: "public", auth: "oidc", service: { name: "authentik-server" } })}/application/o/argocd/`;
   const pdb = { enabled: true, minAvailable: 1 };
   return {
-    name: "argocd",
     ...componentPackage(manifest, valuesSchema),
     layer: "bootstrap",
     namespace: cluster.argocd.namespace,

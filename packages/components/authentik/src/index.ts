@@ -76,7 +76,6 @@ export function authentik(cluster: ClusterFacts): Component<Values> {
   const { namespace, name: middlewareName } = cluster.auth.forwardAuthMiddleware;
   const pdb = { enabled: true, minAvailable: 1 };
   return {
-    name: "authentik",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace,

@@ -24,7 +24,6 @@ function fromSecret(name: string, secret: string, key: string): EnvVar {
 export function bookmarks(cluster: ClusterFacts): Component {
   const storageClass = cluster.storage.classes.find((c) => c.replicas === 1)?.name;
   return {
-    name: NAME,
     ...componentPackage(manifest),
     layer: "apps",
     namespace: NAMESPACE,

@@ -37,7 +37,6 @@ function clusterIssuer(cluster: ClusterFacts, name: string, server: string): Kub
  */
 export function certManager(cluster: ClusterFacts): Component<Values> {
   return {
-    name: "cert-manager",
     ...componentPackage(manifest, valuesSchema),
     layer: "init",
     namespace: NAMESPACE,

@@ -14,7 +14,6 @@ const APP_LABEL = { "app.kubernetes.io/name": "cloudnative-pg" };
  */
 export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
   return {
-    name: "cloudnative-pg",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

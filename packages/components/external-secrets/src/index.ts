@@ -31,7 +31,6 @@ function spread(name: string): unknown[] {
 export function externalSecrets(cluster: ClusterFacts): Component<Values> {
   const vault = cluster.secrets.vault;
   return {
-    name: "external-secrets",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

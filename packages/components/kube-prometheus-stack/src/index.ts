@@ -58,7 +58,6 @@ export function kubePrometheusStack(cluster: ClusterFacts): Component<Values> {
   ];
 
   return {
-    name: "kube-prometheus-stack",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

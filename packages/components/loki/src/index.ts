@@ -32,7 +32,6 @@ export const RETENTION_DAYS = 31;
 export function loki(cluster: ClusterFacts): Component<Values> {
   const storageClass = cluster.storage.classes.find((c) => c.default) ?? cluster.storage.classes[0]!;
   return {
-    name: "loki",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

@@ -33,7 +33,6 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
   if (!defaultClass) throw new Error("cluster facts name no default storage class");
   const extraClasses = cluster.storage.classes.filter((c) => c !== defaultClass);
   return {
-    name: "longhorn",
     ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: NAMESPACE,

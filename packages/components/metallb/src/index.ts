@@ -29,7 +29,6 @@ function pool(pool: LoadBalancerPool, autoAssign: boolean): KubernetesObject[] {
  */
 export function metallb(cluster: ClusterFacts): Component<Values> {
   return {
-    name: "metallb",
     ...componentPackage(manifest, valuesSchema),
     layer: "init",
     namespace: NAMESPACE,

@@ -17,7 +17,6 @@ const NAMESPACE = "promtail";
  */
 export function promtail(cluster: ClusterFacts): Component<Values> {
   return {
-    name: "promtail",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

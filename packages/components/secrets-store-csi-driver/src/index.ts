@@ -22,7 +22,6 @@ export const EXAMPLE_SECRET = {
  */
 export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values> {
   return {
-    name: "secrets-store-csi-driver",
     ...componentPackage(manifest, valuesSchema),
     layer: "platform",
     namespace: NAMESPACE,

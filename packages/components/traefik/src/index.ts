@@ -79,7 +79,6 @@ function instance(cluster: ClusterFacts, exposure: IngressExposure): Instance<Va
  */
 export function traefik(cluster: ClusterFacts): Component<Values> {
   return {
-    name: "traefik",
     ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: cluster.ingress.public.namespace,

@@ -46,7 +46,6 @@ export function vault(cluster: ClusterFacts): Component<Values> {
   // Raft already keeps three copies; one Longhorn replica per volume is enough underneath.
   const storageClass = cluster.storage.classes.find((c) => c.replicas === 1)?.name;
   return {
-    name: "vault",
     ...componentPackage(manifest, valuesSchema),
     layer: "critical",
     namespace: NAMESPACE,
