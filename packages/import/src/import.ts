@@ -235,7 +235,7 @@ function emitIndex(args: {
   lines.push(
     `export function ${camel(name)}(_cluster: ClusterFacts): Component<Values> {`,
     "  return {",
-    `    name: ${JSON.stringify(name)},`,
+    // The component's name comes from package.json's homelab.component, written below.
     "    ...componentPackage(manifest, valuesSchema),",
     ...(args.repoOverride
       ? [`    // The original installs the chart from ${args.repoOverride}.`, `    chart: { ...chartRef(valuesSchema), repoURL: ${JSON.stringify(args.repoOverride)} },`]
