@@ -59,7 +59,16 @@ const boundaries = (withTesting) => [
 ];
 
 // Tests and the test helpers packages export for other packages' tests (core/src/testing, release/src/testing.ts).
-const TEST_FILES = ["**/*.test.ts", "**/*.test.mts", "**/test/**/*.ts", "**/testdata/**/*.ts", "**/type-tests/**/*.ts", "**/src/testing.ts", "**/src/testing/**/*.ts", "packages/test-fixtures/**/*.ts"];
+const TEST_FILES = [
+  "**/*.test.ts",
+  "**/*.test.mts",
+  "**/test/**/*.ts",
+  "**/testdata/**/*.ts",
+  "**/type-tests/**/*.ts",
+  "**/src/testing.ts",
+  "**/src/testing/**/*.ts",
+  "packages/test-fixtures/**/*.ts",
+];
 
 export default tseslint.config(
   {
@@ -97,7 +106,10 @@ export default tseslint.config(
   {
     // CommonJS is how Nx loads plugins and executors (packages/nx-plugin/src/*.cjs).
     files: ["**/*.cjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
@@ -114,7 +126,15 @@ export default tseslint.config(
           checkObsoleteDependencies: true,
           checkVersionMismatches: true,
           // Test files use devDependencies (test-fixtures, vitest); scripts/ are build-time tools run from the repo.
-          ignoredFiles: ["{projectRoot}/**/*.test.ts", "{projectRoot}/**/test/**", "{projectRoot}/**/testdata/**", "{projectRoot}/**/type-tests/**", "{projectRoot}/src/testing.ts", "{projectRoot}/src/testing/**", "{projectRoot}/scripts/**"],
+          ignoredFiles: [
+            "{projectRoot}/**/*.test.ts",
+            "{projectRoot}/**/test/**",
+            "{projectRoot}/**/testdata/**",
+            "{projectRoot}/**/type-tests/**",
+            "{projectRoot}/src/testing.ts",
+            "{projectRoot}/src/testing/**",
+            "{projectRoot}/scripts/**",
+          ],
           // tsx is loaded with `node --import tsx` (a flag, not an import); esbuild only by the CLI's build script.
           // @lezer/*: peer dependencies of @prometheus-io/lezer-promql, pinned beside it in check.
           ignoredDependencies: ["tsx", "esbuild", "@lezer/highlight", "@lezer/lr", ...COMPONENT_PACKAGES],

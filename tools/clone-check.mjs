@@ -22,7 +22,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "homelab-clone-"));
 const clone = path.join(tmp, "repo");
 // As on a newcomer's machine: no mirror variables, nothing that turns skips into failures.
 const env = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" };
-for (const name of ["HOMELAB_CHARTS_DIR", "HOMELAB_CHART_PACKAGES_DIR", "HOMELAB_CRDS_DIR", "HOMELAB_REQUIRE_MIRRORS", "HOMELAB_NO_AUTO_BUILD"]) delete env[name];
+for (const name of ["HOMELAB_CHARTS_DIR", "HOMELAB_CHART_PACKAGES_DIR", "HOMELAB_CRDS_DIR", "HOMELAB_REQUIRE_MIRRORS", "HOMELAB_NO_AUTO_BUILD"])
+  delete env[name];
 
 const failures = [];
 
@@ -41,7 +42,9 @@ function step(title, command, args, { cwd = clone, timeoutMs, expectStatus = 0, 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (capture) process.stdout.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
   const ok = !result.error && result.status === expectStatus;
-  process.stdout.write(`${ok ? "✓" : "✗"} ${title} (${seconds} s${result.error ? `, ${result.error.message}` : ok ? "" : `, exit ${result.status ?? result.signal}`})\n`);
+  process.stdout.write(
+    `${ok ? "✓" : "✗"} ${title} (${seconds} s${result.error ? `, ${result.error.message}` : ok ? "" : `, exit ${result.status ?? result.signal}`})\n`,
+  );
   if (!ok) failures.push(title);
   return { ok, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
 }
@@ -60,15 +63,27 @@ try {
       const changed = (status.stdout ?? "").split("\n").filter((line) => line && !/ \.nx\/| \.tmp\//.test(line));
       expect("render in the clone reproduces the committed output byte for byte", changed.length === 0, changed.slice(0, 10).join("; "));
       const check = step("homelab check (first use builds the wasm it needs)", "npx", ["homelab", "check"], { timeoutMs: 40 * MINUTE, capture: true });
-      expect("the first-use builds said what they built and how long it took", /first use, building .* done in \d+(\.\d)? s/.test(check.stderr), check.stderr.split("\n").slice(0, 5).join(" | "));
+      expect(
+        "the first-use builds said what they built and how long it took",
+        /first use, building .* done in \d+(\.\d)? s/.test(check.stderr),
+        check.stderr.split("\n").slice(0, 5).join(" | "),
+      );
       // The other half of the mirror contract: where mirrors are required (CI), a missing one fails.
-      const required = step("a mirror test without its mirror fails under HOMELAB_REQUIRE_MIRRORS=1", "npx", ["vitest", "run", "packages/crds/scripts/generate.test.ts"], {
-        timeoutMs: 10 * MINUTE,
-        expectStatus: 1,
-        capture: true,
-        extraEnv: { HOMELAB_REQUIRE_MIRRORS: "1" },
-      });
-      expect("the failure names the missing mirror", /no crds mirror; set HOMELAB_CRDS_DIR \(HOMELAB_REQUIRE_MIRRORS=1/.test(required.stdout + required.stderr));
+      const required = step(
+        "a mirror test without its mirror fails under HOMELAB_REQUIRE_MIRRORS=1",
+        "npx",
+        ["vitest", "run", "packages/crds/scripts/generate.test.ts"],
+        {
+          timeoutMs: 10 * MINUTE,
+          expectStatus: 1,
+          capture: true,
+          extraEnv: { HOMELAB_REQUIRE_MIRRORS: "1" },
+        },
+      );
+      expect(
+        "the failure names the missing mirror",
+        /no crds mirror; set HOMELAB_CRDS_DIR \(HOMELAB_REQUIRE_MIRRORS=1/.test(required.stdout + required.stderr),
+      );
       if (full) {
         step("npm test, with the mirror tests skipped", "npm", ["test"], { timeoutMs: 60 * MINUTE });
         let report;

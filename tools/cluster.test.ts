@@ -29,17 +29,26 @@ describe("the cluster in homelab.config.ts", () => {
         .map((d) => d.slice("@homelab/component-".length))
         .sort();
       const expected = (component.dependsOn ?? []).filter((d) => !component.allowLaterLayerDependencies?.[d]).sort();
-      if (JSON.stringify(declared) !== JSON.stringify(expected)) mismatches.push(`${component.name}: package.json ${declared.join(",")} vs dependsOn ${expected.join(",")}`);
+      if (JSON.stringify(declared) !== JSON.stringify(expected))
+        mismatches.push(`${component.name}: package.json ${declared.join(",")} vs dependsOn ${expected.join(",")}`);
     }
     expect(mismatches).toEqual([]);
   });
 
   it("syncs what needs a later layer's CRDs with that layer, so no layer waits on a later one", () => {
-    const certManager = renderComponent(config.cluster, components.find((c) => c.name === "cert-manager")!, components);
+    const certManager = renderComponent(
+      config.cluster,
+      components.find((c) => c.name === "cert-manager")!,
+      components,
+    );
     expect(certManager.record.deferred).toEqual([
       { layer: "platform", layerOrder: 3, instance: "cert-manager", manifestsDir: "cluster-init-apps/cert-manager/manifests-platform" },
     ]);
-    const argocd = renderComponent(config.cluster, components.find((c) => c.name === "argocd")!, components);
+    const argocd = renderComponent(
+      config.cluster,
+      components.find((c) => c.name === "argocd")!,
+      components,
+    );
     expect(argocd.record.deferred.map((d) => d.layer)).toEqual(["init", "critical", "platform"]);
     expect(argocd.files.filter((f) => f.path.startsWith("apps-root-config/bootstrap/argocd/manifests/")).map((f) => f.path)).toEqual([
       "apps-root-config/bootstrap/argocd/manifests/application-homelab-root.yaml",

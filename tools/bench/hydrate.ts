@@ -75,7 +75,18 @@ export async function hydrateScenario(options: { runs: number; log: (line: strin
             writeFileSync(file, JSON.stringify(values));
             return ["-f", file];
           });
-          const args = ["template", source.releaseName, chart, "-n", source.namespace, "--kube-version", request.kubeVersion, ...valueFiles.flat(), ...request.apiVersions.flatMap((v) => ["--api-versions", v]), ...(source.includeCrds ? ["--include-crds"] : [])];
+          const args = [
+            "template",
+            source.releaseName,
+            chart,
+            "-n",
+            source.namespace,
+            "--kube-version",
+            request.kubeVersion,
+            ...valueFiles.flat(),
+            ...request.apiVersions.flatMap((v) => ["--api-versions", v]),
+            ...(source.includeCrds ? ["--include-crds"] : []),
+          ];
           nativeStat = await measure(options.runs, () => run(native!, args, { cwd: tmp }));
         }
         perChart.push({ application: app.plan.name, chart: `${source.chart}@${source.version}`, ours, native: nativeStat });
@@ -84,7 +95,10 @@ export async function hydrateScenario(options: { runs: number; log: (line: strin
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const rows = perChart.map((r) => `| ${r.application} | ${r.chart} | ${fmt(r.ours)} | ${fmt(r.native ?? undefined)} | ${r.native ? (r.ours.median / r.native.median).toFixed(2) : "–"} |`);
+  const rows = perChart.map(
+    (r) =>
+      `| ${r.application} | ${r.chart} | ${fmt(r.ours)} | ${fmt(r.native ?? undefined)} | ${r.native ? (r.ours.median / r.native.median).toFixed(2) : "–"} |`,
+  );
   const text = [
     `### Hydration (real cluster, ${last!.applications.length} Applications, ${last!.passes} pass(es) + determinism render)`,
     "",

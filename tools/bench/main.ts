@@ -56,7 +56,9 @@ if (!args.detail) {
   const startedAt = new Date().toISOString();
   const loadBefore = os.loadavg();
   const peers = await peersBench({ pairs: Number(args.pairs), sizes: (args.sizes ?? "100,500").split(",").filter(Boolean).map(Number), keep: args.keep, log });
-  const growth = peers.growth ? `\ncheck time from N=${peers.growth.from} to N=${peers.growth.to}: ours x${peers.growth.ours.toFixed(2)}, peers x${peers.growth.peers.toFixed(2)}` : "";
+  const growth = peers.growth
+    ? `\ncheck time from N=${peers.growth.from} to N=${peers.growth.to}: ours x${peers.growth.ours.toFixed(2)}, peers x${peers.growth.peers.toFixed(2)}`
+    : "";
   const trees = peers.trees.map((t) => `${t.label}: ${t.files} files, ${t.documents} documents`).join("; ");
   const codegenValues = await codegenValuesScenario({ runs: Number(args.pairs), log });
   const yamlLoad = yamlLoadScenario({ log });
@@ -64,14 +66,24 @@ if (!args.detail) {
   const outDir = path.join(REPO, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `paired-${startedAt.replace(/[:.]/g, "-")}.json`);
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: loadBefore };
-  writeFileSync(file, `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, codegenValues, yamlLoad: yamlLoad.cases, table: text }, null, 2)}\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: loadBefore,
+  };
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: startedAt, machine, loadAverageAfter: os.loadavg(), pairs: Number(args.pairs), ...peers, codegenValues, yamlLoad: yamlLoad.cases, table: text }, null, 2)}\n`,
+  );
   process.stdout.write(`\n${text}\n`);
   log(`\nwrote ${path.relative(REPO, file)}`);
   process.exit(0);
 }
 const nx = (ws: Workspace, ...nxArgs: string[]) => run(path.join(REPO, "node_modules/.bin/nx"), nxArgs, { cwd: ws.dir, env: NX_ENV });
-const homelab = (ws: Workspace, ...cliArgs: string[]) => run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...cliArgs], { cwd: ws.dir, allowFailure: true });
+const homelab = (ws: Workspace, ...cliArgs: string[]) =>
+  run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...cliArgs], { cwd: ws.dir, allowFailure: true });
 const PIPELINE = ["run-many", "-t", "render", "validate", "policy"];
 
 interface SizeResult {
@@ -159,10 +171,19 @@ function table(results: SizeResult[], codegen: Stat | undefined, remote: RemoteC
     ["values validation, rendered values files (in-process)", (r) => fmt(r.sideBySide?.values)],
     ["policy: opa-wasm in-process (load + evaluate)", (r) => fmt(r.sideBySide?.policy.opaWasm)],
     ["policy: conftest, one process, input per file", (r) => fmt(r.sideBySide?.policy.conftest)],
-    ["policy: opa eval, one process per file", (r) => (r.sideBySide ? `${seconds(r.sideBySide.policy.opaEvalPerFile.projectedMs)} (${r.sideBySide.policy.opaEvalPerFile.measuredFiles} of ${r.sideBySide.policy.opaEvalPerFile.files} files timed)` : "–")],
+    [
+      "policy: opa eval, one process per file",
+      (r) =>
+        r.sideBySide
+          ? `${seconds(r.sideBySide.policy.opaEvalPerFile.projectedMs)} (${r.sideBySide.policy.opaEvalPerFile.measuredFiles} of ${r.sideBySide.policy.opaEvalPerFile.files} files timed)`
+          : "–",
+    ],
     ["policy: opa eval, one process, whole tree", (r) => fmt(r.sideBySide?.policy.opaEvalWhole)],
     ["  ratio conftest / opa-wasm", (r) => ratio(r.sideBySide?.policy.conftest, r.sideBySide?.policy.opaWasm)],
-    ["  ratio opa eval per file / opa-wasm", (r) => (r.sideBySide ? `${(r.sideBySide.policy.opaEvalPerFile.projectedMs / r.sideBySide.policy.opaWasm.median).toFixed(1)}x` : "–")],
+    [
+      "  ratio opa eval per file / opa-wasm",
+      (r) => (r.sideBySide ? `${(r.sideBySide.policy.opaEvalPerFile.projectedMs / r.sideBySide.policy.opaWasm.median).toFixed(1)}x` : "–"),
+    ],
     ["schema: kubeconform-wasm (load + validate)", (r) => fmt(r.sideBySide?.schema.wasm)],
     ["schema: kubeconform-wasm, warm (schemas compiled)", (r) => fmt(r.sideBySide?.schema.wasmWarm)],
     ["schema: native kubeconform -n 1", (r) => fmt(r.sideBySide?.schema.native1)],
@@ -207,7 +228,10 @@ const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const file = path.join(outDir, `bench-${stamp}.json`);
 const save = (remote: RemoteCacheResult | undefined): string => {
   const text = table(results, codegen, remote);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverageAfter: os.loadavg(), runs: RUNS, results, codegen, remoteCache: remote, table: text }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverageAfter: os.loadavg(), runs: RUNS, results, codegen, remoteCache: remote, table: text }, null, 2)}\n`,
+  );
   return text;
 };
 save(undefined);

@@ -40,7 +40,11 @@ export const NX_ENV: NodeJS.ProcessEnv = {
 };
 
 /** Runs a command to completion; a failure throws with the end of its output. */
-export function run(cmd: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean }): { status: number; stdout: string } {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean },
+): { status: number; stdout: string } {
   const result = spawnSync(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   const status = result.status ?? 1;
   if (status !== 0 && !options.allowFailure) {
@@ -61,6 +65,8 @@ export function runAsync(cmd: string, args: string[], options: { cwd: string; en
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.split("\n").slice(-30).join("\n")}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out.split("\n").slice(-30).join("\n")}`)),
+    );
   });
 }

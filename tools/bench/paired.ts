@@ -83,7 +83,9 @@ export function runStep(step: Step, memory: boolean): { ms: number; rssKiB: numb
     const status = result.status ?? 1;
     if (result.error || status > (step.maxStatus ?? 0)) {
       const tail = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.split("\n").slice(-30).join("\n");
-      throw new Error(`${step.cmd} ${step.args.slice(0, 8).join(" ")}${step.args.length > 8 ? " ..." : ""} (in ${step.cwd}) exited ${status}:\n${result.error ?? tail}`);
+      throw new Error(
+        `${step.cmd} ${step.args.slice(0, 8).join(" ")}${step.args.length > 8 ? " ..." : ""} (in ${step.cwd}) exited ${status}:\n${result.error ?? tail}`,
+      );
     }
     // `time` writes "Command exited with non-zero status N" before the figure when the command failed.
     const rssKiB = rssFile && existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) : undefined;
@@ -144,7 +146,16 @@ const mib = (kib: number): string => `${Math.round(kib / 1024)}`;
 
 /** A Markdown table: one row per scenario, ratio first. */
 export function pairedTable(results: PairedResult[]): string {
-  const header = ["scenario", "A (ours)", "B (yardstick)", "A / B: median (min–max; IQR)", "A s: median (min–max)", "B s: median (min–max)", "peak RSS MiB A / B (ratio)", "pairs"];
+  const header = [
+    "scenario",
+    "A (ours)",
+    "B (yardstick)",
+    "A / B: median (min–max; IQR)",
+    "A s: median (min–max)",
+    "B s: median (min–max)",
+    "peak RSS MiB A / B (ratio)",
+    "pairs",
+  ];
   const rows = results.map((r) => [
     r.scenario,
     `\`${r.a.label}\``,

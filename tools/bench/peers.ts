@@ -39,7 +39,12 @@ export interface PeersResult {
   growth?: { from: number; to: number; ours: number; peers: number };
 }
 
-const homelabStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: process.execPath, args: [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...args], cwd: ws.dir, maxStatus: 1 });
+const homelabStep = (ws: Workspace, ...args: string[]): Step => ({
+  cmd: process.execPath,
+  args: [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...args],
+  cwd: ws.dir,
+  maxStatus: 1,
+});
 const nxStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: path.join(REPO, "node_modules/.bin/nx"), args, cwd: ws.dir, env: NX_ENV });
 
 /** The native peers' commands over the tree `homelab check` would check in `ws`. */
@@ -53,7 +58,14 @@ function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest:
   const kubeconform: Step = {
     cmd: nativePath,
     // kubeconform's defaults otherwise (4 workers), as a script would call it.
-    args: ["-strict", "-summary", "-kubernetes-version", version, ...locations.flatMap((l) => ["-schema-location", l]), ...model.kubernetesFiles.map((f) => path.join(ws.dir, f.file))],
+    args: [
+      "-strict",
+      "-summary",
+      "-kubernetes-version",
+      version,
+      ...locations.flatMap((l) => ["-schema-location", l]),
+      ...model.kubernetesFiles.map((f) => path.join(ws.dir, f.file)),
+    ],
     cwd: ws.dir,
     maxStatus: 1,
   };
@@ -76,9 +88,23 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
   out.results.push(paired(`${label}: check`, { label: "homelab check", steps: [homelabStep(ws, "check")] }, nativeCheck, { pairs, memory: true }));
   if (!full) return;
   log(`   schema only vs kubeconform`);
-  out.results.push(paired(`${label}: schema only`, { label: "homelab check --no-policy", steps: [homelabStep(ws, "check", "--no-policy")] }, { label: "kubeconform -strict …", steps: [native.kubeconform] }, { pairs }));
+  out.results.push(
+    paired(
+      `${label}: schema only`,
+      { label: "homelab check --no-policy", steps: [homelabStep(ws, "check", "--no-policy")] },
+      { label: "kubeconform -strict …", steps: [native.kubeconform] },
+      { pairs },
+    ),
+  );
   log(`   policy only vs conftest`);
-  out.results.push(paired(`${label}: policy only`, { label: "homelab check --no-schema", steps: [homelabStep(ws, "check", "--no-schema")] }, { label: "conftest test …", steps: [native.conftest] }, { pairs }));
+  out.results.push(
+    paired(
+      `${label}: policy only`,
+      { label: "homelab check --no-schema", steps: [homelabStep(ws, "check", "--no-schema")] },
+      { label: "conftest test …", steps: [native.conftest] },
+      { pairs },
+    ),
+  );
 }
 
 export async function peersBench(options: PeersOptions): Promise<PeersResult> {
@@ -92,7 +118,14 @@ export async function peersBench(options: PeersOptions): Promise<PeersResult> {
       run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), "render"], { cwd: ws.dir });
       treeScenarios(ws, "real cluster", pairs, true, path.join(tmp, "real"), out, log);
       log(`   homelab --help vs node -e 0`);
-      out.results.push(paired("start-up", { label: "homelab --help", steps: [homelabStep(ws, "--help")] }, { label: "node -e 0", steps: [{ cmd: process.execPath, args: ["-e", "0"], cwd: ws.dir }] }, { pairs: Math.max(pairs, 5) }));
+      out.results.push(
+        paired(
+          "start-up",
+          { label: "homelab --help", steps: [homelabStep(ws, "--help")] },
+          { label: "node -e 0", steps: [{ cmd: process.execPath, args: ["-e", "0"], cwd: ws.dir }] },
+          { pairs: Math.max(pairs, 5) },
+        ),
+      );
 
       const nxVersion: Side = { label: "nx --version", steps: [nxStep(ws, "--version")] };
       const pipeline = ["run-many", "-t", "render", "validate", "policy"];
@@ -100,7 +133,11 @@ export async function peersBench(options: PeersOptions): Promise<PeersResult> {
       run(nxStep(ws).cmd, pipeline, { cwd: ws.dir, env: NX_ENV });
       commitAll(ws, "rendered output");
       log(`   nx cold render+validate+policy vs nx --version`);
-      out.results.push(paired("real cluster: nx cold", { label: `nx ${pipeline.join(" ")} --skip-nx-cache`, steps: [nxStep(ws, ...pipeline, "--skip-nx-cache")] }, nxVersion, { pairs }));
+      out.results.push(
+        paired("real cluster: nx cold", { label: `nx ${pipeline.join(" ")} --skip-nx-cache`, steps: [nxStep(ws, ...pipeline, "--skip-nx-cache")] }, nxVersion, {
+          pairs,
+        }),
+      );
       log(`   nx fully cached vs nx --version`);
       out.results.push(paired("real cluster: nx cached", { label: `nx ${pipeline.join(" ")}`, steps: [nxStep(ws, ...pipeline)] }, nxVersion, { pairs }));
       log(`   nx affected after a one-line change vs nx --version`);

@@ -103,7 +103,8 @@ export async function sideBySide(dir: string, options: { runs: number; opaPerFil
     const valuesJobs: { chart: string; file: string }[] = [];
     for (const name of readdirSync(recordsDir)) {
       const rec = parseRenderRecord(readFileSync(path.join(recordsDir, name), "utf8"), `${RECORDS_FOLDER}/${name}`);
-      for (const instance of rec.instances ?? []) if (rec.chart && instance.valuesFile) valuesJobs.push({ chart: `${rec.chart.chart}@${rec.chart.version}`, file: instance.valuesFile });
+      for (const instance of rec.instances ?? [])
+        if (rec.chart && instance.valuesFile) valuesJobs.push({ chart: `${rec.chart.chart}@${rec.chart.version}`, file: instance.valuesFile });
     }
     const values = await measure(runs, async () => {
       for (const job of valuesJobs) {
@@ -134,9 +135,13 @@ export async function sideBySide(dir: string, options: { runs: number; opaPerFil
     const opaPolicies = policyDir(tmp, false);
     const conftestPolicies = policyDir(tmp, true);
     const conftest = await measure(runs, () =>
-      run(conftestBin, ["test", "--no-color", "--policy", conftestPolicies, "--namespace", "main", "--output", "json", ...inputFiles], { cwd: tmp, allowFailure: true }),
+      run(conftestBin, ["test", "--no-color", "--policy", conftestPolicies, "--namespace", "main", "--output", "json", ...inputFiles], {
+        cwd: tmp,
+        allowFailure: true,
+      }),
     );
-    const opaEval = (inputFile: string) => run(opa, ["eval", "--format", "json", "--data", opaPolicies, "--input", inputFile, "data.homelab.main.report"], { cwd: tmp });
+    const opaEval = (inputFile: string) =>
+      run(opa, ["eval", "--format", "json", "--data", opaPolicies, "--input", inputFile, "data.homelab.main.report"], { cwd: tmp });
     const opaEvalWhole = await measure(runs, () => opaEval(whole));
     const sample = inputFiles.slice(0, options.opaPerFileSample);
     const perFile = await measure(1, () => {
@@ -190,4 +195,3 @@ export async function sideBySide(dir: string, options: { runs: number; opaPerFil
     rmSync(tmp, { recursive: true, force: true });
   }
 }
-

@@ -157,7 +157,16 @@ function componentManifest(name: string, i: number): string {
     for (const c of ["traefik", "authentik", "cloudnative-pg", "external-secrets"]) deps[`@homelab/component-${c}`] = "*";
   }
   return `${JSON.stringify(
-    { name: `@homelab/component-${name}`, version: "0.1.0", private: true, description: `Synthetic benchmark component ${i}.`, type: "module", exports: { ".": "./src/index.ts" }, homelab: { component: name }, dependencies: deps },
+    {
+      name: `@homelab/component-${name}`,
+      version: "0.1.0",
+      private: true,
+      description: `Synthetic benchmark component ${i}.`,
+      type: "module",
+      exports: { ".": "./src/index.ts" },
+      homelab: { component: name },
+      dependencies: deps,
+    },
     null,
     2,
   )}\n`;
@@ -183,7 +192,10 @@ function linkPackage(nodeModules: string, pkgDir: string): void {
 }
 
 const git = (dir: string, ...args: string[]): void => {
-  execFileSync("git", ["-c", "user.email=bench@example.invalid", "-c", "user.name=bench", "-c", "commit.gpgsign=false", ...args], { cwd: dir, stdio: "ignore" });
+  execFileSync("git", ["-c", "user.email=bench@example.invalid", "-c", "user.name=bench", "-c", "commit.gpgsign=false", ...args], {
+    cwd: dir,
+    stdio: "ignore",
+  });
 };
 
 export function createWorkspace(n: number, label = `n${n}`): Workspace {
@@ -212,7 +224,10 @@ export function createWorkspace(n: number, label = `n${n}`): Workspace {
     const config = readFileSync(configFile, "utf8");
     const imports = synthetic.map((name) => `import { ${exportName(name)} } from "@homelab/component-${name}";`).join("\n");
     const withImports = config.replace(/^import \{ defineConfig \} from "@homelab\/core";$/m, (line) => `${line}\n${imports}`);
-    const next = withImports.replace(/(\n\s*components: \[[\s\S]*?)(\n\s*\],\n\}\);)/, (_, list: string, end: string) => `${list}\n    ${synthetic.map(exportName).join(",\n    ")},${end}`);
+    const next = withImports.replace(
+      /(\n\s*components: \[[\s\S]*?)(\n\s*\],\n\}\);)/,
+      (_, list: string, end: string) => `${list}\n    ${synthetic.map(exportName).join(",\n    ")},${end}`,
+    );
     if (next === withImports || withImports === config) throw new Error("could not add the synthetic components to homelab.config.ts");
     writeFileSync(configFile, next);
   }

@@ -72,7 +72,13 @@ export function yamlLoadScenario(options: { log: (line: string) => void }): { ca
     }
   }
   const rows = cases.map((c) => `| ${c.shape} | ${c.mb} MB | ${(c.ms / 1000).toFixed(2)} s | ${Math.round(c.msPerMb)} ms | ${Math.round(c.peakRssMiB)} MiB |`);
-  const text = ["YAML loading (read through the input loader + parse with positions), fresh process per case", "", "| shape | size | time | per MB | peak RSS |", "|---|---|---|---|---|", ...rows].join("\n");
+  const text = [
+    "YAML loading (read through the input loader + parse with positions), fresh process per case",
+    "",
+    "| shape | size | time | per MB | peak RSS |",
+    "|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
   return { cases, text };
 }
 

@@ -65,13 +65,25 @@ const OBJECT = fc
     noise: fc.oneof({ weight: 3, arbitrary: fc.constant("") }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }) }),
   })
   .map(({ kind, apiVersion, namespace, body, noise }) =>
-    new TextEncoder().encode(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: x\n${namespace ? `  namespace: ${namespace}\n` : ""}${body}${noise}`),
+    new TextEncoder().encode(
+      `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: x\n${namespace ? `  namespace: ${namespace}\n` : ""}${body}${noise}`,
+    ),
   );
 
 type Entry = { name: string; bytes: Uint8Array } | { name: string; link: string } | { name: string; fifo: true };
 
 const entry: fc.Arbitrary<Entry> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ name: fc.constantFrom(...NAMES), bytes: fc.oneof({ weight: 2, arbitrary: yamlBytes(80) }, { weight: 6, arbitrary: OBJECT }, { weight: 1, arbitrary: yamlHostile.map((t) => new TextEncoder().encode(t)) }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      name: fc.constantFrom(...NAMES),
+      bytes: fc.oneof(
+        { weight: 2, arbitrary: yamlBytes(80) },
+        { weight: 6, arbitrary: OBJECT },
+        { weight: 1, arbitrary: yamlHostile.map((t) => new TextEncoder().encode(t)) },
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ name: fc.constantFrom(...NAMES), link: fc.constantFrom("/etc/passwd", "..", "missing.yaml", "x.yml", "/") }) },
   { weight: 1, arbitrary: fc.record({ name: fc.constantFrom(...NAMES), fifo: fc.constant(true as const) }) },
 );
@@ -116,7 +128,11 @@ console.log(`fuzz: YAML → loader → check (${withSchema ? "schema + " : ""}po
 const result = await fc.check(
   fc.asyncProperty(fc.array(entry, { minLength: 1, maxLength: 6 }), fc.constantFrom(...FORMATS), async (entries, format) => {
     const dir = build(entries);
-    if (process.env.FUZZ_TRACE) appendFileSync(process.env.FUZZ_TRACE, `${JSON.stringify(entries.map((e) => ("bytes" in e ? { name: e.name, text: Buffer.from(e.bytes).toString("latin1") } : e)))}\n`);
+    if (process.env.FUZZ_TRACE)
+      appendFileSync(
+        process.env.FUZZ_TRACE,
+        `${JSON.stringify(entries.map((e) => ("bytes" in e ? { name: e.name, text: Buffer.from(e.bytes).toString("latin1") } : e)))}\n`,
+      );
     try {
       const outcome = await withDeadline(
         check({ dir, root: dir, schema: withSchema }).then((r) => {

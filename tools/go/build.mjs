@@ -27,7 +27,13 @@ export function toolsOf(goMod) {
     } else if (line === "tool (") inBlock = true;
     else if (line.startsWith("tool ")) tools.push(line.slice(5).trim());
   }
-  return tools.map((pkg) => ({ pkg, name: pkg.replace(/\/v\d+$/, "").split("/").pop() }));
+  return tools.map((pkg) => ({
+    pkg,
+    name: pkg
+      .replace(/\/v\d+$/, "")
+      .split("/")
+      .pop(),
+  }));
 }
 
 function fingerprint() {
@@ -40,7 +46,11 @@ function fingerprint() {
 export function buildTools(only = []) {
   const tools = toolsOf(readFileSync(join(here, "go.mod"), "utf8")).filter((t) => only.length === 0 || only.includes(t.name));
   if (only.length > 0 && tools.length !== only.length) {
-    throw new Error(`unknown tool(s): ${only.join(", ")}; tool directives in tools/go/go.mod name: ${toolsOf(readFileSync(join(here, "go.mod"), "utf8")).map((t) => t.name).join(", ")}`);
+    throw new Error(
+      `unknown tool(s): ${only.join(", ")}; tool directives in tools/go/go.mod name: ${toolsOf(readFileSync(join(here, "go.mod"), "utf8"))
+        .map((t) => t.name)
+        .join(", ")}`,
+    );
   }
   mkdirSync(bin, { recursive: true });
   const print = fingerprint();

@@ -141,7 +141,10 @@ describe("hand-written GitOps tree end to end", () => {
   });
 
   it("passes once the route carries the forward-auth middleware; public classes are configurable", async () => {
-    const fixed = ROUTE.replace("      services:", "      middlewares:\n        - name: authentik-forward-auth\n          namespace: authentik\n      services:");
+    const fixed = ROUTE.replace(
+      "      services:",
+      "      middlewares:\n        - name: authentik-forward-auth\n          namespace: authentik\n      services:",
+    );
     const dir = gitops({ "cluster-workload-apps/whoami/route.yaml": fixed });
     const result = await check({ dir, root: dir, schema: false, now: NOW });
     expect(result.violations).toEqual([]);
@@ -244,7 +247,17 @@ describe("schema validation step", () => {
     const validator: SchemaValidator = {
       async validate(files) {
         seen.push(...files.map((f) => f.file));
-        return [{ file: "cluster-workload-apps/whoami/route.yaml", line: 9, documentIndex: 0, kind: "IngressRoute", path: "spec.entryPoints", message: "expected array", code: "invalid" }];
+        return [
+          {
+            file: "cluster-workload-apps/whoami/route.yaml",
+            line: 9,
+            documentIndex: 0,
+            kind: "IngressRoute",
+            path: "spec.entryPoints",
+            message: "expected array",
+            code: "invalid",
+          },
+        ];
       },
       close() {},
     };
@@ -264,7 +277,11 @@ describe("formats", () => {
     const github = formatGithub(result, { pathPrefix: "repo" }).split("\n");
     expect(github[0]).toMatch(/^::error file=repo\/cluster-workload-apps\/whoami\/route.yaml,line=13,col=7,title=forward-auth::public IngressRoute/);
     const sarif = JSON.parse(formatSarif(result));
-    expect(sarif.runs[0].results[0]).toMatchObject({ ruleId: "forward-auth", level: "error", locations: [{ physicalLocation: { artifactLocation: { uri: "cluster-workload-apps/whoami/route.yaml" }, region: { startLine: 13 } } }] });
+    expect(sarif.runs[0].results[0]).toMatchObject({
+      ruleId: "forward-auth",
+      level: "error",
+      locations: [{ physicalLocation: { artifactLocation: { uri: "cluster-workload-apps/whoami/route.yaml" }, region: { startLine: 13 } } }],
+    });
     expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain("schema");
     const junit = formatJunit(result);
     expect(junit).toContain('<testsuite name="forward-auth" tests="1" failures="1" skipped="0">');

@@ -115,7 +115,12 @@ export interface CheckResult {
 
 const EXTRA_RULES: RuleInfo[] = [
   { id: "schema", severity: "error", title: "Documents match their Kubernetes/CRD schema (kubeconform, strict)" },
-  { id: "values", severity: "error", title: "Helm values match the chart's generated schema (charts this repository knows; keys the chart never reads are unknown, with a suggestion; values equal to the chart default are warnings)" },
+  {
+    id: "values",
+    severity: "error",
+    title:
+      "Helm values match the chart's generated schema (charts this repository knows; keys the chart never reads are unknown, with a suggestion; values equal to the chart default are warnings)",
+  },
   { id: "waiver", severity: "error", title: "Waivers are current and used" },
 ];
 
@@ -157,7 +162,11 @@ async function defaultValidator(options: SchemaValidatorOptions): Promise<Schema
  */
 async function schemaLocationsWith(chartCrds: string): Promise<string[]> {
   const name = "@homelab/kubeconform-wasm";
-  const module = (await import(name)) as { coreSchemaDir(v: string, strict: boolean): string; crdSchemaDir(): string | undefined; crdLocation(dir: string): string };
+  const module = (await import(name)) as {
+    coreSchemaDir(v: string, strict: boolean): string;
+    crdSchemaDir(): string | undefined;
+    crdLocation(dir: string): string;
+  };
   const generated = module.crdSchemaDir();
   return [dirname(module.coreSchemaDir(homelab.kubernetes.version, true)), chartCrds, ...(generated ? [module.crdLocation(generated)] : [])];
 }
@@ -232,11 +241,16 @@ export function policyConfig(options: Pick<CheckOptions, "publicClasses" | "tlsE
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const dir = resolve(options.dir);
   const now = options.now ?? new Date();
-  const tree = options.tree ?? loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
+  const tree =
+    options.tree ?? loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
   const config = policyConfig(options);
   const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
   const hydrated: HydratedSet | undefined =
-    options.hydrated === false ? undefined : Array.isArray(options.hydrated) ? hydratedFromResult(tree, options.hydrated) : loadHydrated(tree, typeof options.hydrated === "string" ? { folder: options.hydrated } : {});
+    options.hydrated === false
+      ? undefined
+      : Array.isArray(options.hydrated)
+        ? hydratedFromResult(tree, options.hydrated)
+        : loadHydrated(tree, typeof options.hydrated === "string" ? { folder: options.hydrated } : {});
   if (hydrated) addToModel(model, hydrated);
   const origins = new Map<string, HydratedOrigin>((hydrated?.objects ?? []).map((o) => [o.file, o.origin]));
   const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
@@ -251,7 +265,14 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (options.schema !== false) {
     const owned = options.validator === undefined;
     // The CRDs the charts install, at their versions, come before our generated schemas.
-    const chartCrds = owned && hydrated ? writeCrdSchemas(hydrated.objects.filter((o) => o.object.kind === "CustomResourceDefinition").map((o) => ({ object: o.object, source: `${o.origin.chart}@${o.origin.version} ${o.origin.template}` }))) : undefined;
+    const chartCrds =
+      owned && hydrated
+        ? writeCrdSchemas(
+            hydrated.objects
+              .filter((o) => o.object.kind === "CustomResourceDefinition")
+              .map((o) => ({ object: o.object, source: `${o.origin.chart}@${o.origin.version} ${o.origin.template}` })),
+          )
+        : undefined;
     const validator =
       options.validator ??
       (await defaultValidator({
@@ -289,10 +310,17 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (options.values !== false) {
     // Values files render wrote were validated by render against the same schema (and `render --check` catches edits).
     const sources = model.input.values.filter((v) => !model.renderedValues.has(v.file) && inScope(infoOf(v.file, v.index).component));
-    raw.push(...(await valuesViolations(sources, options.charts ?? (await defaultCharts()), (file, index, path) => {
-      const source = tree.files.get(file)?.source;
-      return source ? source.locate(index, path) : { line: 1, column: 1 };
-    }, infoOf)));
+    raw.push(
+      ...(await valuesViolations(
+        sources,
+        options.charts ?? (await defaultCharts()),
+        (file, index, path) => {
+          const source = tree.files.get(file)?.source;
+          return source ? source.locate(index, path) : { line: 1, column: 1 };
+        },
+        infoOf,
+      )),
+    );
   }
 
   let orderings: OrderingNote[] = [];
@@ -322,7 +350,17 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   for (const f of report.findings) {
     const source = tree.files.get(f.file)?.source;
     const at = source ? source.locate(f.index, f.path) : { line: 1, column: 1 };
-    raw.push({ rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message: formatMessage(f), info: infoOf(f.file, f.index) });
+    raw.push({
+      rule: f.rule,
+      severity: f.severity,
+      code: f.code,
+      file: f.file,
+      index: f.index,
+      line: at.line,
+      column: at.column,
+      message: formatMessage(f),
+      info: infoOf(f.file, f.index),
+    });
   }
 
   const repoFile = (file: string): string => relative(tree.root, join(dir, file)).split(sep).join("/");
@@ -344,7 +382,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     ...(v.info.name ? { name: v.info.name } : {}),
     ...(v.info.namespace ? { namespace: v.info.namespace } : {}),
   });
-  const locate = (file: string, index: number, path: readonly (string | number)[]) => tree.files.get(file)?.source.locate(index, path) ?? { line: 1, column: 1 };
+  const locate = (file: string, index: number, path: readonly (string | number)[]) =>
+    tree.files.get(file)?.source.locate(index, path) ?? { line: 1, column: 1 };
 
   for (const v of raw) {
     if (!inScope(v.info.component)) continue;
@@ -387,7 +426,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     });
   });
 
-  violations.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message)));
+  violations.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message),
+  );
   const errors = violations.filter((v) => v.severity === "error").length;
   const byRule: Record<string, number> = {};
   for (const v of violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
@@ -397,7 +438,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     violations,
     waivers,
     skipped: tree.skipped,
-    rules: [...report.rules, ...EXTRA_RULES, ...(options.references ?? options.policy !== false ? REFERENCE_RULES : [])],
+    rules: [...report.rules, ...EXTRA_RULES, ...((options.references ?? options.policy !== false) ? REFERENCE_RULES : [])],
     orderings,
     summary: {
       files: model.kubernetesFiles.length,

@@ -28,17 +28,19 @@ export function applicationForFile(apps: readonly AppSpec[], repoFile: string): 
 export function manifestObjects(model: Model, tree: Tree, apps: readonly AppSpec[] = applicationsOf(model.input.documents)): ClusterObject[] {
   const repoFile = (file: string): string => relative(tree.root, join(tree.dir, file)).split(sep).join("/");
   // Documents with an origin are a chart's hydrated objects, added with their own Application (hydrated.ts).
-  return model.input.documents.filter((doc) => doc.origin === undefined).map((doc) => {
-    const app = applicationForFile(apps, repoFile(doc.file));
-    return {
-      file: doc.file,
-      index: doc.index,
-      object: doc.object,
-      component: doc.component,
-      defaultNamespace: app?.namespace ?? null,
-      application: app ? { name: app.name, wave: app.wave, retry: app.retry, syncOptions: app.syncOptions } : null,
-    };
-  });
+  return model.input.documents
+    .filter((doc) => doc.origin === undefined)
+    .map((doc) => {
+      const app = applicationForFile(apps, repoFile(doc.file));
+      return {
+        file: doc.file,
+        index: doc.index,
+        object: doc.object,
+        component: doc.component,
+        defaultNamespace: app?.namespace ?? null,
+        application: app ? { name: app.name, wave: app.wave, retry: app.retry, syncOptions: app.syncOptions } : null,
+      };
+    });
 }
 
 /**
@@ -66,7 +68,17 @@ export function referenceViolations(
   const { findings, orderings } = resolveReferences(objects, options);
   const raw = findings.map((f): RawViolation => {
     const at = locate(f.file, f.index, f.path);
-    return { rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message: f.message, info: infoOf(f.file, f.index) };
+    return {
+      rule: f.rule,
+      severity: f.severity,
+      code: f.code,
+      file: f.file,
+      index: f.index,
+      line: at.line,
+      column: at.column,
+      message: f.message,
+      info: infoOf(f.file, f.index),
+    };
   });
   const notes = orderings.map((o): OrderingNote => ({
     file: o.file,
@@ -107,7 +119,11 @@ export function applicationObjects(model: Model, tree: Tree): { application: str
     entry.objects.push({
       apiVersion: String(o.object.apiVersion),
       kind: String(o.object.kind),
-      namespace: builtinScoped(groupOf(o.object.apiVersion), String(o.object.kind)) ? null : typeof metadata.namespace === "string" ? metadata.namespace : (o.defaultNamespace ?? null),
+      namespace: builtinScoped(groupOf(o.object.apiVersion), String(o.object.kind))
+        ? null
+        : typeof metadata.namespace === "string"
+          ? metadata.namespace
+          : (o.defaultNamespace ?? null),
       name,
       value: o.object,
     });

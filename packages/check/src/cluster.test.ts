@@ -36,7 +36,14 @@ function suite(): void {
 
     beforeAll(async () => {
       const { hydrate, helmEngine, mirrorChartResolver } = await import("@homelab/hydrate");
-      const result = await hydrate({ root: repoRoot, repoURL: homelab.git.repoURL, kubeVersion: homelab.kubernetes.version, engine: helmEngine, charts: mirrorChartResolver(mirror), write: false });
+      const result = await hydrate({
+        root: repoRoot,
+        repoURL: homelab.git.repoURL,
+        kubeVersion: homelab.kubernetes.version,
+        engine: helmEngine,
+        charts: mirrorChartResolver(mirror),
+        write: false,
+      });
       applications = result.applications as unknown as Applications;
     }, 600_000);
     afterAll(() => {
@@ -47,7 +54,14 @@ function suite(): void {
     function copy(edits: Record<string, (text: string) => string>): string {
       const dir = mkdtempSync(path.join(tmpdir(), "check-cluster-"));
       copies.push(dir);
-      for (const folder of ["apps-root-config", "cluster-init-apps", "cluster-critical-apps", "cluster-platform-apps", "cluster-workload-apps", ".homelab/rendered"]) {
+      for (const folder of [
+        "apps-root-config",
+        "cluster-init-apps",
+        "cluster-critical-apps",
+        "cluster-platform-apps",
+        "cluster-workload-apps",
+        ".homelab/rendered",
+      ]) {
         cpSync(path.join(repoRoot, folder), path.join(dir, folder), { recursive: true });
       }
       for (const [file, edit] of Object.entries(edits)) writeFileSync(path.join(dir, file), edit(readFileSync(path.join(dir, file), "utf8")));
@@ -71,7 +85,10 @@ function suite(): void {
         [rules]: (t) => t.replace('up{namespace="traefik", job=~"traefik-.+-metrics"}', 'up{container="traefik"}'),
       });
       const result = await check({ dir, root: dir, hydrated: applications, schema: false, values: false });
-      const lineOf = (file: string, text: string) => readFileSync(path.join(dir, file), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+      const lineOf = (file: string, text: string) =>
+        readFileSync(path.join(dir, file), "utf8")
+          .split("\n")
+          .findIndex((l) => l.includes(text)) + 1;
       expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`])).toEqual([
         ["ref-monitor", "port-missing", `${monitor}:${lineOf(monitor, "tcp-prometheus-servicemonitor")}`],
         ["ref-alert-target", "matches-no-target", `${rules}:${lineOf(rules, 'up{container="traefik"}')}`],
@@ -83,7 +100,11 @@ function suite(): void {
 }
 
 if (problem === undefined) suite();
-else if (mirrorsRequired()) describe("the committed cluster, hydrated", () => it("needs Helm's engine", () => { throw new Error(problem); }));
+else if (mirrorsRequired())
+  describe("the committed cluster, hydrated", () =>
+    it("needs Helm's engine", () => {
+      throw new Error(problem);
+    }));
 else {
   process.stderr.write(`skipped "the committed cluster, hydrated": ${problem}\n`);
   describe(`the committed cluster, hydrated [skipped: ${problem}]`, () => it.skip("needs Helm's engine (@homelab/helm)", () => {}));

@@ -14,18 +14,21 @@ export function crdVersions(crd: Obj, source: string): CrdVersion[] {
   const annotations = isObj(crd.metadata) && isObj((crd.metadata as Obj).annotations) ? ((crd.metadata as Obj).annotations as Record<string, string>) : {};
   return spec.versions.flatMap((v): CrdVersion[] => {
     if (!isObj(v) || typeof v.name !== "string" || v.served === false) return [];
-    const schema = isObj(v.schema) && isObj(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
-    return [{
-      group: spec.group as string,
-      kind,
-      version: v.name,
-      apiVersion: `${spec.group as string}/${v.name}`,
-      scope: spec.scope === "Cluster" ? "Cluster" : "Namespaced",
-      storage: v.storage === true,
-      schema,
-      source,
-      annotations,
-    }];
+    const schema =
+      isObj(v.schema) && isObj(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : { type: "object", "x-kubernetes-preserve-unknown-fields": true };
+    return [
+      {
+        group: spec.group as string,
+        kind,
+        version: v.name,
+        apiVersion: `${spec.group as string}/${v.name}`,
+        scope: spec.scope === "Cluster" ? "Cluster" : "Namespaced",
+        storage: v.storage === true,
+        schema,
+        source,
+        annotations,
+      },
+    ];
   });
 }
 
@@ -35,7 +38,9 @@ export function crdVersions(crd: Obj, source: string): CrdVersion[] {
  * temporary folder the caller removes with `dispose`. Validation tries it
  * before @homelab/crds, so a chart's own CRD wins over our generated copy.
  */
-export function writeCrdSchemas(crds: readonly { object: Obj; source: string }[]): { dir: string; location: string; count: number; dispose(): void } | undefined {
+export function writeCrdSchemas(
+  crds: readonly { object: Obj; source: string }[],
+): { dir: string; location: string; count: number; dispose(): void } | undefined {
   const versions = crds.flatMap((c) => crdVersions(c.object, c.source));
   if (versions.length === 0) return undefined;
   const dir = mkdtempSync(join(tmpdir(), "homelab-crd-schemas-"));

@@ -6,7 +6,17 @@ import { parseFindings } from "./findings.js";
 const result: CheckResult = {
   dir: ".",
   violations: [
-    { rule: "forward-auth", severity: "error", component: "whoami", file: "apps/whoami/route.yaml", line: 13, column: 7, message: "no forward auth", code: "route-no-auth", kind: "IngressRoute" },
+    {
+      rule: "forward-auth",
+      severity: "error",
+      component: "whoami",
+      file: "apps/whoami/route.yaml",
+      line: 13,
+      column: 7,
+      message: "no forward auth",
+      code: "route-no-auth",
+      kind: "IngressRoute",
+    },
     { rule: "pinned-versions", severity: "warning", component: null, file: "apps/x.yaml", line: 2, column: 1, message: "floating <tag>", code: "latest" },
   ],
   waivers: [],
@@ -23,13 +33,33 @@ describe("findings read back from check's JSON", () => {
   it("keep rule, severity, place, code and column, with files under the checked folder's prefix", () => {
     const findings = parseFindings(JSON.parse(formatJson(result)), "findings.json", "cluster");
     expect(findings.violations).toEqual([
-      { rule: "forward-auth", severity: "error", component: "whoami", file: "cluster/apps/whoami/route.yaml", line: 13, column: 7, message: "no forward auth", code: "route-no-auth" },
-      { rule: "pinned-versions", severity: "warning", component: null, file: "cluster/apps/x.yaml", line: 2, column: 1, message: "floating <tag>", code: "latest" },
+      {
+        rule: "forward-auth",
+        severity: "error",
+        component: "whoami",
+        file: "cluster/apps/whoami/route.yaml",
+        line: 13,
+        column: 7,
+        message: "no forward auth",
+        code: "route-no-auth",
+      },
+      {
+        rule: "pinned-versions",
+        severity: "warning",
+        component: null,
+        file: "cluster/apps/x.yaml",
+        line: 2,
+        column: 1,
+        message: "floating <tag>",
+        code: "latest",
+      },
     ]);
   });
 
   it("are written by the same SARIF writer as check's own result, rule titles aside", () => {
-    const fromJson = JSON.parse(findingsSarif(parseFindings(JSON.parse(formatJson(result)), "f.json").violations, { tool: "homelab check", rules: result.rules }));
+    const fromJson = JSON.parse(
+      findingsSarif(parseFindings(JSON.parse(formatJson(result)), "f.json").violations, { tool: "homelab check", rules: result.rules }),
+    );
     expect(fromJson).toEqual(JSON.parse(formatSarif(result)));
     // Without the rule list, rules come from the findings themselves, sorted, and every result points at one.
     const bare = JSON.parse(findingsSarif(parseFindings(JSON.parse(formatJson(result)), "f.json").violations, { tool: "homelab" }));
@@ -39,7 +69,14 @@ describe("findings read back from check's JSON", () => {
   });
 
   it("group into JUnit suites by component, with findings about no component in (repository)", () => {
-    const junit = findingsJunit(parseFindings(JSON.parse(formatJson(result)), "f.json").violations, { name: "report", by: "component", suites: [{ name: "whoami", cleanCase: "policy" }, { name: "clean", cleanCase: "policy" }] });
+    const junit = findingsJunit(parseFindings(JSON.parse(formatJson(result)), "f.json").violations, {
+      name: "report",
+      by: "component",
+      suites: [
+        { name: "whoami", cleanCase: "policy" },
+        { name: "clean", cleanCase: "policy" },
+      ],
+    });
     const suites = [...junit.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)"/g)].map((m) => m.slice(1).join(" "));
     expect(suites).toEqual(["(repository) 1 0", "clean 1 0", "whoami 1 1"]);
     expect(junit).toContain('<testcase classname="whoami" name="forward-auth apps/whoami/route.yaml:13:7" file="apps/whoami/route.yaml" line="13">');

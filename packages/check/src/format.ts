@@ -83,7 +83,16 @@ const located = (f: Finding): string => (f.file ? [f.file, f.line, f.line ? f.co
 
 /** check's own result as findings: the shape every writer below takes. */
 function findingsOfResult(result: CheckResult): Finding[] {
-  return result.violations.map((v) => ({ rule: v.rule, severity: v.severity, component: v.component, file: v.file, line: v.line, column: v.column, message: v.message, code: v.code }));
+  return result.violations.map((v) => ({
+    rule: v.rule,
+    severity: v.severity,
+    component: v.component,
+    file: v.file,
+    line: v.line,
+    column: v.column,
+    message: v.message,
+    code: v.code,
+  }));
 }
 
 /**
@@ -181,14 +190,22 @@ export function findingsJunit(findings: readonly Finding[], options: JunitOption
       // The case is named by what its suite does not say: the place for a rule's suite, rule and place for a component's.
       const caseName = options.by === "rule" ? where || f.rule : `${f.rule}${where ? ` ${where}` : ""}`;
       const text = `${where ? `${where}: ` : ""}${f.message}`;
-      body.push(`    <testcase classname="${xml(suite.name)}" name="${xml(caseName)}"${f.file ? ` file="${xml(f.file)}"` : ""}${f.file && f.line ? ` line="${f.line}"` : ""}>`);
+      body.push(
+        `    <testcase classname="${xml(suite.name)}" name="${xml(caseName)}"${f.file ? ` file="${xml(f.file)}"` : ""}${f.file && f.line ? ` line="${f.line}"` : ""}>`,
+      );
       if (f.severity === "error") body.push(`      <failure type="${xml(f.code ?? f.rule)}" message="${xml(f.message)}">${xml(text)}</failure>`);
       else body.push(`      <system-out>${xml(`${f.severity}: ${text}`)}</system-out>`);
       body.push("    </testcase>");
     }
     body.push("  </testsuite>");
   }
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xml(options.name)}" tests="${tests}" failures="${failures}">`, ...body, "</testsuites>", ""].join("\n");
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(options.name)}" tests="${tests}" failures="${failures}">`,
+    ...body,
+    "</testsuites>",
+    "",
+  ].join("\n");
 }
 
 /** JUnit of a check run: one suite per rule; a clean rule passes with its title as the case name. */

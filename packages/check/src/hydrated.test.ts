@@ -69,19 +69,47 @@ function hydrate(root: string, objects: ChartObject[]): void {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     writeFileSync(join(root, file), header + o.text);
     return {
-      apiVersion: o.apiVersion, kind: o.kind, name: o.name, namespace: o.namespace, scope: o.namespace ? "Namespaced" : "Cluster",
-      file, line: header.split("\n").length, source: { type: "helm", index: 0, template: o.template, crd: o.kind === "CustomResourceDefinition" }, hook: null,
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      name: o.name,
+      namespace: o.namespace,
+      scope: o.namespace ? "Namespaced" : "Cluster",
+      file,
+      line: header.split("\n").length,
+      source: { type: "helm", index: 0, template: o.template, crd: o.kind === "CustomResourceDefinition" },
+      hook: null,
     };
   });
   const index = {
-    schema: hydratedLayout.INDEX_SCHEMA, generator: "@homelab/hydrate", application: "web", component: "web",
-    definedIn: { file: "apps-root-config/web.yaml", line: 1, applicationSet: null }, project: "default",
-    destination: { server: "https://kubernetes.default.svc", namespace: "web" }, syncWave: "3",
-    sources: [{
-      type: "helm", index: 0, repoURL: "https://charts.example.invalid", chart: "web", version: "1.2.3", digest: null, releaseName: "web", namespace: "web",
-      valueFiles: ["cluster-workload-apps/web/values.yaml"], inlineValues: null, includeCrds: true, kubeVersion: "1.35.4", apiVersions: { count: 0, digest: "x" }, engine: "test",
-    }],
-    objects: records, findings: [], warnings: [],
+    schema: hydratedLayout.INDEX_SCHEMA,
+    generator: "@homelab/hydrate",
+    application: "web",
+    component: "web",
+    definedIn: { file: "apps-root-config/web.yaml", line: 1, applicationSet: null },
+    project: "default",
+    destination: { server: "https://kubernetes.default.svc", namespace: "web" },
+    syncWave: "3",
+    sources: [
+      {
+        type: "helm",
+        index: 0,
+        repoURL: "https://charts.example.invalid",
+        chart: "web",
+        version: "1.2.3",
+        digest: null,
+        releaseName: "web",
+        namespace: "web",
+        valueFiles: ["cluster-workload-apps/web/values.yaml"],
+        inlineValues: null,
+        includeCrds: true,
+        kubeVersion: "1.35.4",
+        apiVersions: { count: 0, digest: "x" },
+        engine: "test",
+      },
+    ],
+    objects: records,
+    findings: [],
+    warnings: [],
   };
   writeFileSync(join(root, hydratedLayout.indexFile("web", "web")), `${JSON.stringify(index, null, 2)}\n`);
 }
@@ -99,11 +127,19 @@ function repo(files: Record<string, string>): string {
 }
 
 const service: ChartObject = {
-  kind: "Service", apiVersion: "v1", name: "web", namespace: "web", template: "web/templates/service.yaml",
+  kind: "Service",
+  apiVersion: "v1",
+  name: "web",
+  namespace: "web",
+  template: "web/templates/service.yaml",
   text: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: web\n  labels:\n    app: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 80\n",
 };
 const smCrd: ChartObject = {
-  kind: "CustomResourceDefinition", apiVersion: "apiextensions.k8s.io/v1", name: "servicemonitors.monitoring.coreos.com", namespace: null, template: "web/crds/sm.yaml",
+  kind: "CustomResourceDefinition",
+  apiVersion: "apiextensions.k8s.io/v1",
+  name: "servicemonitors.monitoring.coreos.com",
+  namespace: null,
+  template: "web/crds/sm.yaml",
   text: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: servicemonitors.monitoring.coreos.com\nspec:\n  group: monitoring.coreos.com\n  scope: Namespaced\n  names: {kind: ServiceMonitor, plural: servicemonitors}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
 };
 
@@ -118,7 +154,9 @@ describe("checks on the charts' hydrated objects", () => {
     const root = repo(files("metrics"));
     hydrate(root, [service, smCrd]);
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
-    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`])).toEqual([["ref-monitor", "port-missing", "cluster-workload-apps/web/manifests/servicemonitor.yaml:10"]]);
+    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`])).toEqual([
+      ["ref-monitor", "port-missing", "cluster-workload-apps/web/manifests/servicemonitor.yaml:10"],
+    ]);
     expect(result.violations[0]!.message).toContain("(web has http)");
 
     const fixed = repo(files("http"));
@@ -131,15 +169,23 @@ describe("checks on the charts' hydrated objects", () => {
   it("reports findings on a chart's object at the hydrated file and line, naming Application, chart, template and values file", async () => {
     const root = repo(files("http"));
     const ingress: ChartObject = {
-      kind: "Ingress", apiVersion: "networking.k8s.io/v1", name: "web", namespace: "web", template: "web/templates/ingress.yaml",
+      kind: "Ingress",
+      apiVersion: "networking.k8s.io/v1",
+      name: "web",
+      namespace: "web",
+      template: "web/templates/ingress.yaml",
       text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  tls:\n    - hosts: [web.example.invalid]\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
     };
     hydrate(root, [service, smCrd, ingress]);
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
     const file = `${hydratedLayout.applicationFolder("web", "web")}/ingress.web.web.yaml`;
-    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`, v.component])).toEqual([["ref-backend", "service-missing", `${file}:18`, "web"]]);
+    expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`, v.component])).toEqual([
+      ["ref-backend", "service-missing", `${file}:18`, "web"],
+    ]);
     expect(result.violations[0]!.message).toContain("Service web/web-ui, which does not exist");
-    expect(result.violations[0]!.message).toContain("[Application web, chart web@1.2.3 (web/templates/ingress.yaml), values cluster-workload-apps/web/values.yaml]");
+    expect(result.violations[0]!.message).toContain(
+      "[Application web, chart web@1.2.3 (web/templates/ingress.yaml), values cluster-workload-apps/web/values.yaml]",
+    );
   });
 
   it("reports a custom resource whose CRD no Application installs", async () => {
@@ -151,8 +197,14 @@ describe("checks on the charts' hydrated objects", () => {
   });
 
   it("lists a CRD from another Application of the same wave as an ordering it relies on, not a finding", async () => {
-    const extra = APP.replace("name: web\n", "name: web-extra\n").replace(/    - repoURL: https:\/\/charts[\s\S]*?ref: values\n/, "").replace("cluster-workload-apps/web/manifests", "cluster-workload-apps/web/extra");
-    const root = repo({ ...files("http"), "apps-root-config/web-extra.yaml": extra, "cluster-workload-apps/web/extra/servicemonitor.yaml": monitor("http").replace("name: web\n", "name: web-extra\n") });
+    const extra = APP.replace("name: web\n", "name: web-extra\n")
+      .replace(/    - repoURL: https:\/\/charts[\s\S]*?ref: values\n/, "")
+      .replace("cluster-workload-apps/web/manifests", "cluster-workload-apps/web/extra");
+    const root = repo({
+      ...files("http"),
+      "apps-root-config/web-extra.yaml": extra,
+      "cluster-workload-apps/web/extra/servicemonitor.yaml": monitor("http").replace("name: web\n", "name: web-extra\n"),
+    });
     hydrate(root, [service, smCrd]);
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
     expect(result.violations).toEqual([]);
@@ -165,11 +217,19 @@ describe("checks on the charts' hydrated objects", () => {
   describe.runIf(existsSync(core))("schema validation of hydrated objects (needs the built core schemas: npm run build -w @homelab/kubeconform-wasm)", () => {
     it("validates a chart's custom resource against the CRD the chart installs, at the hydrated file and line", async () => {
       const widgetCrd: ChartObject = {
-        kind: "CustomResourceDefinition", apiVersion: "apiextensions.k8s.io/v1", name: "widgets.example.io", namespace: null, template: "web/crds/widget.yaml",
+        kind: "CustomResourceDefinition",
+        apiVersion: "apiextensions.k8s.io/v1",
+        name: "widgets.example.io",
+        namespace: null,
+        template: "web/crds/widget.yaml",
         text: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.io\nspec:\n  group: example.io\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                size: {type: integer}\n",
       };
       const widget: ChartObject = {
-        kind: "Widget", apiVersion: "example.io/v1", name: "w", namespace: "web", template: "web/templates/widget.yaml",
+        kind: "Widget",
+        apiVersion: "example.io/v1",
+        name: "w",
+        namespace: "web",
+        template: "web/templates/widget.yaml",
         text: "apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: web\nspec:\n  size: 3\n  colour: red\n",
       };
       const root = repo(files("http"));

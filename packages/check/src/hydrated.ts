@@ -78,7 +78,13 @@ function lazyFile(file: string, text: string): LoadedFile {
  * the file the record names and, when already parsed (hydrate's in-memory
  * result), the object itself.
  */
-function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: HydratedIndex, content: (record: ObjectRecord) => { text: string; value?: Record<string, unknown> }): void {
+function addApplication(
+  set: HydratedSet,
+  tree: Tree,
+  indexFile: string,
+  index: HydratedIndex,
+  content: (record: ObjectRecord) => { text: string; value?: Record<string, unknown> },
+): void {
   const checked = (repoRel: string): string => toPosix(relative(tree.dir, join(tree.root, repoRel)));
   set.indexes.push({ file: indexFile, index });
   set.components.add(index.component);
@@ -108,7 +114,11 @@ function addApplication(set: HydratedSet, tree: Tree, indexFile: string, index: 
       const objects = current.source.documents.filter((d) => typeof d.value === "object" && d.value !== null && !Array.isArray(d.value));
       doc = objects.find((d) => current.source.locate(d.index, []).line >= record.line) ?? objects[0];
     }
-    if (!doc) throw new HomelabError(ErrorCode.Syntax, "hydrated file holds no object", { position: { file, line: record.line }, hint: "run `npx homelab hydrate` again" });
+    if (!doc)
+      throw new HomelabError(ErrorCode.Syntax, "hydrated file holds no object", {
+        position: { file, line: record.line },
+        hint: "run `npx homelab hydrate` again",
+      });
     set.objects.push({
       file,
       index: doc.index,
@@ -138,11 +148,21 @@ export function loadHydrated(tree: Tree, options: { folder?: string } = {}): Hyd
   const set = emptySet();
   const read = (abs: string, display: string): string => {
     const input = readInputFile(abs, { display, within: tree.root });
-    if (input.kind === "skipped") throw new HomelabError(ErrorCode.Io, `cannot read hydrated file: ${input.reason}`, { position: { file: display }, hint: "run `npx homelab hydrate` again" });
+    if (input.kind === "skipped")
+      throw new HomelabError(ErrorCode.Io, `cannot read hydrated file: ${input.reason}`, {
+        position: { file: display },
+        hint: "run `npx homelab hydrate` again",
+      });
     return input.text;
   };
-  for (const component of readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const app of readdirSync(join(base, component), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const component of readdirSync(base, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    for (const app of readdirSync(join(base, component), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()) {
       const indexAbs = join(base, component, app, hydratedLayout.INDEX_FILE);
       if (!existsSync(indexAbs)) continue;
       const indexRepo = toPosix(relative(tree.root, indexAbs));
@@ -164,8 +184,16 @@ export function hydratedFromResult(
 ): HydratedSet {
   const set = emptySet();
   for (const app of applications) {
-    const content = new Map(app.objects.map((o) => [o.record.file, { text: `${"\n".repeat(Math.max(0, o.record.line - 1))}${o.content}`, ...(o.value ? { value: o.value } : {}) }]));
-    addApplication(set, tree, hydratedLayout.indexFile(app.index.component, app.index.application), app.index, (record) => content.get(record.file) ?? { text: "" });
+    const content = new Map(
+      app.objects.map((o) => [o.record.file, { text: `${"\n".repeat(Math.max(0, o.record.line - 1))}${o.content}`, ...(o.value ? { value: o.value } : {}) }]),
+    );
+    addApplication(
+      set,
+      tree,
+      hydratedLayout.indexFile(app.index.component, app.index.application),
+      app.index,
+      (record) => content.get(record.file) ?? { text: "" },
+    );
   }
   return set;
 }
@@ -197,7 +225,13 @@ export function hydratedClusterObjects(set: HydratedSet, apps: ReadonlyMap<strin
  */
 function crdOutline(crd: Record<string, unknown>): Record<string, unknown> {
   const spec = (crd.spec ?? {}) as Record<string, unknown>;
-  const versions = Array.isArray(spec.versions) ? spec.versions.map((v) => (typeof v === "object" && v !== null ? { name: (v as Record<string, unknown>).name, served: (v as Record<string, unknown>).served, storage: (v as Record<string, unknown>).storage } : v)) : [];
+  const versions = Array.isArray(spec.versions)
+    ? spec.versions.map((v) =>
+        typeof v === "object" && v !== null
+          ? { name: (v as Record<string, unknown>).name, served: (v as Record<string, unknown>).served, storage: (v as Record<string, unknown>).storage }
+          : v,
+      )
+    : [];
   return { apiVersion: crd.apiVersion, kind: crd.kind, metadata: crd.metadata, spec: { group: spec.group, names: spec.names, scope: spec.scope, versions } };
 }
 
@@ -216,7 +250,15 @@ export function addToModel(model: Model, set: HydratedSet): void {
       instance: null,
       layerOrder: layers.get(o.origin.component) ?? null,
       object: o.object.kind === "CustomResourceDefinition" ? crdOutline(o.object) : o.object,
-      origin: { application: o.origin.application, chart: o.origin.chart, version: o.origin.version, template: o.origin.template, valueFiles: o.origin.valueFiles, hook: o.origin.hook, namespace: o.record.namespace },
+      origin: {
+        application: o.origin.application,
+        chart: o.origin.chart,
+        version: o.origin.version,
+        template: o.origin.template,
+        valueFiles: o.origin.valueFiles,
+        hook: o.origin.hook,
+        namespace: o.record.namespace,
+      },
     });
     model.docs.set(docKey(o.file, o.index), {
       component: o.origin.component,

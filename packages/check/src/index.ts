@@ -10,7 +10,19 @@ export {
   type SchemaValidatorOptions,
   type Violation,
 } from "./check.js";
-export { FORMATS, findingsJunit, findingsSarif, formatGithub, formatJson, formatJunit, formatResult, formatSarif, formatText, type Format, type JunitOptions } from "./format.js";
+export {
+  FORMATS,
+  findingsJunit,
+  findingsSarif,
+  formatGithub,
+  formatJson,
+  formatJunit,
+  formatResult,
+  formatSarif,
+  formatText,
+  type Format,
+  type JunitOptions,
+} from "./format.js";
 export {
   NO_FINDINGS,
   findingsExitCode,

@@ -23,9 +23,23 @@ const entry: fc.Arbitrary<Entry> = fc.oneof(
   { weight: 6, arbitrary: yamlBytes().map((bytes) => ({ kind: "file" as const, bytes })) },
   { weight: 1, arbitrary: fc.constant({ kind: "fifo" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "dir" as const }) },
-  { weight: 2, arbitrary: fc.constantFrom("outside", "outside-dir", "missing", "self", "sibling", "parent").map((to) => ({ kind: "link" as const, to: to as "outside" })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom("outside", "outside-dir", "missing", "self", "sibling", "parent").map((to) => ({ kind: "link" as const, to: to as "outside" })),
+  },
 );
-const name = fc.constantFrom("a.yaml", "b.yml", "sub/c.yaml", "sub/deeper/d.yaml", "templates/t.yaml", ".homelab/waivers.yaml", ".homelabignore", "Chart.yaml", "values.yaml", "linked");
+const name = fc.constantFrom(
+  "a.yaml",
+  "b.yml",
+  "sub/c.yaml",
+  "sub/deeper/d.yaml",
+  "templates/t.yaml",
+  ".homelab/waivers.yaml",
+  ".homelabignore",
+  "Chart.yaml",
+  "values.yaml",
+  "linked",
+);
 const layout = fc.uniqueArray(fc.tuple(name, entry), { maxLength: 6, selector: ([n]) => n });
 
 function build(entries: [string, Entry][]): string {
@@ -38,7 +52,9 @@ function build(entries: [string, Entry][]): string {
       else if (e.kind === "fifo") execFileSync("mkfifo", [abs]);
       else if (e.kind === "dir") mkdirSync(abs, { recursive: true });
       else {
-        const target = { outside: join(outside, "values.yaml"), "outside-dir": outside, missing: "nowhere.yaml", self: abs, sibling: "a.yaml", parent: ".." }[e.to];
+        const target = { outside: join(outside, "values.yaml"), "outside-dir": outside, missing: "nowhere.yaml", self: abs, sibling: "a.yaml", parent: ".." }[
+          e.to
+        ];
         symlinkSync(target, abs);
       }
     } catch {

@@ -71,7 +71,16 @@ describe("loadTree: what a user would expect of odd files", () => {
   });
 
   it("an alias bomb is an exit-2 error naming the file, with the other malformed files listed", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
     const dir = tree({ "bomb.yaml": `${bomb}\n`, "z-latin1.yaml": Buffer.from([0x6b, 0x3a, 0x20, 0xe9, 0x0a]) });
     const error = thrown(() => loadTree(dir, { root: dir }));
     expect(error.code).toBe(ErrorCode.Syntax);
@@ -115,7 +124,9 @@ describe("loadTree: what a user would expect of odd files", () => {
   });
 
   it("expands kind: List items into documents with their own lines", () => {
-    const dir = tree({ "list.yaml": `apiVersion: v1\nkind: List\nitems:\n  - ${CM.trimEnd().split("\n").join("\n    ")}\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: s\n` });
+    const dir = tree({
+      "list.yaml": `apiVersion: v1\nkind: List\nitems:\n  - ${CM.trimEnd().split("\n").join("\n    ")}\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: s\n`,
+    });
     const source = loadTree(dir, { root: dir }).files.get("list.yaml")!.source;
     expect(source.nonEmpty().map((d) => [d.line, (d.value as { kind: string }).kind])).toEqual([
       [4, "ConfigMap"],
@@ -152,6 +163,8 @@ items:
     });
     const result = await check({ dir, root: dir, schema: false });
     const found = result.violations.filter((v) => v.rule === "no-plaintext-secrets");
-    expect(found.map((v) => [v.code, v.file, v.line, v.kind, v.name])).toEqual([["secret-data", "cluster-workload-apps/app/manifests/list.yaml", 16, "Secret", "leaked"]]);
+    expect(found.map((v) => [v.code, v.file, v.line, v.kind, v.name])).toEqual([
+      ["secret-data", "cluster-workload-apps/app/manifests/list.yaml", 16, "Secret", "leaked"],
+    ]);
   });
 });

@@ -59,7 +59,8 @@ export const docKey = (file: string, index: number): string => `${file}#${index}
  * kind) but are never applied to a cluster: kustomize, kind, k3d, kpt,
  * skaffold, component configs (kubelet, kubeadm, ...).
  */
-const TOOL_CONFIG_GROUPS = /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kind\.x-k8s\.io|k3d\.io|kpt\.dev|ctlptl\.dev|kubeadm\.k8s\.io|[a-z]+\.config\.k8s\.io)\/|^skaffold\//;
+const TOOL_CONFIG_GROUPS =
+  /^(kustomize\.config\.k8s\.io|config\.kubernetes\.io|kind\.x-k8s\.io|k3d\.io|kpt\.dev|ctlptl\.dev|kubeadm\.k8s\.io|[a-z]+\.config\.k8s\.io)\/|^skaffold\//;
 
 export function isKubernetesObject(value: unknown): value is Obj {
   return isObj(value) && typeof value.apiVersion === "string" && typeof value.kind === "string" && !TOOL_CONFIG_GROUPS.test(value.apiVersion);
@@ -107,7 +108,9 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
   // Render records: component, layer, instances and waivers per file.
   const recordsDir = join(tree.root, ...RECORDS_FOLDER.split("/"));
   if (existsSync(recordsDir)) {
-    for (const name of readdirSync(recordsDir).filter((n) => n.endsWith(".json")).sort()) {
+    for (const name of readdirSync(recordsDir)
+      .filter((n) => n.endsWith(".json"))
+      .sort()) {
       const abs = join(recordsDir, name);
       const loaded = loadExtra(tree, abs);
       // Skipped by the loader (not a regular file): listed there, like any other input.
@@ -145,7 +148,13 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       if (rec.chart) {
         for (const instance of rec.instances ?? []) {
           if (!instance.valuesFile) continue;
-          addValuesFile(join(tree.root, instance.valuesFile), { name: rec.chart.chart, version: rec.chart.version, repoURL: rec.chart.repoURL }, rec.component, instance.name, []);
+          addValuesFile(
+            join(tree.root, instance.valuesFile),
+            { name: rec.chart.chart, version: rec.chart.version, repoURL: rec.chart.repoURL },
+            rec.component,
+            instance.name,
+            [],
+          );
           renderedValues.add(relativeTo(tree, join(tree.root, instance.valuesFile)));
         }
       }
@@ -224,7 +233,14 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
    * the document; `origin` names the generator element field a templated
    * value came from, so a finding points at the line the user wrote.
    */
-  function linkApplication(app: Obj, file: string, index: number, at: (p: JsonPath) => JsonPath, origin: (p: JsonPath) => JsonPath | null, fallbackComponent: string): void {
+  function linkApplication(
+    app: Obj,
+    file: string,
+    index: number,
+    at: (p: JsonPath) => JsonPath,
+    origin: (p: JsonPath) => JsonPath | null,
+    fallbackComponent: string,
+  ): void {
     const metadata = isObj(app.metadata) ? app.metadata : {};
     const labels = isObj(metadata.labels) ? metadata.labels : {};
     const spec = isObj(app.spec) ? app.spec : {};
@@ -232,11 +248,12 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
     const instance = str(labels[LABELS.instance]);
     const syncPolicy = isObj(spec.syncPolicy) ? spec.syncPolicy : {};
     const syncOptions = Array.isArray(syncPolicy.syncOptions) ? syncPolicy.syncOptions.filter((o): o is string => typeof o === "string") : [];
-    const sources: { source: Obj; path: JsonPath }[] = Array.isArray(spec.sources) && spec.sources.length > 0
-      ? spec.sources.flatMap((s, i) => (isObj(s) ? [{ source: s, path: ["spec", "sources", i] }] : []))
-      : isObj(spec.source)
-        ? [{ source: spec.source, path: ["spec", "source"] }]
-        : [];
+    const sources: { source: Obj; path: JsonPath }[] =
+      Array.isArray(spec.sources) && spec.sources.length > 0
+        ? spec.sources.flatMap((s, i) => (isObj(s) ? [{ source: s, path: ["spec", "sources", i] }] : []))
+        : isObj(spec.source)
+          ? [{ source: spec.source, path: ["spec", "source"] }]
+          : [];
     const recordLayer = records.get(component)?.layerOrder ?? null;
     const refs = new Set(sources.map((s) => str(s.source.ref)).filter((r): r is string => r !== null));
     // `$values/<path>` is from the root of the ref'd repository: this repository.
@@ -294,7 +311,11 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       } else if (sourcePath && !str(source.ref)) {
         const folderAbs = join(tree.root, sourcePath);
         if (existsSync(join(folderAbs, "Chart.yaml"))) {
-          linkChartFolder(folderAbs, valueFiles.map((v) => valueFileAbs(v, sourcePath)).filter((v): v is string => v !== null), ctx);
+          linkChartFolder(
+            folderAbs,
+            valueFiles.map((v) => valueFileAbs(v, sourcePath)).filter((v): v is string => v !== null),
+            ctx,
+          );
         } else {
           owners.push({ prefix: sourcePath.replace(/\/+$/, ""), component, instance, layerOrder });
         }
@@ -313,7 +334,14 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       if (group(obj.apiVersion as string) !== "argoproj.io") continue;
       const name = str(isObj(obj.metadata) ? obj.metadata.name : null) ?? loaded.file;
       if (obj.kind === "Application") {
-        linkApplication(obj, loaded.file, doc.index, (p) => p, () => null, name);
+        linkApplication(
+          obj,
+          loaded.file,
+          doc.index,
+          (p) => p,
+          () => null,
+          name,
+        );
       } else if (obj.kind === "ApplicationSet") {
         linkApplicationSet(obj, loaded.file, doc.index, name);
       }
@@ -375,13 +403,10 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
       const labels = isObj(metadata.labels) ? metadata.labels : {};
       const isArgo = group(obj.apiVersion as string) === "argoproj.io" && (obj.kind === "Application" || obj.kind === "ApplicationSet");
       const component =
-        str(labels[LABELS.component]) ??
-        fileOwner?.component ??
-        (isArgo ? str(metadata.name) : null) ??
-        dirOwner?.component ??
-        folderComponent(path, layers);
+        str(labels[LABELS.component]) ?? fileOwner?.component ?? (isArgo ? str(metadata.name) : null) ?? dirOwner?.component ?? folderComponent(path, layers);
       const instance = str(labels[LABELS.instance]) ?? fileOwner?.instance ?? dirOwner?.instance ?? null;
-      const layerOrder = (component ? records.get(component)?.layerOrder : undefined) ?? fileOwner?.layerOrder ?? dirOwner?.layerOrder ?? layerOfPath(path, layers);
+      const layerOrder =
+        (component ? records.get(component)?.layerOrder : undefined) ?? fileOwner?.layerOrder ?? dirOwner?.layerOrder ?? layerOfPath(path, layers);
       documents.push({ file: loaded.file, index: doc.index, component, instance, layerOrder, object: obj });
       docs.set(docKey(loaded.file, doc.index), {
         component,
@@ -428,7 +453,10 @@ function readWaiverFile(tree: Tree): WaiverDecl[] {
   if (!source) return [];
   const root = source.documents[0]?.value;
   const bad = (message: string, path: JsonPath): HomelabError =>
-    new HomelabError(ErrorCode.Config, message, { position: { file: WAIVERS_FILE, ...source.locate(0, path) }, hint: "see policies/README.md, section Waivers" });
+    new HomelabError(ErrorCode.Config, message, {
+      position: { file: WAIVERS_FILE, ...source.locate(0, path) },
+      hint: "see policies/README.md, section Waivers",
+    });
   if (root === null || root === undefined) return [];
   if (!isObj(root) || !Array.isArray(root.waivers)) throw bad("expected a `waivers:` list", []);
   return root.waivers.map((w, i): WaiverDecl => {
@@ -438,11 +466,13 @@ function readWaiverFile(tree: Tree): WaiverDecl[] {
       if (typeof w[key] !== "string" || (w[key] as string).trim() === "") throw bad(`waiver needs a non-empty \`${key}\``, [...at, key]);
     }
     const expires = w.expires as string;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires))) throw bad(`expires must be a date YYYY-MM-DD, got ${JSON.stringify(expires)}`, [...at, "expires"]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || Number.isNaN(Date.parse(expires)))
+      throw bad(`expires must be a date YYYY-MM-DD, got ${JSON.stringify(expires)}`, [...at, "expires"]);
     const match = w.match === undefined ? {} : w.match;
     if (!isObj(match)) throw bad("match must be a mapping of kind, name, namespace, file, instance", [...at, "match"]);
     for (const [key, value] of Object.entries(match)) {
-      if (!["kind", "name", "namespace", "file", "instance"].includes(key)) throw bad(`unknown match key ${JSON.stringify(key)} (kind, name, namespace, file, instance)`, [...at, "match", key]);
+      if (!["kind", "name", "namespace", "file", "instance"].includes(key))
+        throw bad(`unknown match key ${JSON.stringify(key)} (kind, name, namespace, file, instance)`, [...at, "match", key]);
       if (typeof value !== "string") throw bad(`match.${key} must be a string`, [...at, "match", key]);
     }
     return {

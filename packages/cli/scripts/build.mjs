@@ -55,7 +55,12 @@ function frameworkPackages() {
  * being written beside them cannot break the build.
  */
 async function entryPoints(options) {
-  const reach = await esbuild.build({ ...options, entryPoints: Object.fromEntries(Object.entries(PROGRAMS).map(([name, p]) => [name, p.file])), write: false, outdir: "reach" });
+  const reach = await esbuild.build({
+    ...options,
+    entryPoints: Object.fromEntries(Object.entries(PROGRAMS).map(([name, p]) => [name, p.file])),
+    write: false,
+    outdir: "reach",
+  });
   const reached = new Set([...Object.keys(reach.metafile.inputs), ...LOADED_BY_NAME].map((f) => f.split("/").slice(0, 2).join("/")));
   const entries = {};
   const names = {};
@@ -157,7 +162,13 @@ try {
   // Everything the output was made from: a change to any of them makes bin/compiled.mjs fall back to source.
   // (package.json files too: their exports say which file a specifier loads; the lock file: the bundled dependencies.)
   const inputs = new Set(Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/")));
-  for (const file of [...manifests, path.join(root, "package-lock.json"), fileURLToPath(import.meta.url), fileURLToPath(new URL("../bin/compiled.mjs", import.meta.url))]) inputs.add(path.relative(root, file));
+  for (const file of [
+    ...manifests,
+    path.join(root, "package-lock.json"),
+    fileURLToPath(import.meta.url),
+    fileURLToPath(new URL("../bin/compiled.mjs", import.meta.url)),
+  ])
+    inputs.add(path.relative(root, file));
   const record = {};
   for (const file of [...inputs].sort()) {
     const abs = path.resolve(root, file);

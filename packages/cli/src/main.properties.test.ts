@@ -18,10 +18,16 @@ function expectNoInternalError({ code, out }: { code: number; out: string }): vo
   expect(out).not.toMatch(/internal error|\n\s+at .+:\d+:\d+\)?\n/);
 }
 
-const files = fc.uniqueArray(fc.tuple(fc.constantFrom("a.yaml", "sub/b.yaml", "cluster-init-apps/x/values.yaml", "Chart.yaml", ".homelab/waivers.yaml"), fc.oneof({ weight: 5, arbitrary: yamlBytes() }, { weight: 1, arbitrary: yamlHostile.map((t) => new TextEncoder().encode(t)) })), {
-  maxLength: 4,
-  selector: ([n]) => n,
-});
+const files = fc.uniqueArray(
+  fc.tuple(
+    fc.constantFrom("a.yaml", "sub/b.yaml", "cluster-init-apps/x/values.yaml", "Chart.yaml", ".homelab/waivers.yaml"),
+    fc.oneof({ weight: 5, arbitrary: yamlBytes() }, { weight: 1, arbitrary: yamlHostile.map((t) => new TextEncoder().encode(t)) }),
+  ),
+  {
+    maxLength: 4,
+    selector: ([n]) => n,
+  },
+);
 
 function tree(entries: [string, Uint8Array][]): string {
   const dir = mkdtempSync(join(tmpdir(), "homelab-cli-prop-"));
@@ -62,7 +68,26 @@ describe("main() properties", () => {
   }, 120_000);
 
   it("any argument list gives 0, 1 or 2, never an internal error", async () => {
-    const word = fc.constantFrom("render", "check", "values", "validate", "codegen", "pr-report", "release", "import", "--help", "--root", "--chart", "--format", "x", "--", "-h", "--component", "=", "--no-schema");
+    const word = fc.constantFrom(
+      "render",
+      "check",
+      "values",
+      "validate",
+      "codegen",
+      "pr-report",
+      "release",
+      "import",
+      "--help",
+      "--root",
+      "--chart",
+      "--format",
+      "x",
+      "--",
+      "-h",
+      "--component",
+      "=",
+      "--no-schema",
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(word, { maxLength: 5 }), async (argv) => {
         const dir = mkdtempSync(join(tmpdir(), "homelab-cli-args-"));

@@ -68,7 +68,10 @@ describe("the exit point: redaction, control characters, TypeScript syntax error
     const pattern = `ghp_${"A1b2".repeat(9)}`;
     // The file names the secrets, so the error about it carries them.
     await writeFile(path.join(dir, "values.yaml"), `k: {xy7: ${pattern}, xy7: 2} # a: 1\n`);
-    const result = await runWith(["values", "validate", "--chart", "cert-manager", "values.yaml"], dir, { GITHUB_TOKEN: "a: 1", HOMELAB_REGISTRY_TOKEN: "xy7" });
+    const result = await runWith(["values", "validate", "--chart", "cert-manager", "values.yaml"], dir, {
+      GITHUB_TOKEN: "a: 1",
+      HOMELAB_REGISTRY_TOKEN: "xy7",
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).not.toContain("xy7");
     expect(result.stderr).not.toContain(pattern);
@@ -92,7 +95,9 @@ describe("the exit point: redaction, control characters, TypeScript syntax error
 
   it("maps a TypeScript syntax error (tsx/esbuild) to exit 2 with file, line and column", async () => {
     const { typeScriptSyntaxError } = await import("./main.js");
-    const error = new Error('Transform failed with 2 errors:\n/repo/homelab.config.ts:3:5: ERROR: Unexpected ","\n/repo/homelab.config.ts:9:1: ERROR: Unexpected "}"');
+    const error = new Error(
+      'Transform failed with 2 errors:\n/repo/homelab.config.ts:3:5: ERROR: Unexpected ","\n/repo/homelab.config.ts:9:1: ERROR: Unexpected "}"',
+    );
     error.name = "TransformError";
     expect(typeScriptSyntaxError(error, "/repo")).toMatchObject({
       code: "CONFIG",

@@ -1,16 +1,6 @@
 import { parseArgs } from "node:util";
 import path from "node:path";
-import {
-  ErrorCode,
-  HomelabError,
-  UsageError,
-  escapeControl,
-  formatError,
-  isHomelabError,
-  redactor,
-  secretsFromArgs,
-  secretsFromEnv,
-} from "@homelab/errors";
+import { ErrorCode, HomelabError, UsageError, escapeControl, formatError, isHomelabError, redactor, secretsFromArgs, secretsFromEnv } from "@homelab/errors";
 import { suggestKey } from "@homelab/values";
 import { readInputFile } from "@homelab/yaml";
 import { COMMANDS } from "./commands/index.js";
@@ -85,7 +75,10 @@ function parse(command: CommandSpec, argv: string[]): ParsedArgs {
   }
   const variadic = command.positionals.some((p) => p.variadic);
   if (!variadic && parsed.positionals.length > command.positionals.length) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])}`, `see \`${PROGRAM} ${command.path.join(" ")} --help\``);
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(parsed.positionals[command.positionals.length])}`,
+      `see \`${PROGRAM} ${command.path.join(" ")} --help\``,
+    );
   }
   const required = command.positionals.filter((p) => p.required).length;
   if (parsed.positionals.length < required && !parsed.values.help) {

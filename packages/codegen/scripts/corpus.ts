@@ -96,7 +96,10 @@ async function corpusOf(chart: string, dir: string, subchartKeys: Record<string,
     const subDir = path.join(dir, "charts", sub);
     const subDefaults = (parseYaml((await readFile(path.join(subDir, "values.yaml"), "utf8").catch(() => "")) || "{}") ?? {}) as Values;
     const text = await readFile(path.join(subDir, "README.md"), "utf8").catch(() => undefined);
-    if (text) readmeBlocks(text, new Set(Object.keys(subDefaults))).forEach((values, i) => files.push({ chart, source: `charts/${sub}/README.md#${i + 1}`, values: { [key]: values } }));
+    if (text)
+      readmeBlocks(text, new Set(Object.keys(subDefaults))).forEach((values, i) =>
+        files.push({ chart, source: `charts/${sub}/README.md#${i + 1}`, values: { [key]: values } }),
+      );
   }
   return files;
 }
@@ -151,9 +154,22 @@ async function measure(chartName: string, dir: string, maxMutations: number): Pr
   const chartYaml = parseYaml(await readFile(path.join(dir, "Chart.yaml"), "utf8")) as { dependencies?: { name: string; alias?: string }[] };
   const subDirs = await readdir(path.join(dir, "charts"), { withFileTypes: true }).catch(() => []);
   const subchartKeys: Record<string, string> = {};
-  for (const dep of chartYaml.dependencies ?? []) if (subDirs.some((d) => d.isDirectory() && d.name === dep.name)) subchartKeys[dep.alias ?? dep.name] = dep.name;
+  for (const dep of chartYaml.dependencies ?? [])
+    if (subDirs.some((d) => d.isDirectory() && d.name === dep.name)) subchartKeys[dep.alias ?? dep.name] = dep.name;
   const corpus = await corpusOf(chartName, dir, subchartKeys, entry.component);
-  const result: ChartResult = { chart: chartName, files: 0, filesSkipped: [], rejections: 0, falseRejections: [], mutations: 0, catchable: 0, caught: 0, missed: [], renders: 0, ms: 0 };
+  const result: ChartResult = {
+    chart: chartName,
+    files: 0,
+    filesSkipped: [],
+    rejections: 0,
+    falseRejections: [],
+    mutations: 0,
+    catchable: 0,
+    caught: 0,
+    missed: [],
+    renders: 0,
+    ms: 0,
+  };
   let n = 0;
   const request = (values: Values): ReleaseRequest => ({
     id: String(n++),
@@ -162,7 +178,16 @@ async function measure(chartName: string, dir: string, maxMutations: number): Pr
     namespace: "corpus",
     values: [values],
     kubeVersion: homelab.kubernetes.version,
-    apiVersions: ["monitoring.coreos.com/v1", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor", "monitoring.coreos.com/v1/PrometheusRule", "autoscaling/v2", "policy/v1", "gateway.networking.k8s.io/v1", "cert-manager.io/v1"],
+    apiVersions: [
+      "monitoring.coreos.com/v1",
+      "monitoring.coreos.com/v1/ServiceMonitor",
+      "monitoring.coreos.com/v1/PodMonitor",
+      "monitoring.coreos.com/v1/PrometheusRule",
+      "autoscaling/v2",
+      "policy/v1",
+      "gateway.networking.k8s.io/v1",
+      "cert-manager.io/v1",
+    ],
     includeCrds: false,
   });
   const render = async (batch: Values[]): Promise<ReleaseResult[]> => {
@@ -187,7 +212,8 @@ async function measure(chartName: string, dir: string, maxMutations: number): Pr
     result.rejections += rejected.length;
     const deleted = await render(rejected.map((i) => without(file.values, i.path.map(String))));
     deleted.forEach((r, i) => {
-      if (fingerprint(r, unstable) !== base) result.falseRejections.push({ source: file.source, path: rejected[i]!.path.join("."), message: rejected[i]!.message });
+      if (fingerprint(r, unstable) !== base)
+        result.falseRejections.push({ source: file.source, path: rejected[i]!.path.join("."), message: rejected[i]!.message });
     });
     // Misspellings: catchable when the misspelt file renders like the file without the key.
     const paths = keyPaths(file.values);
@@ -217,7 +243,9 @@ async function measure(chartName: string, dir: string, maxMutations: number): Pr
 }
 
 try {
-  const { values: flags } = parseArgs({ options: { chart: { type: "string", multiple: true }, mutations: { type: "string", default: "40" }, json: { type: "string" } } });
+  const { values: flags } = parseArgs({
+    options: { chart: { type: "string", multiple: true }, mutations: { type: "string", default: "40" }, json: { type: "string" } },
+  });
   const root = mirrorDir("chart-packages");
   if (!root) throw new Error("no chart packages mirror: set HOMELAB_CHART_PACKAGES_DIR");
   const wanted = flags.chart?.length ? charts.filter((c) => flags.chart!.includes(c.chart.name) || flags.chart!.includes(c.component)) : charts;
@@ -226,14 +254,18 @@ try {
     const r = await measure(entry.chart.name, path.join(root, entry.chart.name, entry.chart.version), Number(flags.mutations));
     results.push(r);
     const pct = r.catchable ? ((100 * r.caught) / r.catchable).toFixed(1) : "—";
-    console.log(`${r.chart}: ${r.files} files (${r.filesSkipped.length} not renderable), ${r.rejections} rejections, ${r.falseRejections.length} false; ${r.mutations} misspellings, ${r.catchable} catchable, ${r.caught} caught (${pct}%) [${r.renders} renders, ${(r.ms / 1000).toFixed(1)} s]`);
+    console.log(
+      `${r.chart}: ${r.files} files (${r.filesSkipped.length} not renderable), ${r.rejections} rejections, ${r.falseRejections.length} false; ${r.mutations} misspellings, ${r.catchable} catchable, ${r.caught} caught (${pct}%) [${r.renders} renders, ${(r.ms / 1000).toFixed(1)} s]`,
+    );
     for (const f of r.falseRejections) console.log(`  false rejection: ${f.source}: ${f.path}: ${f.message}`);
     for (const m of r.missed.slice(0, 10)) console.log(`  missed: ${m.source}: ${m.path}`);
     for (const s of r.filesSkipped) console.log(`  not renderable: ${s}`);
   }
   const sum = (f: (r: ChartResult) => number) => results.reduce((a, r) => a + f(r), 0);
   const catchable = sum((r) => r.catchable);
-  console.log(`total: ${sum((r) => r.files)} files, ${sum((r) => r.rejections)} rejections, ${sum((r) => r.falseRejections.length)} false; ${sum((r) => r.mutations)} misspellings, ${catchable} catchable, ${sum((r) => r.caught)} caught (${catchable ? ((100 * sum((r) => r.caught)) / catchable).toFixed(1) : "—"}%)`);
+  console.log(
+    `total: ${sum((r) => r.files)} files, ${sum((r) => r.rejections)} rejections, ${sum((r) => r.falseRejections.length)} false; ${sum((r) => r.mutations)} misspellings, ${catchable} catchable, ${sum((r) => r.caught)} caught (${catchable ? ((100 * sum((r) => r.caught)) / catchable).toFixed(1) : "—"}%)`,
+  );
   if (flags.json) await writeFile(flags.json, `${JSON.stringify(results, null, 2)}\n`);
 } catch (error) {
   console.error(isHomelabError(error) ? formatError(error) : (error as Error).message);

@@ -29,7 +29,10 @@ export async function buildAnalyser(options: { force?: boolean; log?: (line: str
   } catch (error) {
     rmSync(temp, { force: true });
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new HomelabError(ErrorCode.MissingArtifact, "go build of the template analyser (packages/codegen/go) failed", { details: stderr.trim().split("\n").slice(0, 20), cause: error });
+    throw new HomelabError(ErrorCode.MissingArtifact, "go build of the template analyser (packages/codegen/go) failed", {
+      details: stderr.trim().split("\n").slice(0, 20),
+      cause: error,
+    });
   }
   writeFileSync(stamp, inputs);
   return true;

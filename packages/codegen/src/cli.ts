@@ -7,7 +7,10 @@ import type { ChartInput } from "./load.js";
 
 /** Flags of `homelab codegen` and of the codegen script, in one table (help is printed from it). */
 export const CODEGEN_FLAGS = {
-  component: { value: "NAME", help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input: <charts-dir>/<chart>/<version> when present, else the pinned Helm repository)" },
+  component: {
+    value: "NAME",
+    help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input: <charts-dir>/<chart>/<version> when present, else the pinned Helm repository)",
+  },
   "chart-dir": { value: "DIR", help: "chart directory (Chart.yaml, values.yaml, values.schema.json)" },
   tgz: { value: "FILE", help: "chart archive (.tgz)" },
   repo: { value: "URL", help: "Helm repository URL (reads its index.yaml), with --chart and --version" },
@@ -16,15 +19,28 @@ export const CODEGEN_FLAGS = {
   repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
   out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
   all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
-  "allow-remote-refs": { value: undefined, help: "fetch http(s) $refs of the chart's schema (10 s timeout per attempt, 2 retries); without it a chart's schema may reference files inside the chart only" },
-  "chart-packages-dir": { value: "DIR", help: "local mirror of whole chart packages <chart>/<version>/ with templates and subcharts, for the template read-set (default: $HOMELAB_CHART_PACKAGES_DIR, else ../shared/chart-packages beside the repository when it exists)" },
-  "charts-dir": { value: "DIR", help: "local mirror of chart directories <chart>/<version>/ used when there is no chart packages mirror (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists); values only: no template analysis" },
+  "allow-remote-refs": {
+    value: undefined,
+    help: "fetch http(s) $refs of the chart's schema (10 s timeout per attempt, 2 retries); without it a chart's schema may reference files inside the chart only",
+  },
+  "chart-packages-dir": {
+    value: "DIR",
+    help: "local mirror of whole chart packages <chart>/<version>/ with templates and subcharts, for the template read-set (default: $HOMELAB_CHART_PACKAGES_DIR, else ../shared/chart-packages beside the repository when it exists)",
+  },
+  "charts-dir": {
+    value: "DIR",
+    help: "local mirror of chart directories <chart>/<version>/ used when there is no chart packages mirror (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists); values only: no template analysis",
+  },
 } as const;
 
 type Flag = keyof typeof CODEGEN_FLAGS;
 
 export function codegenHelp(): string {
-  const lines = ["usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)", "       codegen --all [--chart-packages-dir DIR | --charts-dir DIR]", ""];
+  const lines = [
+    "usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)",
+    "       codegen --all [--chart-packages-dir DIR | --charts-dir DIR]",
+    "",
+  ];
   for (const [flag, spec] of Object.entries(CODEGEN_FLAGS)) lines.push(`  --${flag}${spec.value ? ` ${spec.value}` : ""}`.padEnd(28) + spec.help);
   return lines.join("\n");
 }
@@ -73,7 +89,9 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
     }
     const started = performance.now();
     const { results, registry } = await codegenAll({ chartsDir });
-    const lines = results.map((r) => `${r.component}: ${r.ir.chart.name}@${r.ir.chart.version} ${r.ir.source}, ${r.files["types.ts"]!.length} B types (${Math.round(r.ms)} ms)`);
+    const lines = results.map(
+      (r) => `${r.component}: ${r.ir.chart.name}@${r.ir.chart.version} ${r.ir.source}, ${r.files["types.ts"]!.length} B types (${Math.round(r.ms)} ms)`,
+    );
     lines.push(`wrote ${path.relative(cwd, registry.file)}`, `${results.length} charts in ${Math.round(performance.now() - started)} ms`);
     return { lines };
   }
@@ -88,7 +106,10 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
     const { chart } = await readComponent(REPO_ROOT, str("component")!);
     const mirror = chartsMirror(cwd, str("chart-packages-dir"), str("charts-dir"));
     const local = mirror === undefined ? undefined : path.join(mirror, chart.name, chart.version);
-    input = local !== undefined && existsSync(local) ? { kind: "dir", dir: local } : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
+    input =
+      local !== undefined && existsSync(local)
+        ? { kind: "dir", dir: local }
+        : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
   } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
   const started = performance.now();
   const result = await codegen({

@@ -31,7 +31,12 @@ async function generate(files: Record<string, string>, extra: Partial<Parameters
 }
 
 function asValuesSchema(result: Awaited<ReturnType<typeof codegen>>): ValuesSchema {
-  return { chart: result.ir.chart, draft: result.ir.draft, source: result.ir.source, schema: JSON.parse(result.files["schema.json"]!) as Record<string, unknown> };
+  return {
+    chart: result.ir.chart,
+    draft: result.ir.draft,
+    source: result.ir.source,
+    schema: JSON.parse(result.files["schema.json"]!) as Record<string, unknown>,
+  };
 }
 
 const CHART_YAML = "apiVersion: v2\nname: demo\nversion: 1.2.3\n";
@@ -57,7 +62,9 @@ describe("shipped schemas", () => {
     const vs = asValuesSchema(result);
     expect(validateValues(vs, { controller: { image: "x", replicas: 2 } })).toEqual([]);
     expect(validateValues(vs, { controller: { replica: 2 } }).map((i) => i.suggestion)).toEqual(["replicas"]);
-    expect(result.files["types.ts"]).toContain("export interface Values {\n  controller?: {\n    image?: string | null;\n    replicas?: number | null;\n  } | null;\n  global?: {\n    [key: string]: unknown;\n  };\n}");
+    expect(result.files["types.ts"]).toContain(
+      "export interface Values {\n  controller?: {\n    image?: string | null;\n    replicas?: number | null;\n  } | null;\n  global?: {\n    [key: string]: unknown;\n  };\n}",
+    );
   });
 
   it("2019-09: $defs refs are inlined", async () => {
@@ -130,17 +137,24 @@ describe("shipped schemas", () => {
     const base = { "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\n" };
     for (const ref of [pathToFileURL(path.join(outside, "secret.json")).href, `../${path.basename(outside)}/secret.json`, "file:///etc/passwd"]) {
       const error = await generate({ ...base, "values.schema.json": schema(ref) }).catch((e: unknown) => e);
-      expect(error, ref).toMatchObject({ code: "SCHEMA_INVALID", message: `$ref ${JSON.stringify(ref)} points outside the chart: a chart's schema may only reference files inside the chart` });
+      expect(error, ref).toMatchObject({
+        code: "SCHEMA_INVALID",
+        message: `$ref ${JSON.stringify(ref)} points outside the chart: a chart's schema may only reference files inside the chart`,
+      });
       expect(JSON.stringify(error)).not.toContain("private");
     }
     const dir = await chartDir({ ...base, "values.schema.json": schema("defs/link.json") });
     await mkdir(path.join(dir, "defs"));
     await symlink(path.join(outside, "secret.json"), path.join(dir, "defs", "link.json"));
-    const linked = await codegen({ input: { kind: "dir", dir }, repository: "https://charts.example.test", write: false, outDir: dir }).catch((e: unknown) => e);
+    const linked = await codegen({ input: { kind: "dir", dir }, repository: "https://charts.example.test", write: false, outDir: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(linked).toMatchObject({ code: "SCHEMA_INVALID", message: '$ref "defs/link.json" leads outside the chart through a symlink' });
     const notJson = await chartDir({ ...base, "values.schema.json": schema("x.json") });
     await writeFile(path.join(notJson, "x.json"), "root:x:0:0:root:/root:/bin/bash\n");
-    const bad = await codegen({ input: { kind: "dir", dir: notJson }, repository: "https://charts.example.test", write: false, outDir: notJson }).catch((e: unknown) => e);
+    const bad = await codegen({ input: { kind: "dir", dir: notJson }, repository: "https://charts.example.test", write: false, outDir: notJson }).catch(
+      (e: unknown) => e,
+    );
     expect(bad).toMatchObject({ code: "SCHEMA_INVALID", message: '$ref "x.json" cannot be resolved: is not valid JSON' });
     expect(`${(bad as Error).message} ${JSON.stringify(bad)}`).not.toContain("root:x");
   });
@@ -182,7 +196,10 @@ describe("shipped schemas", () => {
     const stub = await generate({
       "Chart.yaml": CHART_YAML,
       "values.yaml": "a: 1\nb: x\nc: true\nd: {}\ne:\n  f: 1\n",
-      "values.schema.json": JSON.stringify({ $schema: "https://json-schema.org/draft-07/schema#", properties: { e: { type: "object", properties: { f: { type: ["integer", "null"] } } } } }),
+      "values.schema.json": JSON.stringify({
+        $schema: "https://json-schema.org/draft-07/schema#",
+        properties: { e: { type: "object", properties: { f: { type: ["integer", "null"] } } } },
+      }),
     });
     expect(stub.ir.source).toBe("inferred");
     const vs = asValuesSchema(stub);
@@ -205,7 +222,10 @@ describe("shipped schemas", () => {
     const base = { input: { kind: "dir", dir } as const, repository: "https://x.test", write: false, outDir: dir };
     const patched = await codegen({ ...base, patchFile: path.join(dir, "patch.json") });
     expect(validateValues(asValuesSchema(patched), { configs: { cm: { "any.key": "v", url: "u" }, extra: 1 } })).toEqual([]);
-    expect(validateValues(asValuesSchema(patched), { configs: { extra: "x", other: 1 } }).map((i) => i.path.join("."))).toEqual(["configs.other", "configs.extra"]);
+    expect(validateValues(asValuesSchema(patched), { configs: { extra: "x", other: 1 } }).map((i) => i.path.join("."))).toEqual([
+      "configs.other",
+      "configs.extra",
+    ]);
     const error = await codegen({ ...base, patchFile: path.join(dir, "bad-patch.json") }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CONFIG", message: "patch 0: configs.nope is not in the chart's schema" });
     // Every patch says why upstream is wrong: one without a reason is an error at its place in the file.
@@ -236,14 +256,20 @@ describe("malformed input", () => {
   });
 
   it("a malformed values.schema.json gives file, line and column", async () => {
-    const error = await generate({ "Chart.yaml": CHART_YAML, "values.yaml": "a: 1\n", "values.schema.json": '{\n  "type": "object",\n  "properties": }\n' }).catch((e: unknown) => e);
+    const error = await generate({
+      "Chart.yaml": CHART_YAML,
+      "values.yaml": "a: 1\n",
+      "values.schema.json": '{\n  "type": "object",\n  "properties": }\n',
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "SYNTAX", position: { file: expect.stringMatching(/values\.schema\.json$/), line: 3, column: 17 } });
   });
 
   it("an archive that is not a chart is ChartInvalid", async () => {
     const dir = await chartDir({ "notes/readme.txt": "hello" });
     await createTar({ file: path.join(dir, "x.tgz"), gzip: true, cwd: dir }, ["notes"]);
-    const error = await codegen({ input: { kind: "tgz", file: path.join(dir, "x.tgz") }, repository: "https://x.test", write: false, outDir: dir }).catch((e: unknown) => e);
+    const error = await codegen({ input: { kind: "tgz", file: path.join(dir, "x.tgz") }, repository: "https://x.test", write: false, outDir: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: "CHART_INVALID", message: "chart archive has no <name>/Chart.yaml" });
   });
 });
@@ -276,7 +302,8 @@ describe("Helm repository input", () => {
     });
     await createTar({ file: path.join(dir, "demo-1.2.3.tgz"), gzip: true, cwd: dir, portable: true }, ["demo"]);
     const tgz = await readFile(path.join(dir, "demo-1.2.3.tgz"));
-    const index = "apiVersion: v1\nentries:\n  demo:\n    - name: demo\n      version: 1.2.3\n      urls: [charts/demo-1.2.3.tgz]\n    - name: demo\n      version: 1.0.0\n      urls: [charts/demo-1.0.0.tgz]\n";
+    const index =
+      "apiVersion: v1\nentries:\n  demo:\n    - name: demo\n      version: 1.2.3\n      urls: [charts/demo-1.2.3.tgz]\n    - name: demo\n      version: 1.0.0\n      urls: [charts/demo-1.0.0.tgz]\n";
     server = await serve({ "/repo/index.yaml": index, "/repo/charts/demo-1.2.3.tgz": tgz });
     repo = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo`;
   });
@@ -297,12 +324,16 @@ describe("Helm repository input", () => {
   });
 
   it("an unknown version lists the available ones", async () => {
-    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "9.9.9" }, write: false, outDir: "/nonexistent" }).catch((e: unknown) => e);
+    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "9.9.9" }, write: false, outDir: "/nonexistent" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: "REMOTE", message: 'chart "demo" has no version 9.9.9 in the repository', hint: "available: 1.2.3, 1.0.0" });
   });
 
   it("a missing archive is a Remote error naming the URL", async () => {
-    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.0.0" }, write: false, outDir: "/nonexistent" }).catch((e: unknown) => e);
+    const error = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.0.0" }, write: false, outDir: "/nonexistent" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: "REMOTE", message: `GET ${repo}/charts/demo-1.0.0.tgz: HTTP 404` });
   });
 });
@@ -320,14 +351,19 @@ describe("the 13 real charts", () => {
         if (committed !== content) stale.push(`packages/components/${r.component}/generated/${name}`);
       }
     }
-    if ((await readFile(path.join(REPO_ROOT, "packages/charts/generated/registry.ts"), "utf8")) !== registry.content) stale.push("packages/charts/generated/registry.ts");
+    if ((await readFile(path.join(REPO_ROOT, "packages/charts/generated/registry.ts"), "utf8")) !== registry.content)
+      stale.push("packages/charts/generated/registry.ts");
     expect(stale, "stale generated files: run `node --import tsx packages/codegen/src/bin.ts --all`").toEqual([]);
     const readme = await readFile(path.join(REPO_ROOT, "packages/codegen/README.md"), "utf8");
-    expect(readme.includes(keyStatsTable(results)), "stale key statistics in packages/codegen/README.md: run `node --import tsx packages/codegen/scripts/readme-table.ts`").toBe(true);
+    expect(
+      readme.includes(keyStatsTable(results)),
+      "stale key statistics in packages/codegen/README.md: run `node --import tsx packages/codegen/scripts/readme-table.ts`",
+    ).toBe(true);
   });
 
   itWithMirror("chart-packages", "the read-set closes subcharts and shipped-open objects and opens pass-through blocks (issue cases)", async () => {
-    const check = async (name: string, values: unknown) => validateValues(await charts.find((c) => c.chart.name === name)!.load(), values).map((i) => i.suggestion ?? i.message);
+    const check = async (name: string, values: unknown) =>
+      validateValues(await charts.find((c) => c.chart.name === name)!.load(), values).map((i) => i.suggestion ?? i.message);
     // Pass-through: authentik turns every key of `authentik:` into an environment variable.
     expect(await check("authentik", { authentik: { some_new_setting: "x", postgresql: { sslmode: "require" } } })).toEqual([]);
     // Subcharts typed under their key, from their own templates: typos there are errors now.
@@ -372,7 +408,11 @@ describe("the 13 real charts", () => {
     const tsconfig = path.join(dir, "tsconfig.json");
     await writeFile(
       tsconfig,
-      JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] }, files: [path.join(REPO_ROOT, "packages/codegen/src/type-tests/values.typetest.ts")] }),
+      JSON.stringify({
+        extends: path.join(REPO_ROOT, "tsconfig.base.json"),
+        compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] },
+        files: [path.join(REPO_ROOT, "packages/codegen/src/type-tests/values.typetest.ts")],
+      }),
     );
     const tsc = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
     const run = await promisify(execFile)(process.execPath, [tsc, "-p", tsconfig], { cwd: REPO_ROOT }).then(
@@ -387,7 +427,14 @@ describe("the 13 real charts", () => {
     await mkdir(path.dirname(stripped), { recursive: true });
     await writeFile(stripped, source.replace(/\/\/ @ts-expect-error.*\n/g, ""));
     try {
-      await writeFile(tsconfig, JSON.stringify({ extends: path.join(REPO_ROOT, "tsconfig.base.json"), compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] }, files: [stripped] }));
+      await writeFile(
+        tsconfig,
+        JSON.stringify({
+          extends: path.join(REPO_ROOT, "tsconfig.base.json"),
+          compilerOptions: { noEmit: true, typeRoots: [path.join(REPO_ROOT, "node_modules/@types")] },
+          files: [stripped],
+        }),
+      );
       const failing = await promisify(execFile)(process.execPath, [tsc, "-p", tsconfig], { cwd: REPO_ROOT }).then(
         () => "",
         (e: { stdout: string }) => e.stdout,
@@ -406,7 +453,9 @@ describe("command line", () => {
     const { runCodegenCli } = await import("./cli.js");
     const { lines } = await runCodegenCli(["--component", "metallb", "--out", out]);
     expect(lines[0]).toMatch(/^metallb@0\.16\.1: schema shipped \(draft-07\), \d+ B types → /);
-    expect(await readFile(path.join(out, "types.ts"), "utf8")).toBe(await readFile(path.join(REPO_ROOT, "packages/components/metallb/generated/types.ts"), "utf8"));
+    expect(await readFile(path.join(out, "types.ts"), "utf8")).toBe(
+      await readFile(path.join(REPO_ROOT, "packages/components/metallb/generated/types.ts"), "utf8"),
+    );
   });
 
   it("rejects unknown flags and missing inputs as usage errors", async () => {

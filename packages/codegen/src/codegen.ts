@@ -88,7 +88,9 @@ export async function readComponent(repoRoot: string, component: string): Promis
   try {
     pkg = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`unknown component "${component}": cannot read ${path.relative(repoRoot, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `unknown component "${component}": cannot read ${path.relative(repoRoot, file)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   const homelab = isRecord(pkg) && isRecord(pkg.homelab) ? pkg.homelab : undefined;
   const chart = homelab && isRecord(homelab.chart) ? homelab.chart : undefined;
@@ -105,7 +107,10 @@ export async function readComponent(repoRoot: string, component: string): Promis
 /** Every component package that pins a chart, sorted by name. */
 export async function listComponents(repoRoot: string): Promise<ComponentChart[]> {
   const dir = path.join(repoRoot, "packages/components");
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const out: ComponentChart[] = [];
   for (const name of names) {
     try {

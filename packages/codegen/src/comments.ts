@@ -46,7 +46,10 @@ export function schemaAnnotation(above: readonly string[], trailing: string | un
   if (markers.length >= 2) {
     const start = markers[markers.length - 2]!;
     const end = markers[markers.length - 1]!;
-    const body = above.slice(start + 1, end).map(uncomment).join("\n");
+    const body = above
+      .slice(start + 1, end)
+      .map(uncomment)
+      .join("\n");
     try {
       const parsed: unknown = parseYaml(body);
       if (isRecord(parsed)) result = keepKeywords(parsed);
@@ -122,7 +125,36 @@ export function helmDocsType(above: readonly string[]): Schema | undefined {
 }
 
 /** Words that start prose, not a commented-out option (`# Ref: https://...`). */
-const PROSE_KEYS = new Set(["ref", "refs", "reference", "see", "note", "notes", "example", "examples", "eg", "e.g", "ie", "i.e", "default", "defaults", "deprecated", "todo", "fixme", "warning", "info", "docs", "doc", "link", "more", "source", "format", "usage", "type", "values"]);
+const PROSE_KEYS = new Set([
+  "ref",
+  "refs",
+  "reference",
+  "see",
+  "note",
+  "notes",
+  "example",
+  "examples",
+  "eg",
+  "e.g",
+  "ie",
+  "i.e",
+  "default",
+  "defaults",
+  "deprecated",
+  "todo",
+  "fixme",
+  "warning",
+  "info",
+  "docs",
+  "doc",
+  "link",
+  "more",
+  "source",
+  "format",
+  "usage",
+  "type",
+  "values",
+]);
 
 export interface CommentedOption {
   /** 0-based line of the option's key. */
@@ -181,7 +213,10 @@ function optionsInRun(lines: readonly string[], start: number, end: number): Com
       if (indent > inner || (indent === inner && (KEY_LINE.test(next) || /^\s*- /.test(next)))) j++;
       else break;
     }
-    const block = texts.slice(i, j).map((t) => t.slice(inner)).join("\n");
+    const block = texts
+      .slice(i, j)
+      .map((t) => t.slice(inner))
+      .join("\n");
     const parsed = tryParse(block) ?? tryParse(text.slice(inner));
     if (isRecord(parsed)) {
       for (const [key, value] of Object.entries(parsed)) {

@@ -20,7 +20,9 @@ describe("inference from values.yaml", () => {
   });
 
   it("keeps maps open that are empty by default or free-form by name", () => {
-    const s = infer("podAnnotations: {}\nservice:\n  annotations:\n    a: b\n  type: ClusterIP\nnodeSelector:\n  kubernetes.io/os: linux\nresources:\n  limits:\n    cpu: 1\nconfig: {}\n");
+    const s = infer(
+      "podAnnotations: {}\nservice:\n  annotations:\n    a: b\n  type: ClusterIP\nnodeSelector:\n  kubernetes.io/os: linux\nresources:\n  limits:\n    cpu: 1\nconfig: {}\n",
+    );
     expect(
       validateValues(s, {
         podAnnotations: { "x/y": "z" },
@@ -81,7 +83,12 @@ describe("inference from values.yaml", () => {
       ].join("\n"),
     );
     expect(validateValues(s, { image: { digest: `sha256:${"a".repeat(64)}` }, port: 8080, mode: "fail", obs: { metrics: true } })).toEqual([]);
-    expect(paths(s, { image: { digest: "latest" }, port: true, mode: "other", obs: { metrics: "yes" } })).toEqual(["image.digest", "port", "mode", "obs.metrics"]);
+    expect(paths(s, { image: { digest: "latest" }, port: true, mode: "other", obs: { metrics: "yes" } })).toEqual([
+      "image.digest",
+      "port",
+      "mode",
+      "obs.metrics",
+    ]);
   });
 
   it("uses helm-docs type hints for empty defaults", () => {

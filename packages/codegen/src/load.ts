@@ -32,10 +32,7 @@ export interface LoadedChart {
   templates: Record<string, string>;
 }
 
-export type ChartInput =
-  | { kind: "dir"; dir: string }
-  | { kind: "tgz"; file: string }
-  | { kind: "repo"; repo: string; chart: string; version: string };
+export type ChartInput = { kind: "dir"; dir: string } | { kind: "tgz"; file: string } | { kind: "repo"; repo: string; chart: string; version: string };
 
 export async function loadChart(input: ChartInput): Promise<LoadedChart> {
   if (input.kind === "dir") return loadDir(input.dir, input.dir);
@@ -92,7 +89,10 @@ export async function loadDir(dir: string, origin: string): Promise<LoadedChart>
 async function readTemplates(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const entries = await readdir(path.join(dir, "templates"), { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/")).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/"))
+    .sort();
   for (const file of files) out[file] = (await readOptional(path.join(dir, file))) ?? "";
   return out;
 }
@@ -113,7 +113,12 @@ export async function loadTgz(file: string, origin: string): Promise<LoadedChart
     const top = (await readdir(tmp, { withFileTypes: true })).filter((e) => e.isDirectory());
     for (const dir of top) {
       const candidate = path.join(tmp, dir.name);
-      if (await stat(path.join(candidate, "Chart.yaml")).then(() => true, () => false)) {
+      if (
+        await stat(path.join(candidate, "Chart.yaml")).then(
+          () => true,
+          () => false,
+        )
+      ) {
         const chart = await loadDir(candidate, origin);
         return chart;
       }
@@ -163,11 +168,15 @@ export async function loadFromRepo(repo: string, chart: string, version: string)
   if (!entry) {
     throw new HomelabError(ErrorCode.Remote, `chart "${chart}" has no version ${version} in the repository`, {
       position: { file: indexUrl },
-      hint: `available: ${versions.slice(0, 10).map((v) => String(v.version)).join(", ")}`,
+      hint: `available: ${versions
+        .slice(0, 10)
+        .map((v) => String(v.version))
+        .join(", ")}`,
     });
   }
   const urls = Array.isArray(entry.urls) ? entry.urls : [];
-  if (typeof urls[0] !== "string") throw new HomelabError(ErrorCode.Remote, `index entry ${chart}@${version} has no download URL`, { position: { file: indexUrl } });
+  if (typeof urls[0] !== "string")
+    throw new HomelabError(ErrorCode.Remote, `index entry ${chart}@${version} has no download URL`, { position: { file: indexUrl } });
   const tgzUrl = new URL(urls[0], base).href;
   const bytes = (await download(tgzUrl, "bytes")) as Uint8Array;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "homelab-download-"));
@@ -185,7 +194,9 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 async function download(url: string, as: "text" | "bytes"): Promise<string | Uint8Array> {
   try {
-    return await fetchWithRetry(url, async (response) => (as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer())), { timeoutMs: DOWNLOAD_TIMEOUT_MS });
+    return await fetchWithRetry(url, async (response) => (as === "text" ? response.text() : new Uint8Array(await response.arrayBuffer())), {
+      timeoutMs: DOWNLOAD_TIMEOUT_MS,
+    });
   } catch (error) {
     throw new HomelabError(ErrorCode.Remote, `GET ${url}: ${(error as Error).message}`, { position: { file: url }, cause: error });
   }

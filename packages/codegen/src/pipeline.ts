@@ -76,7 +76,9 @@ export async function buildIR(chart: LoadedChart, options: BuildOptions): Promis
     added = new Set(merged.added.map(KEY));
     closed = merged.closed.length;
     open.push(...merged.opened);
-    notes.push(`templates: ${readSet.reads.length} values paths read, ${merged.added.length} keys only the templates know, ${merged.closed.length} objects closed, ${merged.opened.length} subtrees open`);
+    notes.push(
+      `templates: ${readSet.reads.length} values paths read, ${merged.added.length} keys only the templates know, ${merged.closed.length} objects closed, ${merged.opened.length} subtrees open`,
+    );
     if (readSet.truncated > 0) notes.push(`templates: ${readSet.truncated} named-template calls nested too deep to follow`);
   } else if (options.analyse !== false) {
     notes.push("no templates in the chart: schema not refined by a template read-set");
@@ -146,7 +148,8 @@ function unknownSubcharts(chart: LoadedChart, prefix: string[] = []): OpenedSubt
     else if (isStubChart(sub)) out.push({ path: [...prefix, key], why: `subchart ${dep.name} is a stub (no templates)` });
     else out.push(...unknownSubcharts(sub, [...prefix, key]));
   }
-  if (prefix.length === 0 && out.length > 0) out.push({ path: ["global"], why: `passed to ${out.map((o) => o.path.join(".")).join(", ")}, whose templates are not here` });
+  if (prefix.length === 0 && out.length > 0)
+    out.push({ path: ["global"], why: `passed to ${out.map((o) => o.path.join(".")).join(", ")}, whose templates are not here` });
   return out;
 }
 
@@ -191,7 +194,8 @@ async function buildSchema(chart: LoadedChart, options: BuildOptions): Promise<B
   let schema: Schema = inferred.schema;
   if (chart.schemaText !== undefined) {
     const shipped = parseJson(chart.schemaText, chart.schemaFile);
-    if (!isRecord(shipped)) throw new HomelabError(ErrorCode.SchemaInvalid, "values.schema.json must be a JSON object", { position: { file: chart.schemaFile, line: 1, column: 1 } });
+    if (!isRecord(shipped))
+      throw new HomelabError(ErrorCode.SchemaInvalid, "values.schema.json must be a JSON object", { position: { file: chart.schemaFile, line: 1, column: 1 } });
     draft = normaliseDraft(shipped.$schema, chart.schemaFile);
     const resolved = await resolveSchema(shipped, {
       baseUrl: chart.schemaUrl,

@@ -15,7 +15,12 @@ async function generate(files: Record<string, string>) {
     await writeFile(path.join(dir, name), content);
   }
   const result = await codegen({ input: { kind: "dir", dir }, repository: "https://charts.example.test", write: false, outDir: dir });
-  const vs: ValuesSchema = { chart: result.ir.chart, draft: result.ir.draft, source: result.ir.source, schema: JSON.parse(result.files["schema.json"]!) as Record<string, unknown> };
+  const vs: ValuesSchema = {
+    chart: result.ir.chart,
+    draft: result.ir.draft,
+    source: result.ir.source,
+    schema: JSON.parse(result.files["schema.json"]!) as Record<string, unknown>,
+  };
   return { result, dir, errors: (values: unknown) => validateValues(vs, values).map((i) => `${i.path.join(".")}: ${i.message}`) };
 }
 
@@ -29,7 +34,7 @@ describe("template read-set", () => {
       "values.yaml": "service:\n  type: ClusterIP\nlabels:\n  team: a\nconfig: {}\nsettings:\n  a: 1\n",
       "templates/_helpers.tpl": '{{- define "demo.fullname" -}}{{ .Values.fullnameOverride | default .Chart.Name }}{{- end -}}',
       "templates/svc.yaml": [
-        "name: {{ include \"demo.fullname\" . }}",
+        'name: {{ include "demo.fullname" . }}',
         "type: {{ .Values.service.type }}",
         "port: {{ .Values.service.port | default 80 }}",
         "team: {{ .Values.labels.team }}",
@@ -90,7 +95,10 @@ describe("template read-set", () => {
   });
 
   it("the Go analyser's own tests pass (bindings, named templates, dict arguments, subcharts, recursion)", async () => {
-    const { stdout } = await promisify(execFile)("go", ["test", "./..."], { cwd: goDir, env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false" } });
+    const { stdout } = await promisify(execFile)("go", ["test", "./..."], {
+      cwd: goDir,
+      env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false" },
+    });
     expect(stdout).toMatch(/^ok\s/m);
   }, 120_000);
 });

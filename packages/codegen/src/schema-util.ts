@@ -18,14 +18,51 @@ export function clone<T>(value: T): T {
 
 /** Keywords whose value is a map of subschemas, one subschema, or a list of subschemas. */
 export const SUBSCHEMA_MAPS = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
-export const SUBSCHEMA_ONE = ["additionalProperties", "items", "additionalItems", "contains", "not", "if", "then", "else", "propertyNames", "unevaluatedProperties", "unevaluatedItems"];
+export const SUBSCHEMA_ONE = [
+  "additionalProperties",
+  "items",
+  "additionalItems",
+  "contains",
+  "not",
+  "if",
+  "then",
+  "else",
+  "propertyNames",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+];
 export const SUBSCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems"];
 
 /** JSON-schema keywords kept from `# @schema` annotations and component patches. */
 export const SCHEMA_KEYWORDS = new Set([
-  "type", "enum", "const", "default", "items", "prefixItems", "properties", "additionalProperties", "patternProperties",
-  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format",
-  "minItems", "maxItems", "uniqueItems", "anyOf", "oneOf", "allOf", "not", "required", "minProperties", "maxProperties",
+  "type",
+  "enum",
+  "const",
+  "default",
+  "items",
+  "prefixItems",
+  "properties",
+  "additionalProperties",
+  "patternProperties",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "format",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "anyOf",
+  "oneOf",
+  "allOf",
+  "not",
+  "required",
+  "minProperties",
+  "maxProperties",
 ]);
 
 /** Calls `visit` on every subschema (depth first, parents before children). */

@@ -35,7 +35,11 @@ export function parseJson(text: string, file: string): unknown {
       column = before.length - before.lastIndexOf("\n");
     }
     // Node quotes the start of the text (`"root:x:0:0"... is not valid JSON`): never echo a file's bytes.
-    const reason = message.replace(/, ".*" is not valid JSON$/s, "").replace(/, ".*"\.\.\. is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "").replace(/^JSON\.parse: /, "");
+    const reason = message
+      .replace(/, ".*" is not valid JSON$/s, "")
+      .replace(/, ".*"\.\.\. is not valid JSON$/s, "")
+      .replace(/ in JSON at position \d+.*$/s, "")
+      .replace(/^JSON\.parse: /, "");
     throw new HomelabError(ErrorCode.Syntax, `invalid JSON: ${reason}`, {
       position: { file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) },
     });
@@ -132,7 +136,11 @@ export const REMOTE_REF_TIMEOUT_MS = 10_000;
  * bounded retry with exponential backoff after network errors, timeouts and
  * 5xx; a 4xx fails at once. Every network call of codegen goes through here.
  */
-export async function fetchWithRetry<T>(url: string, read: (response: Response) => Promise<T>, options: Omit<FetchSchemaOptions, "allowRemoteRefs"> = {}): Promise<T> {
+export async function fetchWithRetry<T>(
+  url: string,
+  read: (response: Response) => Promise<T>,
+  options: Omit<FetchSchemaOptions, "allowRemoteRefs"> = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? REMOTE_REF_TIMEOUT_MS;
   const retries = options.retries ?? 2;
   const backoff = options.backoffMs ?? 500;
@@ -234,7 +242,8 @@ export async function resolveSchema(root: Schema, options: ResolveOptions): Prom
     }
     if (protocol === "file:") {
       const file = fileURLToPath(url);
-      if (chartDir === undefined || !isBelow(chartDir, file)) throw refused(ref, "points outside the chart: a chart's schema may only reference files inside the chart");
+      if (chartDir === undefined || !isBelow(chartDir, file))
+        throw refused(ref, "points outside the chart: a chart's schema may only reference files inside the chart");
       try {
         await realInside(chartDir, file, `$ref ${ref}`);
       } catch (error) {
@@ -249,7 +258,12 @@ export async function resolveSchema(root: Schema, options: ResolveOptions): Prom
       fetched = await fetchSchema(url);
     } catch (error) {
       if (error instanceof RemoteRefRefused) {
-        throw refused(ref, "is remote and remote references are not fetched", "pass --allow-remote-refs to `homelab codegen` to fetch it (with a timeout), or vendor the file into the chart", error);
+        throw refused(
+          ref,
+          "is remote and remote references are not fetched",
+          "pass --allow-remote-refs to `homelab codegen` to fetch it (with a timeout), or vendor the file into the chart",
+          error,
+        );
       }
       // Never the referenced file's content (JSON.parse quotes it): only what went wrong and where.
       const why = error instanceof SyntaxError ? "is not valid JSON" : isHomelabError(error) ? error.message : (error as Error).message;

@@ -17,7 +17,9 @@ export function keyStatsTable(results: readonly { component: string; ir: ChartIR
     const open = [...k.open].sort((a, b) => a.path.join(".").localeCompare(b.path.join(".")));
     const shown = open.slice(0, SHOWN).map((o) => `\`${o.path.join(".") || "(root)"}\` (${o.why})`);
     if (open.length > SHOWN) shown.push(`+${open.length - SHOWN} more`);
-    rows.push(`| ${component} | ${ir.chart.name} ${ir.chart.version} | ${k.schema} | ${k.values} | ${k.comments} | ${k.templates} | ${k.patches} | ${k.closed} | ${shown.join(", ") || "—"} |`);
+    rows.push(
+      `| ${component} | ${ir.chart.name} ${ir.chart.version} | ${k.schema} | ${k.values} | ${k.comments} | ${k.templates} | ${k.patches} | ${k.closed} | ${shown.join(", ") || "—"} |`,
+    );
   }
   return `${TABLE_START}\n${rows.join("\n")}\n${TABLE_END}`;
 }

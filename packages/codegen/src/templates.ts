@@ -92,7 +92,9 @@ async function ensureAnalyser(): Promise<void> {
   });
   await ready;
   if (!existsSync(analyserPath)) {
-    throw new HomelabError(ErrorCode.MissingArtifact, "the chart template analyser is not built (packages/codegen/build/tplreads)", { hint: `run \`${BUILD_COMMAND}\`` });
+    throw new HomelabError(ErrorCode.MissingArtifact, "the chart template analyser is not built (packages/codegen/build/tplreads)", {
+      hint: `run \`${BUILD_COMMAND}\``,
+    });
   }
 }
 
@@ -105,7 +107,11 @@ export async function analyseTemplates(chart: LoadedChart): Promise<ReadSet> {
   const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
     const child = execFile(analyserPath, [], { maxBuffer: 256 * 1024 * 1024, timeout: TIMEOUT_MS, killSignal: "SIGKILL" }, (error, out) => {
       if (error && (error as NodeJS.ErrnoException & { killed?: boolean }).killed) {
-        reject(new HomelabError(ErrorCode.MissingArtifact, `template analysis of ${chart.meta.name} took over ${TIMEOUT_MS / 1000} s`, { position: { file: chart.origin } }));
+        reject(
+          new HomelabError(ErrorCode.MissingArtifact, `template analysis of ${chart.meta.name} took over ${TIMEOUT_MS / 1000} s`, {
+            position: { file: chart.origin },
+          }),
+        );
         return;
       }
       resolve({ stdout: out, code: error ? ((error as { code?: number }).code ?? 1) : 0 });
@@ -116,7 +122,9 @@ export async function analyseTemplates(chart: LoadedChart): Promise<ReadSet> {
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    throw new HomelabError(ErrorCode.MissingArtifact, `template analyser gave no result for ${chart.meta.name} (exit ${code})`, { position: { file: chart.origin } });
+    throw new HomelabError(ErrorCode.MissingArtifact, `template analyser gave no result for ${chart.meta.name} (exit ${code})`, {
+      position: { file: chart.origin },
+    });
   }
   if (isRecord(parsed) && isRecord(parsed.error)) {
     const e = parsed.error as { file?: string; line?: number; message?: string };

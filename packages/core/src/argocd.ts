@@ -86,12 +86,7 @@ function syncOptions(component: Component): string[] {
  * `syncedWith`, the ApplicationSet of the manifests that wait for that later
  * layer (their CRDs come with it), in that layer's sync wave.
  */
-export function applicationSet(
-  cluster: ClusterFacts,
-  component: Component,
-  elements: readonly InstanceElement[],
-  syncedWith?: LayerName,
-): KubernetesObject {
+export function applicationSet(cluster: ClusterFacts, component: Component, elements: readonly InstanceElement[], syncedWith?: LayerName): KubernetesObject {
   const partLayer = syncedWith ?? component.layer;
   const wave = String(layer(partLayer).order);
   const labels = {

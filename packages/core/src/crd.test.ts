@@ -11,7 +11,11 @@ function renderedObjects(config: ReturnType<typeof demoConfig>): { path: string;
   return instantiate(config).flatMap((component) =>
     renderComponent(config.cluster, component)
       .files.filter((f) => !f.path.endsWith("/values.yaml"))
-      .flatMap((f) => YamlSource.parse(f.content, f.path).nonEmpty().map((d) => ({ path: f.path, object: d.value as Record<string, unknown> }))),
+      .flatMap((f) =>
+        YamlSource.parse(f.content, f.path)
+          .nonEmpty()
+          .map((d) => ({ path: f.path, object: d.value as Record<string, unknown> })),
+      ),
   );
 }
 

@@ -6,7 +6,14 @@ import { renderComponent } from "./plan.js";
 import { demoComponent, demoConfig } from "./testing/fixtures.js";
 
 // `demo` in the init layer renders an ExternalSecret; `eso` in the platform layer provides its CRDs.
-const eso = demoComponent({ name: "eso", layer: "platform", provides: ["external-secrets.io"], routes: [], secrets: [], instances: [{ name: "eso", values: {} }] });
+const eso = demoComponent({
+  name: "eso",
+  layer: "platform",
+  provides: ["external-secrets.io"],
+  routes: [],
+  secrets: [],
+  instances: [{ name: "eso", values: {} }],
+});
 
 function render(allowed: boolean) {
   const early = demoComponent({
@@ -29,7 +36,13 @@ describe("manifests whose CRDs come from a later layer", () => {
     const sets = out.files
       .find((f) => f.path === "apps-root-config/applications/demo.yaml")!
       .content.split(/^---$/m)
-      .map((doc) => parse(doc) as { metadata: { name: string; annotations: Record<string, string> }; spec: { generators: { list: { elements: { manifestsPath: string }[] } }[] } });
+      .map(
+        (doc) =>
+          parse(doc) as {
+            metadata: { name: string; annotations: Record<string, string> };
+            spec: { generators: { list: { elements: { manifestsPath: string }[] } }[] };
+          },
+      );
     expect(sets.map((s) => [s.metadata.name, s.metadata.annotations["argocd.argoproj.io/sync-wave"]])).toEqual([
       ["demo", "1"],
       ["demo-platform", "3"],

@@ -29,7 +29,9 @@ export function instantiate(config: HomelabConfig): Component[] {
       problems.push(`${where}: has values but no chart to give them to`);
     }
     if (component.chart && !EXACT_VERSION.test(component.chart.version)) {
-      problems.push(`${where}: chart version ${JSON.stringify(component.chart.version)} is not an exact version (ranges and 'latest' make renders unreproducible)`);
+      problems.push(
+        `${where}: chart version ${JSON.stringify(component.chart.version)} is not an exact version (ranges and 'latest' make renders unreproducible)`,
+      );
     }
     if (component.instances.length === 0) problems.push(`${where}: has no instance`);
     const instanceNames = new Set<string>();
@@ -37,7 +39,8 @@ export function instantiate(config: HomelabConfig): Component[] {
       const instanceProblem = dns1123LabelProblem(instance.name);
       if (instanceProblem) problems.push(`${where}: instance name ${JSON.stringify(instance.name)} ${instanceProblem}`);
       const instanceNamespaceProblem = instance.namespace === undefined ? undefined : dns1123LabelProblem(instance.namespace);
-      if (instanceNamespaceProblem) problems.push(`${where}: instance ${JSON.stringify(instance.name)} namespace ${JSON.stringify(instance.namespace)} ${instanceNamespaceProblem}`);
+      if (instanceNamespaceProblem)
+        problems.push(`${where}: instance ${JSON.stringify(instance.name)} namespace ${JSON.stringify(instance.namespace)} ${instanceNamespaceProblem}`);
       if (instanceNames.has(instance.name)) problems.push(`${where}: instance ${JSON.stringify(instance.name)} defined twice`);
       instanceNames.add(instance.name);
     }
@@ -74,9 +77,7 @@ export function instantiate(config: HomelabConfig): Component[] {
     }
   }
   // Allowed later-layer dependencies converge by retrying, not by ordering: they cannot deadlock a sync.
-  const cycle = findCycle(
-    components.map((c) => ({ ...c, dependsOn: (c.dependsOn ?? []).filter((d) => !c.allowLaterLayerDependencies?.[d]) })),
-  );
+  const cycle = findCycle(components.map((c) => ({ ...c, dependsOn: (c.dependsOn ?? []).filter((d) => !c.allowLaterLayerDependencies?.[d]) })));
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
   if (problems.length > 0) {
     throw new HomelabError(ErrorCode.Config, `${problems.length} problem(s) in the component definitions`, { details: problems });

@@ -48,7 +48,10 @@ export function routeProblems(cluster: ClusterFacts, component: Component): stri
 /** A value inside a Traefik rule's backtick literal; validated values never hold one, this is the last line. */
 function ruleLiteral(value: string, component: Component, route: Route, field: string): string {
   if (/[`\\\u0000-\u001f\u007f]/.test(value)) {
-    throw new HomelabError(ErrorCode.Config, `component ${component.name}, route ${JSON.stringify(route.name)}: ${field} ${JSON.stringify(value)} cannot be placed in a Traefik rule`);
+    throw new HomelabError(
+      ErrorCode.Config,
+      `component ${component.name}, route ${JSON.stringify(route.name)}: ${field} ${JSON.stringify(value)} cannot be placed in a Traefik rule`,
+    );
   }
   return `\`${value}\``;
 }
@@ -80,44 +83,44 @@ export function routeManifests(cluster: ClusterFacts, component: Component, inst
     const match = route.pathPrefix ? `${hostRule} && PathPrefix(${ruleLiteral(route.pathPrefix, component, route, "pathPrefix")})` : hostRule;
     out.push(
       crds.certificate({
-      metadata: { name: secretName, namespace },
-      spec: {
-        secretName,
-        dnsNames: [host],
-        issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: cluster.tls.issuers.production },
-      },
+        metadata: { name: secretName, namespace },
+        spec: {
+          secretName,
+          dnsNames: [host],
+          issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: cluster.tls.issuers.production },
+        },
       }),
     );
     out.push(
       crds.ingressRoute({
-      metadata: {
-        name: route.name,
-        namespace,
-        annotations: {
-          [ANNOTATIONS.ingressClass]: ingress.className,
-          [ANNOTATIONS.exposure]: route.exposure,
-          [ANNOTATIONS.auth]: route.auth,
-          ...(route.admin ? { [ANNOTATIONS.admin]: "true" } : {}),
-        },
-      },
-      spec: {
-        entryPoints: [ingress.entryPoint],
-        routes: [
-          {
-            kind: "Rule",
-            match,
-            ...(middlewares.length ? { middlewares } : {}),
-            services: [
-              {
-                name: route.service.name,
-                ...(route.service.kind === "TraefikService" ? { kind: "TraefikService" as const } : { port: route.service.port ?? 80 }),
-                ...(route.service.namespace && route.service.namespace !== namespace ? { namespace: route.service.namespace } : {}),
-              },
-            ],
+        metadata: {
+          name: route.name,
+          namespace,
+          annotations: {
+            [ANNOTATIONS.ingressClass]: ingress.className,
+            [ANNOTATIONS.exposure]: route.exposure,
+            [ANNOTATIONS.auth]: route.auth,
+            ...(route.admin ? { [ANNOTATIONS.admin]: "true" } : {}),
           },
-        ],
-        tls: { secretName },
-      },
+        },
+        spec: {
+          entryPoints: [ingress.entryPoint],
+          routes: [
+            {
+              kind: "Rule",
+              match,
+              ...(middlewares.length ? { middlewares } : {}),
+              services: [
+                {
+                  name: route.service.name,
+                  ...(route.service.kind === "TraefikService" ? { kind: "TraefikService" as const } : { port: route.service.port ?? 80 }),
+                  ...(route.service.namespace && route.service.namespace !== namespace ? { namespace: route.service.namespace } : {}),
+                },
+              ],
+            },
+          ],
+          tls: { secretName },
+        },
       }),
     );
   }

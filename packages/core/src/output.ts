@@ -215,7 +215,10 @@ async function plan(root: string, renders: readonly ComponentRender[], prune: bo
       deletes.push({ path: file, digest: digest(current) });
     } else {
       // Deleting is the one thing render cannot undo: an edited stale file stays, no longer owned.
-      kept.push({ path: file, reason: `edited by hand since render wrote it for ${component}; no longer rendered, so kept and no longer owned (--force deletes it)` });
+      kept.push({
+        path: file,
+        reason: `edited by hand since render wrote it for ${component}; no longer rendered, so kept and no longer owned (--force deletes it)`,
+      });
     }
   };
 
@@ -281,10 +284,14 @@ async function plan(root: string, renders: readonly ComponentRender[], prune: bo
     });
   }
   if (refusedEdits.length > 0) {
-    throw new HomelabError(ErrorCode.RenderConflict, `${refusedEdits.length} rendered file(s) were edited by hand since render wrote them; nothing was written`, {
-      details: refusedEdits.map((f) => `${f}: content no longer has the recorded digest`),
-      hint: "move the change into the component package; then --force overwrites the edits, or --keep keeps them as they are",
-    });
+    throw new HomelabError(
+      ErrorCode.RenderConflict,
+      `${refusedEdits.length} rendered file(s) were edited by hand since render wrote them; nothing was written`,
+      {
+        details: refusedEdits.map((f) => `${f}: content no longer has the recorded digest`),
+        hint: "move the change into the component package; then --force overwrites the edits, or --keep keeps them as they are",
+      },
+    );
   }
   // Records are the fresh render: a kept stale file is not in it, so it is no longer render's.
   for (const { render, record } of nextRecords) {
@@ -355,9 +362,7 @@ function parseJournal(text: string): Journal {
     throw fail("expected { journalVersion: 1, renames: [...], deletes: [...] }");
   }
   const owned = (p: unknown): p is string =>
-    typeof p === "string" &&
-    relativePathProblem(p) === undefined &&
-    [...OUTPUT_FOLDERS, RECORDS_FOLDER].some((folder) => p.startsWith(`${folder}/`));
+    typeof p === "string" && relativePathProblem(p) === undefined && [...OUTPUT_FOLDERS, RECORDS_FOLDER].some((folder) => p.startsWith(`${folder}/`));
   for (const r of journal.renames) {
     if (!r || !owned(r.target) || typeof r.temp !== "string" || !r.temp.startsWith(`${r.target}.homelab-tmp-`) || !STAGING.test(r.temp) || !owned(r.temp)) {
       throw fail(`rename entry ${JSON.stringify(r)} is not a staged file of render's folders`);
@@ -399,7 +404,11 @@ async function applyJournal(root: string, journal: Journal, fs: RenderFs): Promi
     if (recorded !== "" && digest(await fs.readFile(absolute)) !== recorded) continue; // Edited since: keep it.
     await fs.rm(absolute);
   }
-  await removeEmptyFolders(root, journal.deletes.map((d) => d.path), fs);
+  await removeEmptyFolders(
+    root,
+    journal.deletes.map((d) => d.path),
+    fs,
+  );
   await fs.rm(await gate(root, JOURNAL_FILE, "render journal"));
 }
 
@@ -408,7 +417,11 @@ export async function recoverInterruptedRender(root: string, fs: RenderFs = node
   const file = await gate(root, JOURNAL_FILE, "render journal");
   const kind = await fs.kind(file);
   if (kind === undefined) return false;
-  if (kind !== "file") throw new HomelabError(ErrorCode.RenderConflict, `${JOURNAL_FILE} is a ${kind}, not a journal file`, { position: { file: JOURNAL_FILE }, hint: JOURNAL_HINT });
+  if (kind !== "file")
+    throw new HomelabError(ErrorCode.RenderConflict, `${JOURNAL_FILE} is a ${kind}, not a journal file`, {
+      position: { file: JOURNAL_FILE },
+      hint: JOURNAL_HINT,
+    });
   await applyJournal(root, parseJournal(await fs.readFile(file)), fs);
   return true;
 }
@@ -535,7 +548,10 @@ export async function writeRender(root: string, renders: readonly ComponentRende
       } catch (error) {
         await Promise.all(staged.map((s) => fs.rm(path.join(root, s.temp)).catch(() => undefined)));
         if (error instanceof HomelabError) throw error;
-        throw new HomelabError(ErrorCode.Io, `could not write the render journal: ${(error as Error).message}`, { hint: "nothing was changed; fix the cause and render again", cause: error });
+        throw new HomelabError(ErrorCode.Io, `could not write the render journal: ${(error as Error).message}`, {
+          hint: "nothing was changed; fix the cause and render again",
+          cause: error,
+        });
       }
       await pauseForCrashTest();
       try {

@@ -105,7 +105,9 @@ function deferredLayer(component: Component, object: KubernetesObject, all: read
     throw new HomelabError(
       ErrorCode.Config,
       `component ${component.name} (layer ${component.layer}) renders ${object.kind} ${object.metadata.name}, whose CRDs come with ${provider.name} in the later layer ${provider.layer}`,
-      { hint: `declare ${JSON.stringify(provider.name)} in allowLaterLayerDependencies with the reason it still converges; the ${object.kind} is then synced with layer ${provider.layer}` },
+      {
+        hint: `declare ${JSON.stringify(provider.name)} in allowLaterLayerDependencies with the reason it still converges; the ${object.kind} is then synced with layer ${provider.layer}`,
+      },
     );
   }
   return provider.layer;
@@ -117,9 +119,7 @@ function instanceManifests(cluster: ClusterFacts, component: Component, instance
     ...routeManifests(cluster, component, instance),
     ...secretManifests(cluster, component, instance),
     ...metricsManifests(component, instance),
-  ].map(
-    (object) => stampManifest(object, component, instance),
-  );
+  ].map((object) => stampManifest(object, component, instance));
 }
 
 /**
@@ -215,7 +215,11 @@ export function renderComponent(cluster: ClusterFacts, component: Component, all
         layer: later,
         layerOrder: layer(later).order,
         instance: name,
-        manifestsDir: manifestsFolder(component, component.instances.find((i) => i.name === name)!, later),
+        manifestsDir: manifestsFolder(
+          component,
+          component.instances.find((i) => i.name === name)!,
+          later,
+        ),
       })),
     ),
     dependsOn: [...(component.dependsOn ?? [])],

@@ -82,17 +82,24 @@ describe("render and prune (property)", () => {
 
   it("generated object names, kinds and namespaces never lead outside", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostilePath, fc.constant("ok")), fc.oneof(hostilePath, fc.constant("ConfigMap")), fc.option(hostilePath, { nil: undefined }), async (name, kind, namespace) => {
-        const { root, outside, before } = await fixture();
-        const object = { apiVersion: "v1", kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } };
-        const config = demoConfig(demoComponent({ instances: [{ name: "demo", values: {}, manifests: [object as never] }] }));
-        await renderSafely(() => render({ root, config }));
-        untouched(root, outside, before);
-        // Whatever was written sits in the component's folders or the records.
-        for (const file of Object.keys(snapshot(root))) {
-          expect(file === "homelab.config.ts" || file.startsWith(`${RECORDS_FOLDER}/`) || OUTPUT_FOLDERS.some((f) => file.startsWith(`${f}/`)), file).toBe(true);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(hostilePath, fc.constant("ok")),
+        fc.oneof(hostilePath, fc.constant("ConfigMap")),
+        fc.option(hostilePath, { nil: undefined }),
+        async (name, kind, namespace) => {
+          const { root, outside, before } = await fixture();
+          const object = { apiVersion: "v1", kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }) } };
+          const config = demoConfig(demoComponent({ instances: [{ name: "demo", values: {}, manifests: [object as never] }] }));
+          await renderSafely(() => render({ root, config }));
+          untouched(root, outside, before);
+          // Whatever was written sits in the component's folders or the records.
+          for (const file of Object.keys(snapshot(root))) {
+            expect(file === "homelab.config.ts" || file.startsWith(`${RECORDS_FOLDER}/`) || OUTPUT_FOLDERS.some((f) => file.startsWith(`${f}/`)), file).toBe(
+              true,
+            );
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -101,24 +108,49 @@ describe("render and prune (property)", () => {
     const folders = [...OUTPUT_FOLDERS, "cluster-platform-apps/demo", "cluster-platform-apps/demo/manifests", ".homelab", RECORDS_FOLDER];
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.tuple(fc.constantFrom(...folders), fc.constantFrom("outside", "outside-layer", "dangling", "file", "self")), { selector: ([folder]) => folder, minLength: 1, maxLength: 3 }),
+        fc.uniqueArray(fc.tuple(fc.constantFrom(...folders), fc.constantFrom("outside", "outside-layer", "dangling", "file", "self")), {
+          selector: ([folder]) => folder,
+          minLength: 1,
+          maxLength: 3,
+        }),
         async (links) => {
           const { root, outside, before } = await fixture();
           for (const [folder, target] of links) {
             const at = path.join(root, folder);
             // The layout is built inside the repository only: under an earlier link it would be the test writing outside.
-            if (!existsSync(path.dirname(at)) || !statSync(path.dirname(at)).isDirectory() || !realpathSync(path.dirname(at)).startsWith(realpathSync(root))) continue;
+            if (!existsSync(path.dirname(at)) || !statSync(path.dirname(at)).isDirectory() || !realpathSync(path.dirname(at)).startsWith(realpathSync(root)))
+              continue;
             rmSync(at, { recursive: true, force: true });
             if (target === "file") writeFileSync(at, "not a folder\n");
             else if (target === "self") symlinkSync(root, at);
-            else symlinkSync(target === "outside" ? outside : target === "outside-layer" ? path.join(outside, "cluster-platform-apps") : path.join(outside, "missing"), at);
+            else
+              symlinkSync(
+                target === "outside" ? outside : target === "outside-layer" ? path.join(outside, "cluster-platform-apps") : path.join(outside, "missing"),
+                at,
+              );
           }
           await renderSafely(() => render({ root, config: demoConfig(demoComponent({ secrets: [] })) }));
           await renderSafely(() => render({ root, config: demoConfig(demoComponent({ routes: [] })), handEdits: "force" }));
           untouched(root, outside, before);
         },
       ),
-      { numRuns: 40, examples: [[[["cluster-platform-apps", "file"], ["cluster-platform-apps/demo", "outside"]]], [[["cluster-platform-apps", "outside"], ["cluster-platform-apps/demo", "outside"]]]] },
+      {
+        numRuns: 40,
+        examples: [
+          [
+            [
+              ["cluster-platform-apps", "file"],
+              ["cluster-platform-apps/demo", "outside"],
+            ],
+          ],
+          [
+            [
+              ["cluster-platform-apps", "outside"],
+              ["cluster-platform-apps/demo", "outside"],
+            ],
+          ],
+        ],
+      },
     );
   });
 });

@@ -127,7 +127,9 @@ describe("render", () => {
       },
     };
     const changed = demoComponent({
-      instances: [{ name: "demo", values: { replicaCount: 3 }, manifests: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "demo" } }] }],
+      instances: [
+        { name: "demo", values: { replicaCount: 3 }, manifests: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "demo" } }] },
+      ],
       version: "0.2.0",
     });
     const error = await render({ root, config: demoConfig(changed), fs: failing }).catch((e: unknown) => e);
@@ -159,7 +161,11 @@ describe("instantiate", () => {
   it("collects model problems and throws once", () => {
     const bad = demoConfig(
       demoComponent({ dependsOn: ["missing", "late"], chart: { repoURL: "https://x.invalid", chart: "demo", version: "^1.2" }, layer: "init" }),
-      demoComponent({ name: "late", layer: "apps", routes: [{ name: "ui", exposure: "public", auth: "none", admin: true, service: { name: "ui", port: 80 } }] }),
+      demoComponent({
+        name: "late",
+        layer: "apps",
+        routes: [{ name: "ui", exposure: "public", auth: "none", admin: true, service: { name: "ui", port: 80 } }],
+      }),
     );
     try {
       instantiate(bad);

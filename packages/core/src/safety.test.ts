@@ -81,7 +81,10 @@ describe("records are input: a tampered record cannot make render delete anythin
 
   it("refuses a record whose component name climbs out", async () => {
     await mkdir(path.join(root, ".homelab/rendered"), { recursive: true });
-    await writeFile(path.join(root, ".homelab/rendered/x.json"), JSON.stringify({ ...JSON.parse(recordFixtureText({ component: "x", layer: "apps" })), component: "../../outside" }));
+    await writeFile(
+      path.join(root, ".homelab/rendered/x.json"),
+      JSON.stringify({ ...JSON.parse(recordFixtureText({ component: "x", layer: "apps" })), component: "../../outside" }),
+    );
     const error = await failure(render({ root, config: demoConfig() }));
     expect(error.details.join("\n")).toContain("/component");
     await outsideUntouched();
@@ -243,7 +246,9 @@ describe("names and hosts are validated before they become paths or Traefik rule
   });
 
   it("refuses a 70-character namespace on a route's service", async () => {
-    const config = demoConfig(demoComponent({ routes: [{ name: "demo", exposure: "public", auth: "none", service: { name: "demo", port: 80, namespace: "n".repeat(70) } }] }));
+    const config = demoConfig(
+      demoComponent({ routes: [{ name: "demo", exposure: "public", auth: "none", service: { name: "demo", port: 80, namespace: "n".repeat(70) } }] }),
+    );
     expect((await failure(render({ root, config }))).details.join("\n")).toContain('component demo, route "demo": service.namespace');
   });
 
@@ -263,10 +268,12 @@ describe("crash recovery", () => {
     let renames = 0;
     let removals = 0;
     let dead = false;
-    const guard = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-      if (dead) throw new Error("process killed");
-      return fn(...args);
-    };
+    const guard =
+      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        if (dead) throw new Error("process killed");
+        return fn(...args);
+      };
     const fs: RenderFs = {
       readFile: guard(nodeRenderFs.readFile),
       writeFile: guard(nodeRenderFs.writeFile),
@@ -330,7 +337,10 @@ describe("crash recovery", () => {
       const result = await render({ root, config: v2() });
       expect(result.recovered, `k=${k}`).toBe(k > 1);
       const files = await tree(root);
-      expect(Object.keys(files).filter((f) => f.includes(".homelab-tmp-")), `k=${k}`).toEqual([]);
+      expect(
+        Object.keys(files).filter((f) => f.includes(".homelab-tmp-")),
+        `k=${k}`,
+      ).toEqual([]);
       const { "homelab.config.ts": _config, ...rendered } = files;
       expect(rendered, `k=${k}`).toEqual(expected);
     }
@@ -352,7 +362,10 @@ describe("crash recovery", () => {
       await failure(render({ root, config: v2(), fs: crashingAt(k, "rm").fs }));
       await render({ root, config: v2() });
       const files = await tree(root);
-      expect(Object.keys(files).filter((f) => f.includes(".homelab-tmp-") || f === JOURNAL_FILE), `k=${k}`).toEqual([]);
+      expect(
+        Object.keys(files).filter((f) => f.includes(".homelab-tmp-") || f === JOURNAL_FILE),
+        `k=${k}`,
+      ).toEqual([]);
       const { "homelab.config.ts": _config, ...rendered } = files;
       expect(rendered, `k=${k}`).toEqual(expected);
     }

@@ -73,7 +73,9 @@ describe("generate", () => {
     const committed = path.join(packageDir, "generated");
     expect(listFiles(out)).toEqual(listFiles(committed));
     for (const file of listFiles(out)) {
-      expect(readFileSync(path.join(out, file), "utf8"), `generated/${file} is stale: run npm run generate -w @homelab/crds`).toBe(readFileSync(path.join(committed, file), "utf8"));
+      expect(readFileSync(path.join(out, file), "utf8"), `generated/${file} is stale: run npm run generate -w @homelab/crds`).toBe(
+        readFileSync(path.join(committed, file), "utf8"),
+      );
     }
     expect(result.kinds.map((k) => k.kind)).toContain("PrometheusRule");
     // The generated tree must stay small enough to commit and load.
@@ -172,12 +174,20 @@ describe("errors name the file and line", () => {
     const input = tempDir();
     writeFileSync(path.join(input, "a.yaml"), SAMPLE_CRD);
     writeFileSync(path.join(input, "b.yaml"), SAMPLE_CRD);
-    await expect(generate({ ...defaultOptions(), inputDirs: [input], goModules: [], outDir: tempDir() })).rejects.toThrow(/Widget example\.test\/v1 is defined twice: in .*a\.yaml and .*b\.yaml/);
+    await expect(generate({ ...defaultOptions(), inputDirs: [input], goModules: [], outDir: tempDir() })).rejects.toThrow(
+      /Widget example\.test\/v1 is defined twice: in .*a\.yaml and .*b\.yaml/,
+    );
   });
 
   itWithMirror("crds", "a Go module pinned at another version than the chart's operator, before downloading anything", async (crdsDir) => {
     const input = tempDir();
-    writeFileSync(path.join(input, "sm.yaml"), readFileSync(path.join(crdsDir, "prometheus-operator/crd-servicemonitors.yaml"), "utf8").replace("operator.prometheus.io/version: 0.93.1", "operator.prometheus.io/version: 0.80.0"));
+    writeFileSync(
+      path.join(input, "sm.yaml"),
+      readFileSync(path.join(crdsDir, "prometheus-operator/crd-servicemonitors.yaml"), "utf8").replace(
+        "operator.prometheus.io/version: 0.93.1",
+        "operator.prometheus.io/version: 0.80.0",
+      ),
+    );
     await expect(generate({ ...defaultOptions(), inputDirs: [input], goModules: GO_MODULE_CRDS, goCacheDir: tempDir(), outDir: tempDir() })).rejects.toThrow(
       /prometheus-operator is pinned at v0\.93\.1 but .*sm\.yaml says operator\.prometheus\.io\/version: 0\.80\.0/,
     );
@@ -199,7 +209,15 @@ describe("schema transforms", () => {
 
   it("hoist repeated subtrees into one named definition and leave single ones inline", () => {
     const shared = { type: "object", properties: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field${i}`, { type: "string" }])) };
-    const schema = { type: "object", properties: { spec: { type: "object", properties: { a: shared, b: { type: "array", items: structuredClone(shared) }, c: { type: "object", properties: { only: { type: "string" } } } } } } };
+    const schema = {
+      type: "object",
+      properties: {
+        spec: {
+          type: "object",
+          properties: { a: shared, b: { type: "array", items: structuredClone(shared) }, c: { type: "object", properties: { only: { type: "string" } } } },
+        },
+      },
+    };
     const hoisted = hoistRepeatedSubtrees(schema, "Thing") as any;
     expect(Object.keys(hoisted.definitions)).toEqual(["ThingSpec", "ThingA"]);
     expect(hoisted.properties.spec).toEqual({ $ref: "#/definitions/ThingSpec" });

@@ -23,9 +23,17 @@ export const GO_MODULE_CRDS: readonly GoModuleCrds[] = [
     // so each monitoring object the chart renders has a strict schema.
     module: "github.com/prometheus-operator/prometheus-operator",
     version: "v0.93.1",
-    files: ["alertmanagerconfigs", "alertmanagers", "podmonitors", "probes", "prometheusagents", "prometheuses", "prometheusrules", "scrapeconfigs", "thanosrulers"].map(
-      (plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`,
-    ),
+    files: [
+      "alertmanagerconfigs",
+      "alertmanagers",
+      "podmonitors",
+      "probes",
+      "prometheusagents",
+      "prometheuses",
+      "prometheusrules",
+      "scrapeconfigs",
+      "thanosrulers",
+    ].map((plural) => `example/prometheus-operator-crd/monitoring.coreos.com_${plural}.yaml`),
     versionOf: { kind: "ServiceMonitor", annotation: "operator.prometheus.io/version" },
   },
 ];

@@ -154,7 +154,22 @@ function typeNode(value: unknown): unknown {
     else if (key === "items" || key === "additionalProperties") node[key] = Array.isArray(child) ? child.map(typeNode) : typeNode(child);
     else if (key === "anyOf" || key === "oneOf" || key === "allOf") node[key] = (child as unknown[]).map(typeNode);
     // Formats, patterns and bounds constrain values, not types; dropping them keeps dedupe effective.
-    else if (key === "format" || key === "pattern" || key === "minLength" || key === "maxLength" || key === "minimum" || key === "maximum" || key === "minItems" || key === "maxItems" || key === "minProperties" || key === "maxProperties" || key === "exclusiveMinimum" || key === "exclusiveMaximum" || key === "nullable") continue;
+    else if (
+      key === "format" ||
+      key === "pattern" ||
+      key === "minLength" ||
+      key === "maxLength" ||
+      key === "minimum" ||
+      key === "maximum" ||
+      key === "minItems" ||
+      key === "maxItems" ||
+      key === "minProperties" ||
+      key === "maxProperties" ||
+      key === "exclusiveMinimum" ||
+      key === "exclusiveMaximum" ||
+      key === "nullable"
+    )
+      continue;
     else node[key] = child;
   }
   const preserve = value["x-kubernetes-preserve-unknown-fields"] === true;
@@ -246,7 +261,8 @@ export function hoistRepeatedSubtrees(schema: JsonObject, kind: string, options:
   const rewriteChildren = (node: JsonObject, hint: string): unknown => {
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(node)) {
-      if (key === "properties") out[key] = Object.fromEntries(Object.entries(child as JsonObject).map(([name, prop]) => [name, rewrite(prop, pascal(name), false)]));
+      if (key === "properties")
+        out[key] = Object.fromEntries(Object.entries(child as JsonObject).map(([name, prop]) => [name, rewrite(prop, pascal(name), false)]));
       else if (key === "items") out[key] = rewrite(child, singular(hint), false);
       else if (key === "additionalProperties") out[key] = rewrite(child, `${hint}Value`, false);
       else if (key === "anyOf" || key === "oneOf" || key === "allOf") out[key] = (child as unknown[]).map((c, i) => rewrite(c, `${hint}Option${i + 1}`, false));
@@ -256,7 +272,8 @@ export function hoistRepeatedSubtrees(schema: JsonObject, kind: string, options:
   };
 
   const properties = { ...(schema["properties"] as JsonObject) };
-  for (const [name, prop] of Object.entries(properties)) properties[name] = rewrite(prop, pascal(name), nameSpec && name === "spec" && isObject(prop) && prop["properties"] !== undefined);
+  for (const [name, prop] of Object.entries(properties))
+    properties[name] = rewrite(prop, pascal(name), nameSpec && name === "spec" && isObject(prop) && prop["properties"] !== undefined);
   return { ...schema, properties, ...(Object.keys(definitions).length ? { definitions } : {}) };
 }
 

@@ -23,7 +23,10 @@ describe("crdCatalog", () => {
   });
 
   it("gives kubeconform a schema-location template resolving to the files", () => {
-    const resolved = crdSchemaLocation.replace("{{.Group}}", "traefik.io").replace("{{.ResourceKind}}", "ingressroute").replace("{{.ResourceAPIVersion}}", "v1alpha1");
+    const resolved = crdSchemaLocation
+      .replace("{{.Group}}", "traefik.io")
+      .replace("{{.ResourceKind}}", "ingressroute")
+      .replace("{{.ResourceAPIVersion}}", "v1alpha1");
     expect(existsSync(resolved)).toBe(true);
   });
 });
@@ -54,7 +57,9 @@ describe("strict CRD schemas", () => {
   it("reports typos inside the deduplicated ApplicationSet template (a $ref in the schema)", () => {
     const appSet = clone(samples["argoproj.io/v1alpha1 ApplicationSet"]) as any;
     appSet.spec.template.spec.syncPolicy.automated.prun = true;
-    expect(validateCustomResource(appSet)).toEqual([{ path: ["spec", "template", "spec", "syncPolicy", "automated", "prun"], message: 'unknown field "prun"' }]);
+    expect(validateCustomResource(appSet)).toEqual([
+      { path: ["spec", "template", "spec", "syncPolicy", "automated", "prun"], message: 'unknown field "prun"' },
+    ]);
   });
 
   it("reports a wrong type and an enum violation", () => {
@@ -63,7 +68,9 @@ describe("strict CRD schemas", () => {
     expect(validateCustomResource(db)).toEqual([{ path: ["spec", "instances"], message: "must be integer" }]);
     const secret = clone(samples["external-secrets.io/v1 ExternalSecret"]) as any;
     secret.spec.target.creationPolicy = "Always";
-    expect(validateCustomResource(secret)).toEqual([{ path: ["spec", "target", "creationPolicy"], message: 'must be one of "Owner", "Orphan", "Merge", "None", "CreateOrMerge"' }]);
+    expect(validateCustomResource(secret)).toEqual([
+      { path: ["spec", "target", "creationPolicy"], message: 'must be one of "Owner", "Orphan", "Merge", "None", "CreateOrMerge"' },
+    ]);
   });
 
   it("accepts int-or-string both ways and arbitrary keys where the CRD preserves unknown fields", () => {

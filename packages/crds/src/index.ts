@@ -65,14 +65,49 @@ export type { TLSOption, TLSOptionSpec } from "../generated/types/traefik.io/tls
 
 /** Any kind this package types: a custom resource or a core kind. */
 export type KnownManifest =
-  | Application | ApplicationSet | AppProject | Certificate | ClusterIssuer | Issuer
-  | ClusterSecretStore | ExternalSecret | SecretStore | RecurringJob | IPAddressPool | L2Advertisement
-  | Alertmanager | PodMonitor | Prometheus | PrometheusRule | ServiceMonitor | CnpgCluster | ScheduledBackup | SecretProviderClass
-  | IngressRoute | Middleware | TLSOption
-  | core.Namespace | core.Service | core.ConfigMap | core.Secret | core.ServiceAccount | core.PersistentVolumeClaim
-  | core.Deployment | core.StatefulSet | core.DaemonSet | core.Job | core.CronJob | core.PodDisruptionBudget
-  | core.ClusterRole | core.ClusterRoleBinding | core.Role | core.RoleBinding
-  | core.Ingress | core.IngressClass | core.NetworkPolicy | core.StorageClass;
+  | Application
+  | ApplicationSet
+  | AppProject
+  | Certificate
+  | ClusterIssuer
+  | Issuer
+  | ClusterSecretStore
+  | ExternalSecret
+  | SecretStore
+  | RecurringJob
+  | IPAddressPool
+  | L2Advertisement
+  | Alertmanager
+  | PodMonitor
+  | Prometheus
+  | PrometheusRule
+  | ServiceMonitor
+  | CnpgCluster
+  | ScheduledBackup
+  | SecretProviderClass
+  | IngressRoute
+  | Middleware
+  | TLSOption
+  | core.Namespace
+  | core.Service
+  | core.ConfigMap
+  | core.Secret
+  | core.ServiceAccount
+  | core.PersistentVolumeClaim
+  | core.Deployment
+  | core.StatefulSet
+  | core.DaemonSet
+  | core.Job
+  | core.CronJob
+  | core.PodDisruptionBudget
+  | core.ClusterRole
+  | core.ClusterRoleBinding
+  | core.Role
+  | core.RoleBinding
+  | core.Ingress
+  | core.IngressClass
+  | core.NetworkPolicy
+  | core.StorageClass;
 
 /** What a constructor takes: the object without the apiVersion and kind it fills in. */
 export type ManifestBody<T extends { apiVersion: string; kind: string }> = Omit<T, "apiVersion" | "kind">;

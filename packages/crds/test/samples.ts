@@ -70,7 +70,12 @@ export const samples: Record<string, object> = {
           project: "default",
           destination: { server: "https://kubernetes.default.svc", namespace: "{{.namespace}}" },
           sources: [
-            { repoURL: "https://metallb.github.io/metallb", chart: "metallb", targetRevision: "0.16.1", helm: { valueFiles: ["$values/cluster-init-apps/metallb/values.yaml"] } },
+            {
+              repoURL: "https://metallb.github.io/metallb",
+              chart: "metallb",
+              targetRevision: "0.16.1",
+              helm: { valueFiles: ["$values/cluster-init-apps/metallb/values.yaml"] },
+            },
             { repoURL, targetRevision: "main", ref: "values" },
           ],
           syncPolicy: {
@@ -92,7 +97,11 @@ export const samples: Record<string, object> = {
   }),
   "cert-manager.io/v1 Certificate": certificate({
     metadata: { name: "wildcard", namespace: "traefik" },
-    spec: { secretName: "wildcard-tls", dnsNames: ["*.home.example.test"], issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer", group: "cert-manager.io" } },
+    spec: {
+      secretName: "wildcard-tls",
+      dnsNames: ["*.home.example.test"],
+      issuerRef: { name: "letsencrypt-production", kind: "ClusterIssuer", group: "cert-manager.io" },
+    },
   }),
   "cert-manager.io/v1 ClusterIssuer": clusterIssuer({
     metadata: { name: "letsencrypt-production" },
@@ -141,7 +150,15 @@ export const samples: Record<string, object> = {
       groups: [
         {
           name: "longhorn",
-          rules: [{ alert: "LonghornVolumeDegraded", expr: "longhorn_volume_robustness == 2", for: "10m", labels: { severity: "warning" }, annotations: { summary: "A Longhorn volume is degraded" } }],
+          rules: [
+            {
+              alert: "LonghornVolumeDegraded",
+              expr: "longhorn_volume_robustness == 2",
+              for: "10m",
+              labels: { severity: "warning" },
+              annotations: { summary: "A Longhorn volume is degraded" },
+            },
+          ],
         },
       ],
     },
@@ -155,9 +172,16 @@ export const samples: Record<string, object> = {
     metadata: { name: "promtail", namespace: "logging" },
     spec: { selector: { matchLabels: { "app.kubernetes.io/name": "promtail" } }, podMetricsEndpoints: [{ port: "http-metrics", interval: "30s" }] },
   }),
-  "monitoring.coreos.com/v1 Probe": manifest<Probe>("monitoring.coreos.com/v1", "Probe")({
+  "monitoring.coreos.com/v1 Probe": manifest<Probe>(
+    "monitoring.coreos.com/v1",
+    "Probe",
+  )({
     metadata: { name: "grafana", namespace: "monitoring" },
-    spec: { prober: { url: "blackbox-exporter.monitoring.svc:9115" }, module: "http_2xx", targets: { staticConfig: { static: ["https://grafana.example.test"] } } },
+    spec: {
+      prober: { url: "blackbox-exporter.monitoring.svc:9115" },
+      module: "http_2xx",
+      targets: { staticConfig: { static: ["https://grafana.example.test"] } },
+    },
   }),
   "monitoring.coreos.com/v1 Prometheus": prometheus({
     metadata: { name: "kube-prometheus-stack-prometheus", namespace: "monitoring" },
@@ -167,22 +191,36 @@ export const samples: Record<string, object> = {
       serviceMonitorSelector: {},
       serviceMonitorNamespaceSelector: {},
       ruleSelector: {},
-      storage: { volumeClaimTemplate: { spec: { storageClassName: "longhorn", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } } },
+      storage: {
+        volumeClaimTemplate: { spec: { storageClassName: "longhorn", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } } },
+      },
     },
   }),
-  "monitoring.coreos.com/v1 ThanosRuler": manifest<ThanosRuler>("monitoring.coreos.com/v1", "ThanosRuler")({
+  "monitoring.coreos.com/v1 ThanosRuler": manifest<ThanosRuler>(
+    "monitoring.coreos.com/v1",
+    "ThanosRuler",
+  )({
     metadata: { name: "thanos-ruler", namespace: "monitoring" },
     spec: { replicas: 1, queryEndpoints: ["dnssrv+_http._tcp.thanos-query.monitoring.svc"], ruleSelector: {} },
   }),
-  "monitoring.coreos.com/v1alpha1 AlertmanagerConfig": manifest<AlertmanagerConfig>("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig")({
+  "monitoring.coreos.com/v1alpha1 AlertmanagerConfig": manifest<AlertmanagerConfig>(
+    "monitoring.coreos.com/v1alpha1",
+    "AlertmanagerConfig",
+  )({
     metadata: { name: "homelab", namespace: "monitoring" },
     spec: { route: { receiver: "null", groupBy: ["alertname"] }, receivers: [{ name: "null" }] },
   }),
-  "monitoring.coreos.com/v1alpha1 PrometheusAgent": manifest<PrometheusAgent>("monitoring.coreos.com/v1alpha1", "PrometheusAgent")({
+  "monitoring.coreos.com/v1alpha1 PrometheusAgent": manifest<PrometheusAgent>(
+    "monitoring.coreos.com/v1alpha1",
+    "PrometheusAgent",
+  )({
     metadata: { name: "agent", namespace: "monitoring" },
     spec: { replicas: 1, serviceMonitorSelector: {}, remoteWrite: [{ url: "https://prometheus.example.test/api/v1/write" }] },
   }),
-  "monitoring.coreos.com/v1alpha1 ScrapeConfig": manifest<ScrapeConfig>("monitoring.coreos.com/v1alpha1", "ScrapeConfig")({
+  "monitoring.coreos.com/v1alpha1 ScrapeConfig": manifest<ScrapeConfig>(
+    "monitoring.coreos.com/v1alpha1",
+    "ScrapeConfig",
+  )({
     metadata: { name: "truenas", namespace: "monitoring" },
     spec: { staticConfigs: [{ targets: ["truenas.example.test:9100"], labels: { job: "truenas" } }] },
   }),

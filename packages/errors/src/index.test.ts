@@ -30,7 +30,9 @@ describe("output guards", () => {
   });
 
   it("finds secrets in the environment and in --token flags", () => {
-    expect(secretsFromEnv({ GITHUB_TOKEN: "g", GH_TOKEN: "h", HOMELAB_VAULT_TOKEN: "v", HOMELAB_CHARTS_DIR: "/x", PATH: "/bin", HOMELAB_API_KEY: "" })).toEqual(["g", "h", "v"]);
+    expect(secretsFromEnv({ GITHUB_TOKEN: "g", GH_TOKEN: "h", HOMELAB_VAULT_TOKEN: "v", HOMELAB_CHARTS_DIR: "/x", PATH: "/bin", HOMELAB_API_KEY: "" })).toEqual(
+      ["g", "h", "v"],
+    );
     expect(secretsFromArgs(["--token", "t1", "--registry-token=t2", "--tokens", "no", "--token"])).toEqual(["t1", "t2"]);
   });
 

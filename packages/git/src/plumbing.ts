@@ -8,9 +8,13 @@ export function git(cwd: string, args: readonly string[]): Promise<string> {
       if (error) {
         const spawnFailed = (error as NodeJS.ErrnoException).code === "ENOENT";
         reject(
-          new HomelabError(spawnFailed ? ErrorCode.MissingArtifact : ErrorCode.Config, spawnFailed ? "git is not installed" : `git ${args[0]} failed: ${stderr.trim().split("\n")[0] || error.message}`, {
-            position: { file: cwd },
-          }),
+          new HomelabError(
+            spawnFailed ? ErrorCode.MissingArtifact : ErrorCode.Config,
+            spawnFailed ? "git is not installed" : `git ${args[0]} failed: ${stderr.trim().split("\n")[0] || error.message}`,
+            {
+              position: { file: cwd },
+            },
+          ),
         );
       } else {
         resolve(stdout);

@@ -56,7 +56,12 @@ export function helperIsCurrent(): boolean {
 function hashSources(): string {
   const files = ["go.mod", "go.sum", ...readdirSync(goDir).filter((f) => f.endsWith(".go"))].sort();
   const hash = createHash("sha256");
-  for (const file of files) hash.update(file).update("\0").update(readFileSync(path.join(goDir, file))).update("\0");
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(goDir, file)))
+      .update("\0");
   return hash.digest("hex");
 }
 

@@ -51,8 +51,10 @@ describe("renderReleases (Helm's engine, small charts)", () => {
         "  name: second",
         "",
       ].join("\n"),
-      "templates/gated.yaml": '{{- if .Capabilities.APIVersions.Has "example.com/v1/Widget" }}\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n{{- end }}\n',
-      "templates/hook.yaml": 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    "helm.sh/hook": pre-install,pre-upgrade\nspec: {}\n',
+      "templates/gated.yaml":
+        '{{- if .Capabilities.APIVersions.Has "example.com/v1/Widget" }}\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n{{- end }}\n',
+      "templates/hook.yaml":
+        'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    "helm.sh/hook": pre-install,pre-upgrade\nspec: {}\n',
       "templates/NOTES.txt": "notes are not objects\n",
       "crds/widget.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n",
     });

@@ -93,12 +93,22 @@ export class ApiSurface {
 /** Built-ins of the cluster's version plus the CRDs @homelab/crds types: where the fixed point starts. */
 export function baseSurface(kubeVersion: string): ApiSurface {
   if (kubeVersion !== BUILTIN_KUBERNETES_VERSION) {
-    throw new HomelabError(ErrorCode.Config, `the cluster runs Kubernetes ${kubeVersion}, and hydrate's built-in API list is for ${BUILTIN_KUBERNETES_VERSION}`, {
-      hint: "regenerate it: npm run generate -w @homelab/hydrate",
-    });
+    throw new HomelabError(
+      ErrorCode.Config,
+      `the cluster runs Kubernetes ${kubeVersion}, and hydrate's built-in API list is for ${BUILTIN_KUBERNETES_VERSION}`,
+      {
+        hint: "regenerate it: npm run generate -w @homelab/hydrate",
+      },
+    );
   }
   const builtins: ApiResource[] = BUILTIN_RESOURCES.map((r) => ({ ...r, origin: "builtin" }));
-  const catalog: ApiResource[] = crdCatalog.map((e) => ({ group: e.group, version: e.version, kind: e.kind, namespaced: e.scope === "Namespaced", origin: "@homelab/crds" }));
+  const catalog: ApiResource[] = crdCatalog.map((e) => ({
+    group: e.group,
+    version: e.version,
+    kind: e.kind,
+    namespaced: e.scope === "Namespaced",
+    origin: "@homelab/crds",
+  }));
   return new ApiSurface([...builtins, ...catalog]);
 }
 
@@ -110,7 +120,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function crdResources(object: unknown, origin: string): ApiResource[] {
   if (!isRecord(object) || object.kind !== "CustomResourceDefinition" || object.apiVersion !== "apiextensions.k8s.io/v1") return [];
   const spec = object.spec;
-  if (!isRecord(spec) || typeof spec.group !== "string" || !isRecord(spec.names) || typeof spec.names.kind !== "string" || !Array.isArray(spec.versions)) return [];
+  if (!isRecord(spec) || typeof spec.group !== "string" || !isRecord(spec.names) || typeof spec.names.kind !== "string" || !Array.isArray(spec.versions))
+    return [];
   const namespaced = spec.scope !== "Cluster";
   const out: ApiResource[] = [];
   for (const version of spec.versions) {

@@ -90,7 +90,11 @@ describe("applicationsFromFile", () => {
     expect(withChart.map((a) => a.application.metadata.name)).toContain("traefik-private");
     expect(withChart).toHaveLength(14);
     const privateTraefik = apps.find((a) => a.application.metadata.name === "traefik-private")!;
-    expect(privateTraefik.application.spec.sources![0]!.helm).toMatchObject({ releaseName: "traefik-private", skipCrds: true, valueFiles: ["$values/cluster-critical-apps/traefik/private/values.yaml"] });
+    expect(privateTraefik.application.spec.sources![0]!.helm).toMatchObject({
+      releaseName: "traefik-private",
+      skipCrds: true,
+      valueFiles: ["$values/cluster-critical-apps/traefik/private/values.yaml"],
+    });
     const publicTraefik = apps.find((a) => a.application.metadata.name === "traefik-public")!;
     expect(publicTraefik.application.spec.sources![0]!.helm!.skipCrds).toBeUndefined();
   });

@@ -96,7 +96,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Every Application one file defines; `file` is repository-relative (for positions). */
 export function applicationsFromFile(text: string, file: string): DefinedApplication[] {
   const source = YamlSource.parse(text, file);
-  const stem = file.split("/").pop()!.replace(/\.ya?ml$/, "");
+  const stem = file
+    .split("/")
+    .pop()!
+    .replace(/\.ya?ml$/, "");
   const out: DefinedApplication[] = [];
   for (const doc of source.nonEmpty()) {
     const value = doc.value;
@@ -133,14 +136,21 @@ function expandApplicationSet(set: Record<string, unknown>, source: YamlSource, 
     if (!isRecord(generator)) fail(source, doc, at, "a generator must be a mapping");
     const kinds = Object.keys(generator).filter((k) => k !== "selector" && k !== "template");
     if (kinds.length !== 1 || kinds[0] !== "list") {
-      fail(source, doc, at, `generator ${kinds.join(", ") || "(none)"} is not supported by homelab hydrate: only the list generator is`, "render writes list generators; other generators need a live cluster or Git API");
+      fail(
+        source,
+        doc,
+        at,
+        `generator ${kinds.join(", ") || "(none)"} is not supported by homelab hydrate: only the list generator is`,
+        "render writes list generators; other generators need a live cluster or Git API",
+      );
     }
     if (generator.template !== undefined || generator.selector !== undefined) {
       fail(source, doc, at, "per-generator template and selector are not supported by homelab hydrate");
     }
     const list = generator.list;
     if (!isRecord(list)) fail(source, doc, [...at, "list"], "list generator must be a mapping");
-    if (list.elementsYaml !== undefined) fail(source, doc, [...at, "list", "elementsYaml"], "list.elementsYaml is not supported by homelab hydrate; use elements");
+    if (list.elementsYaml !== undefined)
+      fail(source, doc, [...at, "list", "elementsYaml"], "list.elementsYaml is not supported by homelab hydrate; use elements");
     if (!Array.isArray(list.elements)) fail(source, doc, [...at, "list", "elements"], "list generator has no elements");
     list.elements.forEach((element: unknown, e: number) => {
       const elementAt: JsonPath = [...at, "list", "elements", e];
@@ -207,17 +217,30 @@ function renderDeep(value: unknown, path: JsonPath, render: (text: string, path:
  * Application type: maps merge, `null` deletes, lists are replaced except
  * `metadata.finalizers` (patchStrategy merge in ObjectMeta).
  */
-function applyTemplatePatch(app: Record<string, unknown>, patchText: string, source: YamlSource, doc: number, setName: string, element: number): Record<string, unknown> {
+function applyTemplatePatch(
+  app: Record<string, unknown>,
+  patchText: string,
+  source: YamlSource,
+  doc: number,
+  setName: string,
+  element: number,
+): Record<string, unknown> {
   if (patchText.trim() === "") return app;
   let patch: unknown;
   try {
     // sigs.k8s.io/yaml reads the patch: YAML 1.1.
     patch = parseYaml(patchText, GO_YAML);
   } catch (error) {
-    fail(source, doc, ["spec", "templatePatch"], `ApplicationSet ${setName}, element ${element}: the rendered templatePatch is not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+    fail(
+      source,
+      doc,
+      ["spec", "templatePatch"],
+      `ApplicationSet ${setName}, element ${element}: the rendered templatePatch is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   if (patch === null || patch === undefined) return app;
-  if (!isRecord(patch)) fail(source, doc, ["spec", "templatePatch"], `ApplicationSet ${setName}, element ${element}: the rendered templatePatch must be a mapping`);
+  if (!isRecord(patch))
+    fail(source, doc, ["spec", "templatePatch"], `ApplicationSet ${setName}, element ${element}: the rendered templatePatch must be a mapping`);
   return mergePatch(app, patch, [], source, doc) as Record<string, unknown>;
 }
 
@@ -243,7 +266,12 @@ function checkApplication(value: Record<string, unknown>, source: YamlSource, do
   const metadata = value.metadata;
   if (!isRecord(metadata) || typeof metadata.name !== "string") fail(source, doc, [...at], "the Application has no metadata.name");
   if (!isValidApplicationName(metadata.name)) {
-    fail(source, doc, at, `Application name ${JSON.stringify(metadata.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.', at most 253)`);
+    fail(
+      source,
+      doc,
+      at,
+      `Application name ${JSON.stringify(metadata.name)} is not a valid Kubernetes name (lowercase letters, digits, '-' and '.', at most 253)`,
+    );
   }
   const spec = value.spec;
   if (!isRecord(spec)) fail(source, doc, at, `Application ${metadata.name} has no spec`);

@@ -39,7 +39,9 @@ export async function generatedBuiltinApi(version: string): Promise<{ content: s
     "",
     "/** Resources a stock kube-apiserver serves by default with list and watch, sorted by group, version, kind. */",
     "export const BUILTIN_RESOURCES: readonly BuiltinResource[] = [",
-    ...resources.map((r) => `  { group: ${JSON.stringify(r.group)}, version: ${JSON.stringify(r.version)}, kind: ${JSON.stringify(r.kind)}, namespaced: ${r.namespaced} },`),
+    ...resources.map(
+      (r) => `  { group: ${JSON.stringify(r.group)}, version: ${JSON.stringify(r.version)}, kind: ${JSON.stringify(r.kind)}, namespaced: ${r.namespaced} },`,
+    ),
     "];",
     "",
   ];

@@ -31,7 +31,10 @@ describe("built-in API resources", () => {
   });
 
   it("filter a spec by list and watch actions and GA versions", () => {
-    const op = (action: string, group: string, version: string, kind: string) => ({ "x-kubernetes-action": action, "x-kubernetes-group-version-kind": { group, version, kind } });
+    const op = (action: string, group: string, version: string, kind: string) => ({
+      "x-kubernetes-action": action,
+      "x-kubernetes-group-version-kind": { group, version, kind },
+    });
     const spec = {
       paths: {
         "/apis/demo/v1/namespaces/{namespace}/widgets": { get: op("list", "demo", "v1", "Widget") },
@@ -46,8 +49,12 @@ describe("built-in API resources", () => {
   });
 
   // Needs Go to fetch k8s.io/kubernetes through the module proxy (cached after the first run); CI has Go.
-  it.skipIf(!hasGo() && !process.env.CI)("generated/builtin-api.ts is current (npm run generate -w @homelab/hydrate)", async () => {
-    const { content, current } = await generatedBuiltinApi(homelab.kubernetes.version);
-    expect(current).toBe(content);
-  }, 600_000);
+  it.skipIf(!hasGo() && !process.env.CI)(
+    "generated/builtin-api.ts is current (npm run generate -w @homelab/hydrate)",
+    async () => {
+      const { content, current } = await generatedBuiltinApi(homelab.kubernetes.version);
+      expect(current).toBe(content);
+    },
+    600_000,
+  );
 });

@@ -102,7 +102,10 @@ describe("the default chart resolver without the chart", () => {
   it("offline with a cold cache: one clear error naming the fetch command, before rendering anything", async () => {
     const cold = path.join(work, "cold");
     const error = await thrown(hydrate(options(root, { HOMELAB_CHART_CACHE: cold, HOMELAB_OFFLINE: "1" }, { write: false })));
-    expect(error).toMatchObject({ code: "MISSING_ARTIFACT", message: `chart metallb ${lockEntry("metallb").version} is not in the chart cache (${cold}) and offline mode is on` });
+    expect(error).toMatchObject({
+      code: "MISSING_ARTIFACT",
+      message: `chart metallb ${lockEntry("metallb").version} is not in the chart cache (${cold}) and offline mode is on`,
+    });
     expect(error.hint).toMatch(/^run `npx homelab charts fetch`/);
   });
 
@@ -112,7 +115,9 @@ describe("the default chart resolver without the chart", () => {
     const env = { HOMELAB_CHART_CACHE: cold, HOMELAB_CHART_REPO_OVERRIDE: "http://127.0.0.1:1/charts" };
     const error = await thrown(hydrate(options(root, env, { write: false })));
     expect(error).toMatchObject({ code: "MISSING_ARTIFACT" });
-    expect(error.message).toMatch(/^chart metallb \S+ is not in the chart cache \(.*unreachable\) and cannot be downloaded: GET http:\/\/127\.0\.0\.1:1\/charts\/index\.yaml failed/);
+    expect(error.message).toMatch(
+      /^chart metallb \S+ is not in the chart cache \(.*unreachable\) and cannot be downloaded: GET http:\/\/127\.0\.0\.1:1\/charts\/index\.yaml failed/,
+    );
     expect(error.hint).toMatch(/^run `npx homelab charts fetch`/);
   }, 30_000);
 
@@ -164,7 +169,13 @@ describeWithEngine("hydrate through the chart lock and cache", () => {
       const app = result.applications.find((a) => a.plan.name === "metallb")!;
       expect(app.objects.some((o) => o.record.kind === "DaemonSet")).toBe(true);
       const folder = path.join(root, "dist/hydrated/metallb/metallb");
-      const header = readFileSync(path.join(folder, readdirSync(folder).find((f) => f.endsWith(".yaml"))!), "utf8");
+      const header = readFileSync(
+        path.join(
+          folder,
+          readdirSync(folder).find((f) => f.endsWith(".yaml"))!,
+        ),
+        "utf8",
+      );
       expect(header).toContain(`# Chart: metallb@${locked.version} (${METALLB.repository}) ${locked.digest}\n`);
     }, 300_000);
   });

@@ -50,10 +50,14 @@ export function defaultChartResolver(root: string, options: ChartStoreOptions = 
         // No network (or a repository that cannot serve it): the same fix as a cold cache offline.
         if (isHomelabError(error) && error.code === ErrorCode.Remote) {
           const cacheDir = options.cacheDir ?? helm.chartCacheDir(options.env ?? process.env);
-          throw new HomelabError(ErrorCode.MissingArtifact, `chart ${chart.chart} ${chart.version} is not in the chart cache (${cacheDir}) and cannot be downloaded: ${error.message}`, {
-            hint: "run `npx homelab charts fetch` once with network access (HOMELAB_CHART_REPO_OVERRIDE names a mirror), or pass --charts-dir DIR",
-            cause: error,
-          });
+          throw new HomelabError(
+            ErrorCode.MissingArtifact,
+            `chart ${chart.chart} ${chart.version} is not in the chart cache (${cacheDir}) and cannot be downloaded: ${error.message}`,
+            {
+              hint: "run `npx homelab charts fetch` once with network access (HOMELAB_CHART_REPO_OVERRIDE names a mirror), or pass --charts-dir DIR",
+              cause: error,
+            },
+          );
         }
         throw error;
       }

@@ -40,7 +40,7 @@ describe("renderGoTemplate", () => {
   });
 
   it("compares like Go: different types are an error, not false", () => {
-    expect(() => renderGoTemplate("{{ if eq .n \"1\" }}x{{ end }}", { n: 1 }, strict)).toThrow(/incompatible types/);
+    expect(() => renderGoTemplate('{{ if eq .n "1" }}x{{ end }}', { n: 1 }, strict)).toThrow(/incompatible types/);
   });
 
   it("reports the offset of the failing action", () => {

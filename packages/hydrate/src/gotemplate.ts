@@ -31,10 +31,7 @@ type Expr =
   | { type: "literal"; value: string | number | boolean; offset: number }
   | { type: "call"; name: string; args: Expr[]; offset: number };
 
-type Node =
-  | { type: "text"; text: string }
-  | { type: "output"; expr: Expr }
-  | { type: "if"; branches: { cond: Expr; body: Node[] }[]; otherwise: Node[] };
+type Node = { type: "text"; text: string } | { type: "output"; expr: Expr } | { type: "if"; branches: { cond: Expr; body: Node[] }[]; otherwise: Node[] };
 
 interface Action {
   body: string;

@@ -36,7 +36,17 @@ function writeChart(dir: string): void {
   );
   writeFileSync(
     path.join(dir, "templates", "secret.yaml"),
-    ["{{- if .Values.random }}", "apiVersion: v1", "kind: Secret", "metadata:", "  name: {{ .Release.Name }}-password", "stringData:", "  password: {{ randAlphaNum 16 | quote }}", "{{- end }}", ""].join("\n"),
+    [
+      "{{- if .Values.random }}",
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      "  name: {{ .Release.Name }}-password",
+      "stringData:",
+      "  password: {{ randAlphaNum 16 | quote }}",
+      "{{- end }}",
+      "",
+    ].join("\n"),
   );
   writeFileSync(
     path.join(dir, "templates", "hook.yaml"),
@@ -58,7 +68,18 @@ function writeChart(dir: string): void {
   );
   writeFileSync(
     path.join(dir, "templates", "test.yaml"),
-    ["apiVersion: v1", "kind: Pod", "metadata:", "  name: {{ .Release.Name }}-test", "  annotations:", '    "helm.sh/hook": test', "spec:", "  restartPolicy: Never", "  containers: [{ name: t, image: busybox:1.37 }]", ""].join("\n"),
+    [
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata:",
+      "  name: {{ .Release.Name }}-test",
+      "  annotations:",
+      '    "helm.sh/hook": test',
+      "spec:",
+      "  restartPolicy: Never",
+      "  containers: [{ name: t, image: busybox:1.37 }]",
+      "",
+    ].join("\n"),
   );
   // A CRD in crds/: installed unless skipCrds, and it adds its API to what every chart sees.
   writeFileSync(
@@ -196,7 +217,14 @@ describeWithEngine("hydrate with Helm's engine", () => {
 
     // The index on disk is the same as in memory, parses, and points at files holding the object at that line.
     const index = parseHydratedIndex(readFileSync(path.join(root, indexFile("probe", "probe-one")), "utf8"), "index.json");
-    expect(index.sources[0]).toMatchObject({ type: "helm", releaseName: "custom", namespace: "space-one", valueFiles: ["cluster-init-apps/probe/base.yaml", "cluster-init-apps/probe/one.yaml"], inlineValues: "valuesObject", includeCrds: true });
+    expect(index.sources[0]).toMatchObject({
+      type: "helm",
+      releaseName: "custom",
+      namespace: "space-one",
+      valueFiles: ["cluster-init-apps/probe/base.yaml", "cluster-init-apps/probe/one.yaml"],
+      inlineValues: "valuesObject",
+      includeCrds: true,
+    });
     for (const object of index.objects) {
       const lines = readFileSync(path.join(root, object.file), "utf8").split("\n");
       expect(lines[object.line - 1]).toMatch(/^apiVersion: /);
@@ -217,19 +245,30 @@ describeWithEngine("hydrate with Helm's engine", () => {
     const again = await hydrate(options({ components: ["probe"] }));
     expect(again.passes).toBe(0);
     expect(again.surface.apiVersions()).toEqual(first.surface.apiVersions());
-    expect(again.applications.flatMap((a) => a.objects.map((o) => o.content)).filter((c) => !c.includes("password"))).toEqual(firstFiles.filter((c) => !c.includes("password")));
+    expect(again.applications.flatMap((a) => a.objects.map((o) => o.content)).filter((c) => !c.includes("password"))).toEqual(
+      firstFiles.filter((c) => !c.includes("password")),
+    );
   });
 
   it("marks Helm and ArgoCD hooks in the index and in the file header", async () => {
     const result = await hydrate(options());
     const one = result.applications.find((a) => a.plan.name === "probe-one")!;
     const helmHook = one.objects.find((o) => o.record.name === "custom-migrate")!;
-    expect(helmHook.record.hook).toEqual({ types: ["pre-install", "pre-upgrade"], annotation: "helm.sh/hook", weight: "-5", deletePolicy: [], phases: ["PreSync"] });
+    expect(helmHook.record.hook).toEqual({
+      types: ["pre-install", "pre-upgrade"],
+      annotation: "helm.sh/hook",
+      weight: "-5",
+      deletePolicy: [],
+      phases: ["PreSync"],
+    });
     expect(helmHook.content).toMatch(/^# HOOK: pre-install,pre-upgrade \(helm\.sh\/hook, weight -5\): ArgoCD runs it as PreSync/m);
     // The annotation stays on the object.
     expect(helmHook.content).toMatch(/"?helm\.sh\/hook"?: pre-install,pre-upgrade/);
     const argoHook = one.objects.find((o) => o.record.name === "smoke")!;
-    expect(argoHook.record).toMatchObject({ namespace: "space-one", source: { type: "directory", file: "cluster-init-apps/probe/manifests/hook.yaml", line: 1 } });
+    expect(argoHook.record).toMatchObject({
+      namespace: "space-one",
+      source: { type: "directory", file: "cluster-init-apps/probe/manifests/hook.yaml", line: 1 },
+    });
     expect(argoHook.record.hook).toMatchObject({ types: ["PostSync"], annotation: "argocd.argoproj.io/hook", phases: ["PostSync"] });
     // A Helm test hook has no ArgoCD phase: ArgoCD never runs it.
     const test = one.objects.find((o) => o.record.name === "custom-test")!;
@@ -274,7 +313,11 @@ describeWithEngine("hydrate with Helm's engine", () => {
     try {
       await expect(hydrate(options({ write: false }))).rejects.toSatisfy((error: unknown) => {
         const e = error as HomelabError;
-        return e instanceof HomelabError && e.code === "CHART_INVALID" && e.details.some((d) => /^probe-one: chart probe@1\.0\.0 \(probe\/templates\/config\.yaml:1\): .*the values ask for it/.test(d));
+        return (
+          e instanceof HomelabError &&
+          e.code === "CHART_INVALID" &&
+          e.details.some((d) => /^probe-one: chart probe@1\.0\.0 \(probe\/templates\/config\.yaml:1\): .*the values ask for it/.test(d))
+        );
       });
     } finally {
       write("cluster-init-apps/probe/one.yaml", "order: one\n");

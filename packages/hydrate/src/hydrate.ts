@@ -90,7 +90,9 @@ export async function defineApplications(root: string): Promise<DefinedApplicati
     entries = (await readdir(await realInside(root, folder, "the ApplicationSet folder"))).filter((f) => /\.ya?ml$/.test(f)).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new HomelabError(ErrorCode.Config, `${APPLICATIONS_FOLDER} does not exist: nothing defines an Application`, { hint: "run `npx homelab render` first" });
+      throw new HomelabError(ErrorCode.Config, `${APPLICATIONS_FOLDER} does not exist: nothing defines an Application`, {
+        hint: "run `npx homelab render` first",
+      });
     }
     throw error;
   }
@@ -137,7 +139,13 @@ function releaseRequest(release: Release, surface: ApiSurface, kubeVersion: stri
   };
 }
 
-async function renderAll(engine: RenderEngine, releases: readonly Release[], surface: ApiSurface, kubeVersion: string, signal?: AbortSignal): Promise<Map<string, ReleaseResult>> {
+async function renderAll(
+  engine: RenderEngine,
+  releases: readonly Release[],
+  surface: ApiSurface,
+  kubeVersion: string,
+  signal?: AbortSignal,
+): Promise<Map<string, ReleaseResult>> {
   if (releases.length === 0) return new Map();
   const requests = releases.map((r) => releaseRequest(r, surface, kubeVersion));
   // One helper process renders its batch serially: a batch per core (round-robin, so big charts spread) uses them all.
@@ -183,14 +191,19 @@ function parseDocuments(text: string, where: { file: string; what: string }): Pa
     }
     const value = doc.toJS(GO_YAML) as unknown;
     if (value === null || value === undefined) continue;
-    const content = text.slice(doc.range[0], doc.range[2]).replace(/^---[^\n]*\n/, "").replace(/\s+$/, "");
+    const content = text
+      .slice(doc.range[0], doc.range[2])
+      .replace(/^---[^\n]*\n/, "")
+      .replace(/\s+$/, "");
     if (typeof value !== "object" || Array.isArray(value)) {
       throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
     }
     const record = value as Record<string, unknown>;
     // A `kind: List` is applied item by item.
     if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
-      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, { position: { file: where.file } });
+      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, {
+        position: { file: where.file },
+      });
     }
     out.push({ content, value: record });
   }
@@ -224,7 +237,10 @@ function annotationsOf(value: Record<string, unknown>): Record<string, string> {
 }
 
 function splitList(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const ARGOCD_HOOK_TYPES = new Set(["PreSync", "Sync", "PostSync", "SyncFail", "PostDelete", "Skip"]);
@@ -278,7 +294,12 @@ function releaseObjects(release: Release, result: ReleaseResult): Collected[] {
   const file = release.plan.defined.origin.file;
   for (const crd of result.crds) {
     for (const doc of parseDocuments(crd.content, { file, what: what(crd.file) })) {
-      out.push({ id: identity(doc.value, what(crd.file), file), ...doc, source: { type: "helm", index: release.source.index, template: crd.file, crd: true }, hook: null });
+      out.push({
+        id: identity(doc.value, what(crd.file), file),
+        ...doc,
+        source: { type: "helm", index: release.source.index, template: crd.file, crd: true },
+        hook: null,
+      });
     }
   }
   for (const object of result.objects) {
@@ -401,7 +422,10 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
         break;
       }
       if (passes >= maxPasses) {
-        throw new HomelabError(ErrorCode.ChartInvalid, `the cluster's API list did not settle after ${passes} renders: some chart installs different CRDs depending on the API versions it is given`);
+        throw new HomelabError(
+          ErrorCode.ChartInvalid,
+          `the cluster's API list did not settle after ${passes} renders: some chart installs different CRDs depending on the API versions it is given`,
+        );
       }
       surface = next;
       results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
@@ -455,14 +479,17 @@ function surfaceKey(engineVersion: string, base: ApiSurface, folderCrds: readonl
     chart: r.chart.digest ?? `${r.chart.path}@${r.source.version}`,
     request: { ...releaseRequest(r, base, kubeVersion), chart: undefined, apiVersions: r.source.apiVersions },
   }));
-  return createHash("sha256").update(JSON.stringify({ engineVersion, base: base.digest(), folderCrds, inputs })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ engineVersion, base: base.digest(), folderCrds, inputs }))
+    .digest("hex");
 }
 
 async function readSurfaceMemo(root: string, key: string): Promise<ApiSurface | undefined> {
   try {
     const file = resolveInside(root, `${SURFACE_MEMO}/${key}.json`, "the API list memo");
     const resources = JSON.parse(await readFile(await realInside(root, file, "the API list memo"), "utf8")) as ApiResource[];
-    if (!Array.isArray(resources) || resources.some((r) => typeof r?.group !== "string" || typeof r.kind !== "string" || typeof r.version !== "string")) return undefined;
+    if (!Array.isArray(resources) || resources.some((r) => typeof r?.group !== "string" || typeof r.kind !== "string" || typeof r.version !== "string"))
+      return undefined;
     return new ApiSurface(resources);
   } catch {
     // No memo (or an unreadable one): compute the list.
@@ -480,7 +507,9 @@ async function writeSurfaceMemo(root: string, key: string, surface: ApiSurface):
   await rename(temp, file);
   // The lists of the latest few input sets are kept (switching branches back and forth); other runs' temporary files are theirs.
   const memos = await Promise.all(
-    (await readdir(folder)).filter((e) => e.endsWith(".json")).map(async (e) => ({ file: path.join(folder, e), mtime: (await stat(path.join(folder, e))).mtimeMs })),
+    (await readdir(folder))
+      .filter((e) => e.endsWith(".json"))
+      .map(async (e) => ({ file: path.join(folder, e), mtime: (await stat(path.join(folder, e))).mtimeMs })),
   );
   for (const old of memos.sort((a, b) => b.mtime - a.mtime).slice(SURFACE_MEMOS_KEPT)) await rm(old.file, { force: true });
 }
@@ -626,7 +655,9 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
   if (source.type === "helm" && c.source.type === "helm") {
     lines.push(`Chart: ${source.chart}@${source.version} (${source.repoURL})${source.digest ? ` ${source.digest}` : ""}`);
     lines.push(`${c.source.crd ? "CRD file" : "Template"}: ${c.source.template}`);
-    lines.push(`Values: ${[...source.valueFiles, ...(source.inlineValues ? [`spec.source.helm.${source.inlineValues}`] : [])].join(", ") || "(chart defaults)"}`);
+    lines.push(
+      `Values: ${[...source.valueFiles, ...(source.inlineValues ? [`spec.source.helm.${source.inlineValues}`] : [])].join(", ") || "(chart defaults)"}`,
+    );
     lines.push(`Release: ${source.releaseName} in ${source.namespace}, Kubernetes ${source.kubeVersion}, ${source.apiVersions.count} API versions`);
   } else if (c.source.type === "directory") {
     lines.push(`Manifest: ${c.source.file}:${c.source.line}`);
@@ -634,7 +665,12 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
   if (c.hook) {
     const weight = c.hook.weight !== null ? `, weight ${c.hook.weight}` : "";
     const policy = c.hook.deletePolicy.length ? `, delete policy ${c.hook.deletePolicy.join(",")}` : "";
-    const phases = c.hook.phases.length === 0 ? "never run by ArgoCD (no ArgoCD phase for it)" : c.hook.phases.includes("Skip") && c.hook.phases.length === 1 ? "not applied by ArgoCD (Skip)" : `ArgoCD runs it as ${c.hook.phases.join(",")}, not kept as a resource`;
+    const phases =
+      c.hook.phases.length === 0
+        ? "never run by ArgoCD (no ArgoCD phase for it)"
+        : c.hook.phases.includes("Skip") && c.hook.phases.length === 1
+          ? "not applied by ArgoCD (Skip)"
+          : `ArgoCD runs it as ${c.hook.phases.join(",")}, not kept as a resource`;
     lines.push(`HOOK: ${c.hook.types.join(",")} (${c.hook.annotation}${weight}${policy}): ${phases}`);
   }
   return lines;
@@ -642,5 +678,8 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
 
 function applicationFiles(app: HydratedApplication): OutputFile[] {
   const folder = applicationFolder(app.plan.component, app.plan.name);
-  return [...app.objects.map((o) => ({ path: o.record.file, content: o.content })), { path: `${folder}/index.json`, content: `${JSON.stringify(app.index, null, 2)}\n` }];
+  return [
+    ...app.objects.map((o) => ({ path: o.record.file, content: o.content })),
+    { path: `${folder}/index.json`, content: `${JSON.stringify(app.index, null, 2)}\n` },
+  ];
 }

@@ -82,9 +82,7 @@ export interface ObjectRecord {
   file: string;
   /** 1-based line where the object starts in that file (after the header). */
   line: number;
-  source:
-    | { type: "helm"; index: number; template: string; crd: boolean }
-    | { type: "directory"; index: number; file: string; line: number };
+  source: { type: "helm"; index: number; template: string; crd: boolean } | { type: "directory"; index: number; file: string; line: number };
   hook: HookRecord | null;
 }
 
@@ -156,7 +154,12 @@ const MAX_FILE_NAME = 200;
 
 /** One file-name segment: lowercase, `[a-z0-9._-]` only; anything else becomes `_`. */
 function fileSegment(text: string): string {
-  const lowered = text.toLowerCase().replace(/[^a-z0-9._-]/g, "_").replace(/\.{2,}/g, "_").replace(/^\.+/, "_").replace(/\.+$/, "_");
+  const lowered = text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, "_")
+    .replace(/\.{2,}/g, "_")
+    .replace(/^\.+/, "_")
+    .replace(/\.+$/, "_");
   return lowered === "" ? "_" : lowered;
 }
 
@@ -220,7 +223,8 @@ function indexProblem(value: unknown): string | undefined {
     if (typeof object.line !== "number" || object.line < 1) return `objects[${i}] has no valid line`;
     if (!isRecord(object.source) || (object.source.type !== "helm" && object.source.type !== "directory")) return `objects[${i}] has no valid source`;
     const file = object.file as string;
-    if (!file.startsWith(`${HYDRATED_FOLDER}/`) || file.split("/").some((s) => s === ".." || s === "")) return `objects[${i}] names a file outside ${HYDRATED_FOLDER}`;
+    if (!file.startsWith(`${HYDRATED_FOLDER}/`) || file.split("/").some((s) => s === ".." || s === ""))
+      return `objects[${i}] names a file outside ${HYDRATED_FOLDER}`;
   }
   return undefined;
 }

@@ -6,12 +6,21 @@ import { componentFolder } from "./layout.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const plugin = createRequire(import.meta.url)(path.join(root, "packages/nx-plugin/src/index.cjs")) as {
-  createNodesV2: [string, (files: string[], options: unknown, context: { workspaceRoot: string }) => [string, { projects: Record<string, { targets: Record<string, Record<string, unknown>> }> }][]];
+  createNodesV2: [
+    string,
+    (
+      files: string[],
+      options: unknown,
+      context: { workspaceRoot: string },
+    ) => [string, { projects: Record<string, { targets: Record<string, Record<string, unknown>> }> }][],
+  ];
 };
 
 describe("the inferred hydrate target", () => {
   const [, create] = plugin.createNodesV2;
-  const [[, node]] = create(["packages/components/traefik/package.json"], {}, { workspaceRoot: root }) as [[string, { projects: Record<string, { targets: Record<string, Record<string, unknown>> }> }]];
+  const [[, node]] = create(["packages/components/traefik/package.json"], {}, { workspaceRoot: root }) as [
+    [string, { projects: Record<string, { targets: Record<string, Record<string, unknown>> }> }],
+  ];
   const target = node.projects["packages/components/traefik"]!.targets.hydrate!;
 
   it("runs homelab hydrate for the component after its render, cached, into the layout's folder", () => {

@@ -10,7 +10,14 @@ const REPO_URL = "https://git.example.test/homelab.git";
 
 describe("parseValuesYaml", () => {
   it("reads values as Helm's YAML library does", () => {
-    expect(parseValuesYaml("a: yes\nb: 10:30\nc: 2001-12-14\nd: 0777\ne: on\nf: '007'\n", "v.yaml")).toEqual({ a: true, b: "10:30", c: "2001-12-14", d: 511, e: true, f: "007" });
+    expect(parseValuesYaml("a: yes\nb: 10:30\nc: 2001-12-14\nd: 0777\ne: on\nf: '007'\n", "v.yaml")).toEqual({
+      a: true,
+      b: "10:30",
+      c: "2001-12-14",
+      d: 511,
+      e: true,
+      f: "007",
+    });
     expect(parseValuesYaml("", "v.yaml")).toEqual({});
   });
 
@@ -68,7 +75,11 @@ describe("planApplication", () => {
 
   it("names the release after the Application unless helm.releaseName, and uses helm.namespace over the destination", async () => {
     expect(await plan({})).toMatchObject({ releaseName: "demo", namespace: "dest", includeCrds: true });
-    expect(await plan({ releaseName: "other", namespace: "elsewhere", skipCrds: true })).toMatchObject({ releaseName: "other", namespace: "elsewhere", includeCrds: false });
+    expect(await plan({ releaseName: "other", namespace: "elsewhere", skipCrds: true })).toMatchObject({
+      releaseName: "other",
+      namespace: "elsewhere",
+      includeCrds: false,
+    });
   });
 
   it("refuses what it would render differently from ArgoCD, with the Application's position", async () => {
@@ -86,7 +97,9 @@ describe("planApplication", () => {
         return e instanceof HomelabError && message.test(e.message) && e.position?.file === "apps-root-config/applications/demo.yaml" && e.position.line === 3;
       });
     }
-    expect((await plan({ valueFiles: ["$values/vals/missing.yaml", "$values/vals/a.yaml"], ignoreMissingValueFiles: true })).valueFiles.map((f) => f.file)).toEqual(["vals/a.yaml"]);
+    expect(
+      (await plan({ valueFiles: ["$values/vals/missing.yaml", "$values/vals/a.yaml"], ignoreMissingValueFiles: true })).valueFiles.map((f) => f.file),
+    ).toEqual(["vals/a.yaml"]);
   });
 
   it("reads a path source only from this repository", async () => {

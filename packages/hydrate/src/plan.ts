@@ -85,7 +85,11 @@ function refuse(defined: DefinedApplication, message: string, hint?: string): ne
 }
 
 function normalizeGitURL(url: string): string {
-  return url.trim().toLowerCase().replace(/\/+$/, "").replace(/\.git$/, "");
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -139,7 +143,8 @@ export async function planApplication(defined: DefinedApplication, repo: Reposit
   const destination = { server: spec.destination.server ?? null, namespace: spec.destination.namespace ?? null };
   const plans: SourcePlan[] = [];
   for (const [index, source] of sources.entries()) {
-    if (source.kustomize !== undefined || source.plugin !== undefined) refuse(defined, `source ${index}: Kustomize and plugin sources are not supported by homelab hydrate`);
+    if (source.kustomize !== undefined || source.plugin !== undefined)
+      refuse(defined, `source ${index}: Kustomize and plugin sources are not supported by homelab hydrate`);
     if (source.chart) {
       plans.push(await planHelm(defined, source, index, destination.namespace, refs, repo, ours));
       continue;
@@ -147,7 +152,11 @@ export async function planApplication(defined: DefinedApplication, repo: Reposit
     if (source.ref && source.path === undefined) continue;
     if (source.path === undefined) refuse(defined, `source ${index} has neither chart, path nor ref`);
     if (normalizeGitURL(source.repoURL) !== ours) {
-      refuse(defined, `source ${index} reads ${source.repoURL}, which is not this repository (${repo.repoURL})`, "hydrate renders this repository's folders and Helm charts only");
+      refuse(
+        defined,
+        `source ${index} reads ${source.repoURL}, which is not this repository (${repo.repoURL})`,
+        "hydrate renders this repository's folders and Helm charts only",
+      );
     }
     plans.push(await planDirectory(defined, source, index, repo));
   }
@@ -176,9 +185,14 @@ async function planHelm(
   const where = `source ${index} (chart ${source.chart})`;
   if (!source.targetRevision) refuse(defined, `${where} has no targetRevision: hydrate renders pinned chart versions only`);
   if (helm.parameters?.length || helm.fileParameters?.length) {
-    refuse(defined, `${where}: helm.parameters and helm.fileParameters are not supported by homelab hydrate`, "put the values into the component's typed values");
+    refuse(
+      defined,
+      `${where}: helm.parameters and helm.fileParameters are not supported by homelab hydrate`,
+      "put the values into the component's typed values",
+    );
   }
-  if (helm.skipTests || helm.skipSchemaValidation) refuse(defined, `${where}: helm.skipTests and helm.skipSchemaValidation are not supported by homelab hydrate`);
+  if (helm.skipTests || helm.skipSchemaValidation)
+    refuse(defined, `${where}: helm.skipTests and helm.skipSchemaValidation are not supported by homelab hydrate`);
   const releaseName = helm.releaseName || defined.application.metadata.name;
   if (!isValidReleaseName(releaseName)) {
     refuse(defined, `${where}: release name ${JSON.stringify(releaseName)} is not a valid Helm release name (a DNS-1123 name of at most 53 characters)`);
@@ -243,7 +257,8 @@ async function planDirectory(defined: DefinedApplication, source: ApplicationSou
     real = await realInside(repo.root, lexical, `path of Application ${defined.application.metadata.name}`);
     if (!(await stat(real)).isDirectory()) refuse(defined, `${where} is not a folder`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") refuse(defined, `${where} does not exist (ArgoCD reports "app path does not exist")`, "render the component");
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      refuse(defined, `${where} does not exist (ArgoCD reports "app path does not exist")`, "render the component");
     throw error;
   }
   const files: string[] = [];

@@ -23,9 +23,11 @@ export function describeWithEngine(title: string, fn: () => void): void {
   if (problem === undefined) {
     describe(title, fn);
   } else if (mirrorsRequired()) {
-    describe(title, () => it("needs Helm's engine", () => {
-      throw new Error(problem);
-    }));
+    describe(title, () =>
+      it("needs Helm's engine", () => {
+        throw new Error(problem);
+      }),
+    );
   } else {
     process.stderr.write(`skipped "${title}": ${problem}\n`);
     describe(`${title} [skipped: ${problem}]`, () => it.skip("needs Helm's engine (@homelab/helm)", () => {}));

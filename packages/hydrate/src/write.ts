@@ -67,7 +67,8 @@ export async function writeComponents(root: string, byComponent: ReadonlyMap<str
     const keep = new Set([...byComponent.keys()].map((c) => componentFolder(c).split("/").pop()!));
     for (const entry of await readdir(outputRoot, { withFileTypes: true })) {
       // Only finished component folders: another run's staging folder is that run's to clean, dot folders are memos.
-      if (!entry.isDirectory() || keep.has(entry.name) || entry.name.startsWith(".") || entry.name.includes(".staging-") || entry.name.includes(".old-")) continue;
+      if (!entry.isDirectory() || keep.has(entry.name) || entry.name.startsWith(".") || entry.name.includes(".staging-") || entry.name.includes(".old-"))
+        continue;
       await rm(resolveInside(outputRoot, entry.name, "a stale hydrated folder"), { recursive: true, force: true });
     }
   }

@@ -48,7 +48,9 @@ const notRedundant = (v: { code?: string }) => v.code !== "redundant-default";
 describe("homelab check on a wrapper-chart repository", () => {
   it("finds the misspelled key and nothing else; templates are listed once as not checked", async () => {
     const result = await check({ dir: repo.dir });
-    expect(result.violations.filter(notRedundant).map((v) => `${v.rule} ${v.code} ${v.severity} ${v.file}:${v.line}:${v.column} [${v.component}] ${v.message}`)).toEqual([
+    expect(
+      result.violations.filter(notRedundant).map((v) => `${v.rule} ${v.code} ${v.severity} ${v.file}:${v.line}:${v.column} [${v.component}] ${v.message}`),
+    ).toEqual([
       'values unknown-key error cluster-init-apps/metallb/values.yaml:7:5 [metallb] speaker.tolerateMastr: unknown key "tolerateMastr"; did you mean "tolerateMaster"? (chart metallb@0.16.1)',
     ]);
     // The hand-written repository sets some values to what the chart already defaults to: warnings, never errors.
@@ -122,14 +124,23 @@ describe("homelab import", () => {
 
   beforeAll(async () => {
     root = newRoot();
-    for (const folder of ["cluster-init-apps/metallb", "cluster-critical-apps/traefik", "cluster-init-apps/cert-manager", "cluster-platform-apps/cloudnative-pg"]) {
+    for (const folder of [
+      "cluster-init-apps/metallb",
+      "cluster-critical-apps/traefik",
+      "cluster-init-apps/cert-manager",
+      "cluster-platform-apps/cloudnative-pg",
+    ]) {
       imported.set(folder, await importComponent({ folder: path.join(repo.dir, folder), root }));
     }
     imported.set("cluster-workload-apps/whoami", await importComponent({ folder: path.join(repo.dir, "cluster-workload-apps/whoami"), root, chartDir }));
   }, 60_000);
 
   it("renders every imported component semantically equal to its original", () => {
-    expect([...imported.entries()].map(([folder, r]) => `${folder} → ${r.component} ${r.layer} ${r.chart.name}@${r.chart.version} ${r.types} equal=${r.comparison.equal}`)).toEqual([
+    expect(
+      [...imported.entries()].map(
+        ([folder, r]) => `${folder} → ${r.component} ${r.layer} ${r.chart.name}@${r.chart.version} ${r.types} equal=${r.comparison.equal}`,
+      ),
+    ).toEqual([
       "cluster-init-apps/metallb → metallb init metallb@0.16.1 registry equal=true",
       "cluster-critical-apps/traefik → traefik critical traefik@41.3.0 registry equal=true",
       "cluster-init-apps/cert-manager → cert-manager init cert-manager@v1.21.1 registry equal=true",
@@ -177,13 +188,18 @@ describe("homelab import", () => {
     expect(readFileSync(path.join(root, "packages/components/traefik/templates-unconverted/dashboard.yaml"), "utf8")).toBe(
       WRAPPER_REPO["cluster-critical-apps/traefik/templates/dashboard.yaml"],
     );
-    expect(readFileSync(path.join(root, "packages/components/traefik/templates-unconverted/README.md"), "utf8")).toContain("nothing in this folder is rendered or synced");
+    expect(readFileSync(path.join(root, "packages/components/traefik/templates-unconverted/README.md"), "utf8")).toContain(
+      "nothing in this folder is rendered or synced",
+    );
   });
 
   it("writes a package with the chart pin, generated types, the layer from the folder and the Application's namespace", () => {
     const pkg = JSON.parse(readFileSync(path.join(root, "packages/components/cloudnative-pg/package.json"), "utf8")) as Record<string, unknown>;
     expect(pkg.name).toBe("@homelab/component-cloudnative-pg");
-    expect(pkg.homelab).toEqual({ component: "cloudnative-pg", chart: { name: "cloudnative-pg", version: "0.29.0", repository: "https://cloudnative-pg.github.io/charts" } });
+    expect(pkg.homelab).toEqual({
+      component: "cloudnative-pg",
+      chart: { name: "cloudnative-pg", version: "0.29.0", repository: "https://cloudnative-pg.github.io/charts" },
+    });
     const cnpg = imported.get("cluster-platform-apps/cloudnative-pg")!;
     expect(cnpg.namespace).toBe("cnpg-system");
     expect(cnpg.notes).toEqual([]);
@@ -201,8 +217,13 @@ describe("homelab import", () => {
   });
 
   it("the written packages compile against the generated Values (tsc)", () => {
-    writeFileSync(path.join(root, "tsconfig.json"), JSON.stringify({ extends: path.relative(root, path.join(REPO_ROOT, "tsconfig.base.json")), include: ["packages/**/*.ts"] }));
-    const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], { encoding: "utf8" });
+    writeFileSync(
+      path.join(root, "tsconfig.json"),
+      JSON.stringify({ extends: path.relative(root, path.join(REPO_ROOT, "tsconfig.base.json")), include: ["packages/**/*.ts"] }),
+    );
+    const tsc = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], {
+      encoding: "utf8",
+    });
     expect(tsc.stdout + tsc.stderr).toBe("");
     expect(tsc.status).toBe(0);
   }, 120_000);
@@ -232,7 +253,11 @@ describe("homelab import: bad input, before anything is written", () => {
     const error = await importComponent({ folder: path.join(repo.dir, "apps-root-config"), root }).catch((e: unknown) => e);
     // The umbrella chart has no dependency: not a wrapper chart.
     expect((error as HomelabError).code).toBe("CHART_INVALID");
-    const noLayer = await importComponent({ folder: path.join(repo.dir, "cluster-init-apps/metallb"), root, sourceRoot: path.join(repo.dir, "cluster-init-apps") }).catch((e: unknown) => e);
+    const noLayer = await importComponent({
+      folder: path.join(repo.dir, "cluster-init-apps/metallb"),
+      root,
+      sourceRoot: path.join(repo.dir, "cluster-init-apps"),
+    }).catch((e: unknown) => e);
     expect((noLayer as HomelabError).message).toMatch(/^cannot tell the layer of metallb from its folders/);
   });
 });
@@ -251,7 +276,12 @@ describe("semantic comparison", () => {
       chart: { name: "metallb", version: "0.16.2", repository: "https://metallb.github.io/metallb" },
       values: { speaker: { frr: { enabled: true } }, list: [1, 2] },
       manifests: [
-        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "x", labels: { "homelab.dev/component": "metallb", "homelab.dev/instance": "metallb" } }, data: { k: "v" } },
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "a", namespace: "x", labels: { "homelab.dev/component": "metallb", "homelab.dev/instance": "metallb" } },
+          data: { k: "v" },
+        },
         { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "new", namespace: "x" } },
       ],
     };
@@ -268,9 +298,9 @@ describe("semantic comparison", () => {
   });
 
   it("writes values as readable TypeScript literals", () => {
-    expect(tsLiteral({ a: 1, "b-c": [true, null], s: "line one\nline two and more text to be long enough", e: {} }, 0, [{ path: ["x"], comment: "dropped" }])).toBe(
-      '{\n  a: 1,\n  "b-c": [true, null],\n  s: `line one\nline two and more text to be long enough`,\n  e: {},\n}',
-    );
+    expect(
+      tsLiteral({ a: 1, "b-c": [true, null], s: "line one\nline two and more text to be long enough", e: {} }, 0, [{ path: ["x"], comment: "dropped" }]),
+    ).toBe('{\n  a: 1,\n  "b-c": [true, null],\n  s: `line one\nline two and more text to be long enough`,\n  e: {},\n}');
     expect(tsLiteral({ x: 1, y: 2 }, 0, [{ path: ["x"], comment: "TODO: left out" }])).toBe("{\n  // TODO: left out\n  y: 2,\n}");
   });
 });

@@ -46,7 +46,11 @@ function unstamp(rendered: Obj, original: Obj | undefined): Obj {
 }
 
 /** Differences of two JSON-like values, deepest first found, by path. */
-export function diffValues(original: unknown, imported: unknown, at: (string | number)[] = []): { path: (string | number)[]; original: unknown; imported: unknown }[] {
+export function diffValues(
+  original: unknown,
+  imported: unknown,
+  at: (string | number)[] = [],
+): { path: (string | number)[]; original: unknown; imported: unknown }[] {
   if (isObj(original) && isObj(imported)) {
     const keys = [...new Set([...Object.keys(original), ...Object.keys(imported)])];
     return keys.flatMap((k) => diffValues(original[k], imported[k], [...at, k]));

@@ -176,7 +176,7 @@ spec:
 /** The chart of WHOAMI, as `helm pull --untar` would give it (for --chart-dir). */
 export const WHOAMI_CHART = {
   "Chart.yaml": "apiVersion: v2\nname: whoami\nversion: 1.2.0\n",
-  "values.yaml": "replicas: 1\nmessage: \"\"\nimage:\n  repository: traefik/whoami\n  tag: v1.10.0\n",
+  "values.yaml": 'replicas: 1\nmessage: ""\nimage:\n  repository: traefik/whoami\n  tag: v1.10.0\n',
   "templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
 };
 

@@ -27,7 +27,9 @@ export function formatImportResult(r: ImportResult): string {
     for (const n of r.notes) out.push(`  ${n}`);
   }
   if (r.comparison.equal) {
-    out.push(`render: semantically equal to the original (chart, values, manifests)${r.unknownKeys.length ? `, apart from the ${r.unknownKeys.length} unknown key(s) left out` : ""}`);
+    out.push(
+      `render: semantically equal to the original (chart, values, manifests)${r.unknownKeys.length ? `, apart from the ${r.unknownKeys.length} unknown key(s) left out` : ""}`,
+    );
   } else {
     out.push(`render: ${r.comparison.differences.length} difference(s) from the original:`);
     for (const d of r.comparison.differences) out.push(`  ${d}`);

@@ -124,9 +124,13 @@ async function resolveTypes(source: ImportSource, options: ImportOptions): Promi
     const { codegen, emitFiles } = await import("@homelab/codegen");
     const result = await codegen({ input, repository: chart.repository, outDir: path.join(options.root, "generated"), write: false });
     if (result.ir.chart.name !== chart.name || !sameVersion(result.ir.chart.version, chart.version)) {
-      throw new HomelabError(ErrorCode.ChartInvalid, `the chart given is ${result.ir.chart.name}@${result.ir.chart.version}, the original deploys ${chart.name}@${chart.version}`, {
-        hint: "pass the chart at the version the original pins",
-      });
+      throw new HomelabError(
+        ErrorCode.ChartInvalid,
+        `the chart given is ${result.ir.chart.name}@${result.ir.chart.version}, the original deploys ${chart.name}@${chart.version}`,
+        {
+          hint: "pass the chart at the version the original pins",
+        },
+      );
     }
     // The pin is what is deployed (a chart's own Chart.yaml may spell the version differently, e.g. v-prefixed).
     const ir = { ...result.ir, chart: { ...result.ir.chart, version: chart.version } };
@@ -137,9 +141,13 @@ async function resolveTypes(source: ImportSource, options: ImportOptions): Promi
   const entry = charts.find((c) => c.chart.name === chart.name && sameVersion(c.chart.version, chart.version));
   if (!entry) {
     const versions = charts.filter((c) => c.chart.name === chart.name).map((c) => c.chart.version);
-    throw new HomelabError(ErrorCode.Usage, `this repository has no schema for chart ${chart.name}@${chart.version}${versions.length ? ` (it has ${versions.join(", ")})` : ""}, so it cannot type its values`, {
-      hint: `chart repositories are not fetched implicitly: pass the chart with --chart-dir DIR or --tgz FILE (\`helm pull ${chart.name} --repo ${chart.repository} --version ${chart.version}\`), or --from-repo where ${chart.repository} is reachable`,
-    });
+    throw new HomelabError(
+      ErrorCode.Usage,
+      `this repository has no schema for chart ${chart.name}@${chart.version}${versions.length ? ` (it has ${versions.join(", ")})` : ""}, so it cannot type its values`,
+      {
+        hint: `chart repositories are not fetched implicitly: pass the chart with --chart-dir DIR or --tgz FILE (\`helm pull ${chart.name} --repo ${chart.repository} --version ${chart.version}\`), or --from-repo where ${chart.repository} is reachable`,
+      },
+    );
   }
   const dir = path.join(HOMELAB_ROOT, "packages", "components", entry.component, "generated");
   const files: Record<string, string> = {};
@@ -148,7 +156,10 @@ async function resolveTypes(source: ImportSource, options: ImportOptions): Promi
   if (existsSync(patch)) files["../codegen.patch.json"] = readFileSync(patch, "utf8");
   for (const name of ["index.ts", "types.ts", "schema.json"]) {
     const file = path.join(dir, name);
-    if (!existsSync(file)) throw new HomelabError(ErrorCode.MissingArtifact, `generated module of component ${entry.component} is incomplete: ${name} missing`, { position: { file } });
+    if (!existsSync(file))
+      throw new HomelabError(ErrorCode.MissingArtifact, `generated module of component ${entry.component} is incomplete: ${name} missing`, {
+        position: { file },
+      });
     files[name] = readFileSync(file, "utf8");
   }
   return { schema: await entry.load(), how: "registry", files };
@@ -238,7 +249,10 @@ function emitIndex(args: {
     // The component's name comes from package.json's homelab.component, written below.
     "    ...componentPackage(manifest, valuesSchema),",
     ...(args.repoOverride
-      ? [`    // The original installs the chart from ${args.repoOverride}.`, `    chart: { ...chartRef(valuesSchema), repoURL: ${JSON.stringify(args.repoOverride)} },`]
+      ? [
+          `    // The original installs the chart from ${args.repoOverride}.`,
+          `    chart: { ...chartRef(valuesSchema), repoURL: ${JSON.stringify(args.repoOverride)} },`,
+        ]
       : []),
     `    layer: ${JSON.stringify(layer)},`,
     "    namespace: NAMESPACE,",
@@ -286,7 +300,13 @@ export async function importComponent(options: ImportOptions): Promise<ImportRes
   const sourceRoot = path.resolve(options.sourceRoot ?? findGitRoot(folder) ?? path.dirname(folder));
   const source = readSource({ folder, sourceRoot, ...(options.dependency ? { dependency: options.dependency } : {}) });
 
-  const name = options.name ?? path.basename(folder).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  const name =
+    options.name ??
+    path
+      .basename(folder)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "");
   if (!COMPONENT_NAME.test(name)) throw new UsageError(`"${name}" is not a component name (lowercase letters, digits, dashes)`, "pass --name NAME");
   const packageRel = `packages/components/${name}`;
   const packageDir = path.join(root, packageRel);
@@ -297,16 +317,28 @@ export async function importComponent(options: ImportOptions): Promise<ImportRes
   }
   const layer = options.layer ?? layerOf(source.display);
   if (!layer) {
-    throw new UsageError(`cannot tell the layer of ${source.display} from its folders (${LAYERS.map((l) => l.folder).join(", ")})`, `pass --layer ${LAYERS.map((l) => l.name).join("|")}`);
+    throw new UsageError(
+      `cannot tell the layer of ${source.display} from its folders (${LAYERS.map((l) => l.folder).join(", ")})`,
+      `pass --layer ${LAYERS.map((l) => l.name).join("|")}`,
+    );
   }
   if (!LAYERS.some((l) => l.name === layer)) throw new UsageError(`unknown layer "${layer}"`, `one of ${LAYERS.map((l) => l.name).join(", ")}`);
 
   const notes = [...source.notes];
-  const namespaces = [...new Set(source.manifests.map((m) => (isObj(m.object.metadata) ? m.object.metadata.namespace : undefined)).filter((n): n is string => typeof n === "string"))];
+  const namespaces = [
+    ...new Set(
+      source.manifests.map((m) => (isObj(m.object.metadata) ? m.object.metadata.namespace : undefined)).filter((n): n is string => typeof n === "string"),
+    ),
+  ];
   const namespace = options.namespace ?? source.namespace ?? (namespaces.length === 1 ? namespaces[0]! : name);
-  if (!options.namespace && !source.namespace) notes.push(`namespace ${namespace}: ${namespaces.length === 1 ? "the one the manifests use" : "the component name"} (the original's comes from its Application; pass --namespace if it differs)`);
+  if (!options.namespace && !source.namespace)
+    notes.push(
+      `namespace ${namespace}: ${namespaces.length === 1 ? "the one the manifests use" : "the component name"} (the original's comes from its Application; pass --namespace if it differs)`,
+    );
   if (source.kind === "wrapper-chart") {
-    notes.push(`the original installs ${source.chart.name} as a subchart of a wrapper release; the component installs it as release "${name}": chart-derived resource names can differ (set fullnameOverride in the values if names must stay)`);
+    notes.push(
+      `the original installs ${source.chart.name} as a subchart of a wrapper release; the component installs it as release "${name}": chart-derived resource names can differ (set fullnameOverride in the values if names must stay)`,
+    );
   }
 
   const types = await resolveTypes(source, options);
@@ -349,7 +381,11 @@ export async function importComponent(options: ImportOptions): Promise<ImportRes
     type: "module",
     exports: { ".": "./src/index.ts", "./generated": "./generated/index.ts" },
     homelab: { component: name, chart: { name: types.schema.chart.name, version: types.schema.chart.version, repository: types.schema.chart.repository } },
-    dependencies: { "@homelab/core": "*", "@homelab/cluster": "*", ...(manifests.some((m) => typedKind(String(m.apiVersion), String(m.kind))) ? { "@homelab/crds": "*" } : {}) },
+    dependencies: {
+      "@homelab/core": "*",
+      "@homelab/cluster": "*",
+      ...(manifests.some((m) => typedKind(String(m.apiVersion), String(m.kind))) ? { "@homelab/crds": "*" } : {}),
+    },
   };
 
   const files: Record<string, string> = {
@@ -409,13 +445,20 @@ export async function importComponent(options: ImportOptions): Promise<ImportRes
  * left out as unknown are taken out of the original first: they are reported
  * on their own, and Helm does not read a key its chart does not have.
  */
-async function compareRender(args: { packageDir: string; name: string; source: ImportSource; dropped: JsonPath[]; cluster: ClusterFacts | undefined }): Promise<Comparison> {
+async function compareRender(args: {
+  packageDir: string;
+  name: string;
+  source: ImportSource;
+  dropped: JsonPath[];
+  cluster: ClusterFacts | undefined;
+}): Promise<Comparison> {
   const { source } = args;
   const original = { chart: source.chart, values: withoutPaths(source.values, args.dropped), manifests: source.manifests.map((m) => m.object) };
   const url = pathToFileURL(path.join(args.packageDir, "src", "index.ts")).href;
   const module = (await import(url)) as Record<string, unknown>;
   const factory = module[camel(args.name)] as ComponentFactory | undefined;
-  if (typeof factory !== "function") throw new HomelabError(ErrorCode.Config, `the written package does not export ${camel(args.name)}`, { position: { file: url } });
+  if (typeof factory !== "function")
+    throw new HomelabError(ErrorCode.Config, `the written package does not export ${camel(args.name)}`, { position: { file: url } });
   const cluster = args.cluster ?? (await import("@homelab/cluster")).homelab;
   const component: Component = factory(cluster);
   let rendered;
@@ -434,7 +477,9 @@ async function compareRender(args: { packageDir: string; name: string; source: I
     for (const doc of YamlSource.parse(f.content, f.path).nonEmpty()) if (isObj(doc.value)) importedManifests.push(doc.value);
   }
   return compareDeployed(original, {
-    chart: component.chart ? { name: component.chart.chart, version: component.chart.version, repository: component.chart.repoURL } : { name: "(no chart)", version: "", repository: "" },
+    chart: component.chart
+      ? { name: component.chart.chart, version: component.chart.version, repository: component.chart.repoURL }
+      : { name: "(no chart)", version: "", repository: "" },
     values: YamlSource.parse(valuesText, valuesPath).nonEmpty()[0]?.value ?? {},
     manifests: importedManifests,
   });

@@ -66,6 +66,6 @@ function emit(value: unknown, depth: number, at: readonly (string | number)[], d
 
 /** A short, one-line rendering of a value for comments and difference lists. */
 export function brief(value: unknown, max = 120): string {
-  const text = value === undefined ? "(absent)" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "(absent)" : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -84,10 +84,14 @@ function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: stri
   }
   const deps = (Array.isArray(chartDoc.dependencies) ? chartDoc.dependencies : []).filter(isObj);
   if (deps.length === 0) {
-    throw new HomelabError(ErrorCode.ChartInvalid, "a chart without dependencies is not a wrapper chart: its templates are the app, and homelab import converts only wrapper charts and Applications", {
-      position: { file: rel(chartFile), line: 1 },
-      hint: "render it with `helm template` and import the objects as manifests of a component by hand",
-    });
+    throw new HomelabError(
+      ErrorCode.ChartInvalid,
+      "a chart without dependencies is not a wrapper chart: its templates are the app, and homelab import converts only wrapper charts and Applications",
+      {
+        position: { file: rel(chartFile), line: 1 },
+        hint: "render it with `helm template` and import the objects as manifests of a component by hand",
+      },
+    );
   }
   const keyOf = (d: Obj): string => str(d.alias) ?? str(d.name) ?? "";
   let dep = deps[0]!;
@@ -113,7 +117,8 @@ function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: stri
   }
   const key = keyOf(dep);
   const notes: string[] = [];
-  for (const other of deps) if (other !== dep) notes.push(`dependency \`${keyOf(other)}\` of ${rel(chartFile)} is not part of this component: import it separately`);
+  for (const other of deps)
+    if (other !== dep) notes.push(`dependency \`${keyOf(other)}\` of ${rel(chartFile)} is not part of this component: import it separately`);
 
   const values: Obj = {};
   const layers: ValuesLayer[] = [];
@@ -121,11 +126,14 @@ function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: stri
   if (existsSync(valuesFile)) {
     const source = load(valuesFile);
     const doc = source.nonEmpty()[0];
-    if (doc && !isObj(doc.value)) throw new HomelabError(ErrorCode.Syntax, "values.yaml must be a mapping", { position: { file: source.file, line: doc.line } });
+    if (doc && !isObj(doc.value))
+      throw new HomelabError(ErrorCode.Syntax, "values.yaml must be a mapping", { position: { file: source.file, line: doc.line } });
     const top = (doc?.value ?? {}) as Obj;
     const block = top[key];
     if (block !== undefined && block !== null && !isObj(block)) {
-      throw new HomelabError(ErrorCode.Syntax, `\`${key}\` must be a mapping of the chart's values`, { position: { file: source.file, ...source.locate(doc!.index, [key]) } });
+      throw new HomelabError(ErrorCode.Syntax, `\`${key}\` must be a mapping of the chart's values`, {
+        position: { file: source.file, ...source.locate(doc!.index, [key]) },
+      });
     }
     Object.assign(values, structuredClone(block ?? {}));
     if (doc) layers.push({ file: source.file, source, index: doc.index, base: [key], mount: [] });
@@ -196,7 +204,8 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
   const apps: { source: YamlSource; index: number; app: Obj }[] = [];
   for (const source of parsed) {
     for (const doc of source.nonEmpty()) {
-      if (isObj(doc.value) && doc.value.kind === "Application" && str(doc.value.apiVersion)?.startsWith("argoproj.io/")) apps.push({ source, index: doc.index, app: doc.value });
+      if (isObj(doc.value) && doc.value.kind === "Application" && str(doc.value.apiVersion)?.startsWith("argoproj.io/"))
+        apps.push({ source, index: doc.index, app: doc.value });
     }
   }
   const withChart = apps.filter(({ app }) => chartSources(app).length > 0);
@@ -215,7 +224,9 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
   const version = str(chartSource.targetRevision);
   const repository = str(chartSource.repoURL);
   if (!version || !repository) {
-    throw new HomelabError(ErrorCode.Config, "the chart source needs repoURL and targetRevision", { position: { file: appSource.file, ...appSource.locate(appIndex, chartPath) } });
+    throw new HomelabError(ErrorCode.Config, "the chart source needs repoURL and targetRevision", {
+      position: { file: appSource.file, ...appSource.locate(appIndex, chartPath) },
+    });
   }
   const allSources: Obj[] = Array.isArray(spec.sources) ? spec.sources.filter(isObj) : isObj(spec.source) ? [spec.source] : [];
   const refs = new Set(allSources.map((s) => str(s.ref)).filter((r): r is string => r !== undefined));

@@ -38,18 +38,24 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   mkdirSync(buildDir, { recursive: true });
   const goInputs = hashGoInputs(await goVersion());
 
-  if (await upToDate(wasmPath, `wasm ${goInputs}`, options.force, async () => {
-    log("go build (wasip1/wasm) → build/kubeconform.wasm");
-    await goBuild(wasmPath, ["-buildmode=c-shared", "./shim"], { GOOS: "wasip1", GOARCH: "wasm" });
-  })) rebuilt.push("wasm");
+  if (
+    await upToDate(wasmPath, `wasm ${goInputs}`, options.force, async () => {
+      log("go build (wasip1/wasm) → build/kubeconform.wasm");
+      await goBuild(wasmPath, ["-buildmode=c-shared", "./shim"], { GOOS: "wasip1", GOARCH: "wasm" });
+    })
+  )
+    rebuilt.push("wasm");
 
   let native: string | undefined;
   if (options.native !== false) {
     native = nativePath;
-    if (await upToDate(nativePath, `native ${goInputs}`, options.force, async () => {
-      log("go build → build/kubeconform");
-      await goBuild(nativePath, ["github.com/yannh/kubeconform/cmd/kubeconform"], {});
-    })) rebuilt.push("native");
+    if (
+      await upToDate(nativePath, `native ${goInputs}`, options.force, async () => {
+        log("go build → build/kubeconform");
+        await goBuild(nativePath, ["github.com/yannh/kubeconform/cmd/kubeconform"], {});
+      })
+    )
+      rebuilt.push("native");
   }
 
   const strict = coreSchemaDir(options.kubernetesVersion, true);

@@ -54,8 +54,7 @@ export function toDiagnostics(
   }
   const order = new Map(files.map((f, i) => [f.file, i]));
   return out.sort(
-    (a, b) =>
-      order.get(a.file)! - order.get(b.file)! || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message),
+    (a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message),
   );
 }
 
@@ -133,7 +132,11 @@ function diagnose(chunk: Chunk, finding: ShimFinding, context: Context): SchemaD
     if (err.startsWith("could not find schema for")) {
       const what = [finding.apiVersion, finding.kind].filter(Boolean).join(" ");
       return [
-        at([...prefix, "kind"], "missing-schema", `no schema for ${what} (Kubernetes ${context.kubernetesVersion} core schemas and CRD schemas searched): unknown apiVersion/kind, or add its CRD schema, or skip the kind with a reason`),
+        at(
+          [...prefix, "kind"],
+          "missing-schema",
+          `no schema for ${what} (Kubernetes ${context.kubernetesVersion} core schemas and CRD schemas searched): unknown apiVersion/kind, or add its CRD schema, or skip the kind with a reason`,
+        ),
       ];
     }
     const missingKey = /missing '(kind|apiVersion)' key/.exec(err);

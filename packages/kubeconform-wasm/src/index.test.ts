@@ -180,7 +180,10 @@ describe("validate", () => {
 
   it("splits a large batch across worker threads and maps findings back to their files", async () => {
     const filler = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  blob: ${"y".repeat(300 * 1024)}\n`;
-    const files = Array.from({ length: 8 }, (_, i) => ({ file: `f${i}.yaml`, text: i % 3 === 1 ? DEPLOYMENT.replace("  replicas: 2", "  replica: 2") : filler }));
+    const files = Array.from({ length: 8 }, (_, i) => ({
+      file: `f${i}.yaml`,
+      text: i % 3 === 1 ? DEPLOYMENT.replace("  replicas: 2", "  replica: 2") : filler,
+    }));
     const threaded = await validate(files, { kubernetesVersion, threads: 2 });
     expect(threaded.map((d) => [d.file, d.line, d.code])).toEqual([
       ["f1.yaml", 10, "unknown-field"],
@@ -248,7 +251,10 @@ describe("configuration errors", () => {
   it("names the build command when the schemas of a version are missing", async () => {
     const error = await createValidator({ kubernetesVersion: "1.0.0" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HomelabError);
-    expect(error).toMatchObject({ code: "MISSING_ARTIFACT", hint: expect.stringContaining("npm run build -w @homelab/kubeconform-wasm -- --kubernetes-version 1.0.0") });
+    expect(error).toMatchObject({
+      code: "MISSING_ARTIFACT",
+      hint: expect.stringContaining("npm run build -w @homelab/kubeconform-wasm -- --kubernetes-version 1.0.0"),
+    });
   });
 
   it("refuses remote schema locations: validation is offline", async () => {

@@ -34,7 +34,12 @@ export class Pool {
     if (this.threads <= 1 || files.length < 2 || bytes < PARALLEL_THRESHOLD) return this.shim.validate(files);
     const workers = await this.start();
     const shares = split(files, workers.length + 1);
-    const pending = workers.map((worker, i) => ask(worker, shares[i + 1]!.map((s) => files[s]!)));
+    const pending = workers.map((worker, i) =>
+      ask(
+        worker,
+        shares[i + 1]!.map((s) => files[s]!),
+      ),
+    );
     const answers = [this.shim.validate(shares[0]!.map((s) => files[s]!)), ...(await Promise.all(pending))];
     const merged: ShimAnswer = { findings: [], valid: 0, skipped: 0, empty: 0 };
     answers.forEach((answer, share) => {

@@ -98,7 +98,11 @@ export class Wasi {
   private sizes(values: readonly string[], countPointer: number, sizePointer: number): number {
     const view = this.view();
     view.setUint32(countPointer, values.length, true);
-    view.setUint32(sizePointer, values.reduce((n, v) => n + Buffer.byteLength(v) + 1, 0), true);
+    view.setUint32(
+      sizePointer,
+      values.reduce((n, v) => n + Buffer.byteLength(v) + 1, 0),
+      true,
+    );
     return ERRNO.SUCCESS;
   }
 
@@ -269,7 +273,17 @@ export class Wasi {
         return ERRNO.SUCCESS;
       },
       path_open: guard(
-        (dirFd: number, _lookup: number, pointer: number, length: number, oflags: number, _rights: bigint, _inheriting: bigint, _fdflags: number, result: number) => {
+        (
+          dirFd: number,
+          _lookup: number,
+          pointer: number,
+          length: number,
+          oflags: number,
+          _rights: bigint,
+          _inheriting: bigint,
+          _fdflags: number,
+          result: number,
+        ) => {
           if (oflags & (OFLAGS.CREAT | OFLAGS.TRUNC | OFLAGS.EXCL)) return ERRNO.ROFS;
           const target = this.resolve(dirFd, pointer, length);
           if (typeof target === "number") return target;

@@ -49,7 +49,8 @@ export function resolveInside(root: string, relative: string, what: string): str
   if (relative.includes("\\")) throw refuse(what, relative, "contains a backslash (paths are POSIX, relative to the root)");
   if (path.posix.isAbsolute(relative) || path.win32.isAbsolute(relative)) throw refuse(what, relative, "is absolute; it must be relative to the repository");
   const normalised = path.posix.normalize(relative);
-  if (normalised === "." || normalised === "./" || normalised === "") throw refuse(what, relative, "names the root folder itself, not a file or folder inside it");
+  if (normalised === "." || normalised === "./" || normalised === "")
+    throw refuse(what, relative, "names the root folder itself, not a file or folder inside it");
   if (normalised === ".." || normalised.startsWith("../")) throw refuse(what, relative, "leaves the repository");
   const base = path.resolve(root);
   const resolved = path.resolve(base, normalised);
@@ -122,13 +123,20 @@ function* walk(root: string, absolutePath: string, what: string): Generator<{ op
           }
           probe = path.dirname(probe);
         }
-        throw new HomelabError(ErrorCode.Io, `${what} ${JSON.stringify(shown(target))}: a part of the path is a file, not a folder`, { position: { file: shown(target) } });
+        throw new HomelabError(ErrorCode.Io, `${what} ${JSON.stringify(shown(target))}: a part of the path is a file, not a folder`, {
+          position: { file: shown(target) },
+        });
       }
-      if (code !== "ENOENT") throw new HomelabError(ErrorCode.Io, `${what} ${JSON.stringify(shown(prefix))} cannot be resolved: ${(error as Error).message}`, { position: { file: shown(prefix) }, cause: error });
+      if (code !== "ENOENT")
+        throw new HomelabError(ErrorCode.Io, `${what} ${JSON.stringify(shown(prefix))} cannot be resolved: ${(error as Error).message}`, {
+          position: { file: shown(prefix) },
+          cause: error,
+        });
       // Missing: a dangling symlink here would be followed by the next write or mkdir.
       try {
         const stat = (yield { op: "lstat", path: prefix }) as { isSymbolicLink(): boolean };
-        if (stat.isSymbolicLink()) throw refuse(what, shown(prefix), "is a symlink to a missing target; render does not write through it", "replace the link with a real folder");
+        if (stat.isSymbolicLink())
+          throw refuse(what, shown(prefix), "is a symlink to a missing target; render does not write through it", "replace the link with a real folder");
       } catch (inner) {
         if (inner instanceof HomelabError) throw inner;
       }
@@ -141,7 +149,12 @@ function* walk(root: string, absolutePath: string, what: string): Generator<{ op
   }
   const real = path.join(realPrefix, ...tail);
   if (!isInsideOrEqual(realRoot, realPrefix)) {
-    throw refuse(what, shown(target), `resolves to ${real}, outside the repository, through the symlink ${JSON.stringify(shown(yield* firstLeavingLink(base, prefix, realRoot)))}`, "replace the symlink with a real folder inside the repository");
+    throw refuse(
+      what,
+      shown(target),
+      `resolves to ${real}, outside the repository, through the symlink ${JSON.stringify(shown(yield* firstLeavingLink(base, prefix, realRoot)))}`,
+      "replace the symlink with a real folder inside the repository",
+    );
   }
   // A path below the root must stay below it: a link resolving to the root itself is refused as well.
   if (target !== base && !isBelow(realRoot, real)) {

@@ -22,7 +22,8 @@ export function dns1123LabelProblem(value: unknown): string | undefined {
 export function dns1123SubdomainProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value.length === 0) return "must be a non-empty string";
   if (value.length > 253) return `must be at most 253 characters (has ${value.length})`;
-  if (!DNS1123_SUBDOMAIN.test(value)) return "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit";
+  if (!DNS1123_SUBDOMAIN.test(value))
+    return "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit";
   return undefined;
 }
 
@@ -46,7 +47,8 @@ export function hostnameProblem(value: unknown): string | undefined {
   for (const label of labels) {
     if (label.length === 0) return "must not have an empty label ('..', a leading or a trailing '.')";
     if (label.length > 63) return `label ${JSON.stringify(label.slice(0, 20))}... must be at most 63 characters`;
-    if (!DNS1123_LABEL.test(label)) return `label ${JSON.stringify(label)} must hold only lowercase letters, digits and '-', starting and ending with a letter or digit (a wildcard only as a leading '*.')`;
+    if (!DNS1123_LABEL.test(label))
+      return `label ${JSON.stringify(label)} must hold only lowercase letters, digits and '-', starting and ending with a letter or digit (a wildcard only as a leading '*.')`;
   }
   return undefined;
 }

@@ -37,16 +37,20 @@ describe("resolveInside (property)", () => {
 describe("parseRenderRecord (property)", () => {
   it("never returns a record with a path outside the component's folders, whatever the file entries", () => {
     fc.assert(
-      fc.property(fc.dictionary(hostilePath, fc.constant(contentDigest("x")), { maxKeys: 5 }), fc.constantFrom("demo", "../demo", "a/b", "DEMO", ""), (files, component) => {
-        const record = { ...recordFixture({ component: "demo", layer: "apps" }), component, files };
-        expectOnlyHomelabErrors(() => {
-          const parsed = parseRenderRecord(renderRecordText(record), ".homelab/rendered/demo.json");
-          for (const file of Object.keys(parsed.files)) {
-            expect(file === applicationSetPath("demo") || file.startsWith(`${componentFolder("apps", "demo")}/`)).toBe(true);
-            expect(file.split("/")).not.toContain("..");
-          }
-        });
-      }),
+      fc.property(
+        fc.dictionary(hostilePath, fc.constant(contentDigest("x")), { maxKeys: 5 }),
+        fc.constantFrom("demo", "../demo", "a/b", "DEMO", ""),
+        (files, component) => {
+          const record = { ...recordFixture({ component: "demo", layer: "apps" }), component, files };
+          expectOnlyHomelabErrors(() => {
+            const parsed = parseRenderRecord(renderRecordText(record), ".homelab/rendered/demo.json");
+            for (const file of Object.keys(parsed.files)) {
+              expect(file === applicationSetPath("demo") || file.startsWith(`${componentFolder("apps", "demo")}/`)).toBe(true);
+              expect(file.split("/")).not.toContain("..");
+            }
+          });
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -70,7 +74,14 @@ describe("realInsideSync (property over symlink layouts)", () => {
 
   const NAMES = ["a", "b", "c"] as const;
   /** Each of a/, b/, c/ (under root or under a/) is absent, a folder, a file, or a symlink to an inside or outside target. */
-  const layout = fc.array(fc.tuple(fc.constantFrom("", "a/"), fc.constantFrom(...NAMES), fc.constantFrom("dir", "file", "link-out", "link-in", "link-root", "link-dangling", "link-parent")), { maxLength: 5 });
+  const layout = fc.array(
+    fc.tuple(
+      fc.constantFrom("", "a/"),
+      fc.constantFrom(...NAMES),
+      fc.constantFrom("dir", "file", "link-out", "link-in", "link-root", "link-dangling", "link-parent"),
+    ),
+    { maxLength: 5 },
+  );
   const probe = fc.array(fc.constantFrom(...NAMES, "x.yaml"), { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
 
   it("resolves to a real path inside the real root, or refuses with a HomelabError", () => {

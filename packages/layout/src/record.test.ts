@@ -8,7 +8,12 @@ import { contentDigest, parseRenderRecord, renderRecordText } from "./record.js"
 import { recordFixture } from "./testing.js";
 
 const FILE = ".homelab/rendered/demo.json";
-const good = () => recordFixture({ component: "demo", layer: "apps", contents: { "cluster-workload-apps/demo/values.yaml": "a: 1\n", "apps-root-config/applications/demo.yaml": "kind: ApplicationSet\n" } });
+const good = () =>
+  recordFixture({
+    component: "demo",
+    layer: "apps",
+    contents: { "cluster-workload-apps/demo/values.yaml": "a: 1\n", "apps-root-config/applications/demo.yaml": "kind: ApplicationSet\n" },
+  });
 
 function problem(text: string, file = FILE): HomelabError {
   try {

@@ -67,7 +67,24 @@ export const renderRecordSchema = {
   $id: "https://homelab.dev/schemas/render-record-v1.json",
   type: "object",
   additionalProperties: false,
-  required: ["schemaVersion", "generator", "component", "package", "version", "layer", "layerOrder", "namespace", "chart", "instances", "deferred", "dependsOn", "allowLaterLayerDependencies", "routes", "waivers", "files"],
+  required: [
+    "schemaVersion",
+    "generator",
+    "component",
+    "package",
+    "version",
+    "layer",
+    "layerOrder",
+    "namespace",
+    "chart",
+    "instances",
+    "deferred",
+    "dependsOn",
+    "allowLaterLayerDependencies",
+    "routes",
+    "waivers",
+    "files",
+  ],
   properties: {
     schemaVersion: { const: RENDER_RECORD_SCHEMA_VERSION },
     generator: { const: "@homelab/core" },
@@ -154,7 +171,8 @@ function schemaProblems(errors: readonly ErrorObject[]): Problem[] {
   return errors.map((e) => {
     const at = e.instancePath || "/";
     let message = e.message ?? "is invalid";
-    if (e.keyword === "additionalProperties") message = `has unknown property ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}`;
+    if (e.keyword === "additionalProperties")
+      message = `has unknown property ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}`;
     if (e.keyword === "enum") message = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     if (e.keyword === "const") message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
     if (e.instancePath.startsWith("/files/")) message = `${message} (a digest is sha256:<64 lowercase hex>)`;
@@ -180,7 +198,11 @@ function semanticProblems(record: RenderRecord, file: string): Problem[] {
     problems.push({ at: "/component", message: `is ${JSON.stringify(record.component)}, but the record file is named ${named}`, needle: '"component"' });
   }
   if (layer(record.layer).order !== record.layerOrder) {
-    problems.push({ at: "/layerOrder", message: `is ${record.layerOrder}, but layer ${record.layer} has order ${layer(record.layer).order}`, needle: '"layerOrder"' });
+    problems.push({
+      at: "/layerOrder",
+      message: `is ${record.layerOrder}, but layer ${record.layer} has order ${layer(record.layer).order}`,
+      needle: '"layerOrder"',
+    });
   }
   for (const p of Object.keys(record.files)) {
     const why = pathProblem(record, p, false);
@@ -194,7 +216,8 @@ function semanticProblems(record: RenderRecord, file: string): Problem[] {
     }
   });
   record.deferred.forEach((part, i) => {
-    if (layer(part.layer).order !== part.layerOrder) problems.push({ at: `/deferred/${i}/layerOrder`, message: `is ${part.layerOrder}, but layer ${part.layer} has order ${layer(part.layer).order}` });
+    if (layer(part.layer).order !== part.layerOrder)
+      problems.push({ at: `/deferred/${i}/layerOrder`, message: `is ${part.layerOrder}, but layer ${part.layer} has order ${layer(part.layer).order}` });
     const why = pathProblem(record, part.manifestsDir, true);
     if (why) problems.push({ at: `/deferred/${i}/manifestsDir`, message: why, needle: JSON.stringify(part.manifestsDir) });
   });
@@ -229,7 +252,11 @@ export function parseRenderRecord(text: string, file: string): RenderRecord {
     throw new HomelabError(ErrorCode.Syntax, `render record is not valid JSON: ${(error as Error).message}`, { position: { file }, hint });
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new HomelabError(ErrorCode.Config, `render record must be a JSON object, not ${data === null ? "null" : Array.isArray(data) ? "an array" : typeof data}`, { position: { file, line: 1 }, hint });
+    throw new HomelabError(
+      ErrorCode.Config,
+      `render record must be a JSON object, not ${data === null ? "null" : Array.isArray(data) ? "an array" : typeof data}`,
+      { position: { file, line: 1 }, hint },
+    );
   }
   const version = (data as Record<string, unknown>).schemaVersion;
   if (typeof version === "number" && Number.isInteger(version) && version > RENDER_RECORD_SCHEMA_VERSION) {
@@ -243,14 +270,18 @@ export function parseRenderRecord(text: string, file: string): RenderRecord {
   const problems = errors.length > 0 ? schemaProblems(errors) : semanticProblems(candidate as unknown as RenderRecord, file);
   if (problems.length > 0) {
     const line = lineOf(text, problems[0]!.needle);
-    throw new HomelabError(ErrorCode.Config, `render record is invalid: ${problems[0]!.at} ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`, {
-      position: line === undefined ? { file } : { file, line },
-      details: problems.map((p) => {
-        const at = lineOf(text, p.needle);
-        return `${at === undefined ? "" : `line ${at}: `}${p.at} ${p.message}`;
-      }),
-      hint,
-    });
+    throw new HomelabError(
+      ErrorCode.Config,
+      `render record is invalid: ${problems[0]!.at} ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""}`,
+      {
+        position: line === undefined ? { file } : { file, line },
+        details: problems.map((p) => {
+          const at = lineOf(text, p.needle);
+          return `${at === undefined ? "" : `line ${at}: `}${p.at} ${p.message}`;
+        }),
+        hint,
+      },
+    );
   }
   return candidate as unknown as RenderRecord;
 }
@@ -260,5 +291,3 @@ export function renderRecordText(record: RenderRecord): string {
   const files = Object.fromEntries(Object.entries(record.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return `${JSON.stringify({ ...record, files }, null, 2)}\n`;
 }
-
-

@@ -52,7 +52,12 @@ function componentTargets(component, projectRoot) {
       options: { component, command: `${HOMELAB} check --component ${component} --no-schema` },
       cache: true,
       dependsOn: ["render"],
-      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, `{workspaceRoot}/${layout.recordsFolder}/*.json`, "{workspaceRoot}/policies/**/*.rego", "checkTools"],
+      inputs: [
+        { dependentTasksOutputFiles: "**/*", transitive: false },
+        `{workspaceRoot}/${layout.recordsFolder}/*.json`,
+        "{workspaceRoot}/policies/**/*.rego",
+        "checkTools",
+      ],
       outputs: [],
       metadata: { description: `Check ${component}'s rendered output against the OPA policies` },
     },

@@ -48,7 +48,7 @@ describe("nx plugin on this workspace", () => {
       }),
     );
     const expected = new Set(["@homelab/component-cert-manager"]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [name, needs] of deps) {
         if (!expected.has(name) && needs.some((n) => expected.has(n))) {

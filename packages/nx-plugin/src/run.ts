@@ -37,7 +37,9 @@ export interface RunOptions {
 }
 
 const describe = (error: unknown): string =>
-  isHomelabError(error) ? `homelab: ${formatError(error as HomelabError)}\n` : `homelab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+  isHomelabError(error)
+    ? `homelab: ${formatError(error as HomelabError)}\n`
+    : `homelab: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
 
 /** The part of a whole-batch check result that one `--component` run would have reported. */
 export function resultFor(result: CheckResult, component: string): CheckResult {
@@ -101,7 +103,13 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
         for (const task of renders) {
           try {
             const result = await render({ root: options.root, components: [task.component], config });
-            yield { task: task.id, result: { success: true, terminalOutput: `render: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n${keptLines(result)}` } };
+            yield {
+              task: task.id,
+              result: {
+                success: true,
+                terminalOutput: `render: ${result.written} file(s) written, ${result.stale.length} stale file(s) removed\n${keptLines(result)}`,
+              },
+            };
           } catch (error) {
             failedRenders.add(task.component);
             yield { task: task.id, result: { success: false, terminalOutput: describe(error) } };

@@ -32,7 +32,7 @@ export function policyFiles(dir = policies) {
 /** One file out of a .tar.gz (ustar; names may carry a leading `/`). */
 function untarOne(tgz, wanted) {
   const tar = gunzipSync(tgz);
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const header = tar.subarray(at, at + 512);
     const name = header.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
     if (!name) break;

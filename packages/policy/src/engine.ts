@@ -27,7 +27,14 @@ export async function loadPolicyEngine(options: { wasm?: string | Uint8Array } =
       const report = result?.[0]?.result;
       if (!report) throw new Error(`policy entrypoint ${ENTRYPOINT} returned no result`);
       // Findings are a set in Rego; sort for stable reports.
-      report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.index - b.index || a.rule.localeCompare(b.rule) || a.code.localeCompare(b.code) || JSON.stringify(a.path).localeCompare(JSON.stringify(b.path)));
+      report.findings.sort(
+        (a, b) =>
+          a.file.localeCompare(b.file) ||
+          a.index - b.index ||
+          a.rule.localeCompare(b.rule) ||
+          a.code.localeCompare(b.code) ||
+          JSON.stringify(a.path).localeCompare(JSON.stringify(b.path)),
+      );
       return report;
     },
   };

@@ -18,9 +18,9 @@ export const MESSAGES: Readonly<Record<string, (data: Data) => string>> = {
     `Traefik${d.instance ? ` instance ${s(d.instance)}` : ""} does not redirect \`web\` to \`websecure\` (set ports.web.http.redirections.entryPoint: {to: websecure, scheme: https, permanent: true})`,
   "forward-auth/route-unprotected": (d) =>
     `public IngressRoute routes[${s(d.route)}]${d.match ? ` (${s(d.match)})` : ""} has no Authentik forward-auth middleware (directly or in a chain); add it, or annotate homelab.dev/auth: oidc if the app authenticates itself`,
-  "forward-auth/ingress-unprotected": () =>
-    "public Ingress has no Authentik forward-auth middleware in traefik.ingress.kubernetes.io/router.middlewares",
-  "replica-count/traefik-replicas": (d) => `Traefik${d.instance ? ` instance ${s(d.instance)}` : ""} runs ${s(d.replicas)} replica(s); at least ${s(d.minimum)} are required`,
+  "forward-auth/ingress-unprotected": () => "public Ingress has no Authentik forward-auth middleware in traefik.ingress.kubernetes.io/router.middlewares",
+  "replica-count/traefik-replicas": (d) =>
+    `Traefik${d.instance ? ` instance ${s(d.instance)}` : ""} runs ${s(d.replicas)} replica(s); at least ${s(d.minimum)} are required`,
   "replica-count/authentik-replicas": (d) => `Authentik server runs ${s(d.replicas)} replica(s); at least ${s(d.minimum)} are required`,
   "replica-count/vault-ha": () => "Vault is not in HA mode (server.ha.enabled: true)",
   "replica-count/vault-raft": () => "Vault HA does not use integrated raft storage (server.ha.raft.enabled: true)",
@@ -33,8 +33,7 @@ export const MESSAGES: Readonly<Record<string, (data: Data) => string>> = {
   "https-only/traefik-args-no-redirect": (d) =>
     `Traefik ${s(d.name)} serves the web entry point without redirecting to HTTPS (its rendered arguments have no --entryPoints.web.http.redirections.entryPoint.to with scheme https)`,
   "replica-count/pdb-disabled": (d) => `${s(d.chart)}: no PodDisruptionBudget (${s(d.key)} is not enabled)`,
-  "no-plaintext-secrets/secret-data": (d) =>
-    `Secret carries ${s(d.field)} in git (${(d.keys as string[]).join(", ")}); use an ExternalSecret from Vault`,
+  "no-plaintext-secrets/secret-data": (d) => `Secret carries ${s(d.field)} in git (${(d.keys as string[]).join(", ")}); use an ExternalSecret from Vault`,
   "no-plaintext-secrets/chart-secret-from-values": (d) =>
     `the chart's Secret (${s(d.template)}) carries ${s(d.key)} copied from a literal in the values; put it in Vault and give the chart an existing Secret`,
   "no-plaintext-secrets/values-literal": (d) => `values hold a literal secret under ${s(d.key)}; reference an existing Secret instead`,
@@ -43,10 +42,9 @@ export const MESSAGES: Readonly<Record<string, (data: Data) => string>> = {
   "pinned-versions/chart-version": (d) => `chart ${s(d.chart)} version ${s(d.version)} is not an exact version`,
   "pinned-versions/image-floating": (d) => `image ${s(d.image)} is not pinned to a tag or digest`,
   "pinned-versions/values-tag-latest": () => "image tag `latest` is not pinned",
-  "admin-private/admin-public": () => "admin route (homelab.dev/admin: \"true\") is on a public ingress class",
+  "admin-private/admin-public": () => 'admin route (homelab.dev/admin: "true") is on a public ingress class',
   "admin-private/admin-service-public": (d) => `admin service ${s(d.service)} is exposed on a public ingress class`,
-  "admin-private/traefik-dashboard-public": (d) =>
-    `Traefik dashboard IngressRoute is enabled on the public instance${d.class ? ` (class ${s(d.class)})` : ""}`,
+  "admin-private/traefik-dashboard-public": (d) => `Traefik dashboard IngressRoute is enabled on the public instance${d.class ? ` (class ${s(d.class)})` : ""}`,
   "layer-order/depends-on-later-layer": (d) =>
     `component ${s(d.component)} (layer ${s(d.layer)}) depends on ${s(d.dependency)} from the later layer ${s(d.dependencyLayer)}`,
   "layer-order/unknown-dependency": (d) => `component ${s(d.component)} depends on ${s(d.dependency)}, which has no render record`,

@@ -31,7 +31,16 @@ describe("engine", () => {
     const engine = await loadPolicyEngine();
     const report = engine.evaluate({
       config: { publicClasses: ["traefik-public"], tlsEntryPoints: ["websecure"], forwardAuthMiddlewares: [], adminServices: [] },
-      documents: [{ file: "a.yaml", index: 0, component: null, instance: null, layerOrder: null, object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "a" }, spec: {} } }],
+      documents: [
+        {
+          file: "a.yaml",
+          index: 0,
+          component: null,
+          instance: null,
+          layerOrder: null,
+          object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "a" }, spec: {} },
+        },
+      ],
       values: [],
       charts: [],
       components: [],
@@ -69,7 +78,17 @@ describe("messages", () => {
   it("has a message for every code the policies can return", () => {
     const codes = new Set<string>();
     const dir = join(root, "policies");
-    for (const file of ["https_only", "forward_auth", "replica_count", "no_plaintext_secrets", "pinned_versions", "admin_private", "layer_order", "deprecated_api", "server_side_apply"]) {
+    for (const file of [
+      "https_only",
+      "forward_auth",
+      "replica_count",
+      "no_plaintext_secrets",
+      "pinned_versions",
+      "admin_private",
+      "layer_order",
+      "deprecated_api",
+      "server_side_apply",
+    ]) {
       const text = readFileSync(join(dir, `${file}.rego`), "utf8");
       const id = /"id": "([^"]+)"/.exec(text)![1];
       for (const m of text.matchAll(/finding\(meta\.id, (?:meta\.severity|"warning"), "([^"]+)"/g)) codes.add(`${id}/${m[1]}`);

@@ -40,7 +40,9 @@ export async function actionsContext(env: Readonly<Record<string, string | undef
       try {
         event = JSON.parse(text);
       } catch (error) {
-        throw new HomelabError(ErrorCode.Syntax, `GitHub event file is not valid JSON: ${(error as Error).message}`, { position: { file: env.GITHUB_EVENT_PATH } });
+        throw new HomelabError(ErrorCode.Syntax, `GitHub event file is not valid JSON: ${(error as Error).message}`, {
+          position: { file: env.GITHUB_EVENT_PATH },
+        });
       }
     }
   }

@@ -80,7 +80,12 @@ describe("renderedDiff", () => {
       ["authentik", "added", false, ["added apps-root-config/applications/authentik.yaml +1 -0", "added cluster-platform-apps/authentik/values.yaml +3 -0"]],
       ["cert-manager", "changed", true, ["changed cluster-init-apps/cert-manager/values.yaml +1 -1"]],
       ["metallb", "changed", false, ["changed cluster-init-apps/metallb/values.yaml +1 -1"]],
-      ["traefik", "removed", false, ["removed apps-root-config/applications/traefik.yaml +0 -1", "removed cluster-critical-apps/traefik/public/values.yaml +0 -3"]],
+      [
+        "traefik",
+        "removed",
+        false,
+        ["removed apps-root-config/applications/traefik.yaml +0 -1", "removed cluster-critical-apps/traefik/public/values.yaml +0 -3"],
+      ],
     ]);
     const cert = diffs.find((d) => d.component === "cert-manager")!;
     expect(cert.base?.chart?.version).toBe("1.16.1");
@@ -129,7 +134,10 @@ describe("prReport's comparison range", () => {
     expect(result.report.base).toBe(fork);
     expect(result.report.components.map((c) => [c.component, c.change])).toEqual([["metallb", "changed"]]);
     const direct = await prReport({ root: repo.dir, base: main, head, outDir: "out", mergeBase: false });
-    expect(direct.report.components.map((c) => [c.component, c.change])).toEqual([["cert-manager", "removed"], ["metallb", "changed"]]);
+    expect(direct.report.components.map((c) => [c.component, c.change])).toEqual([
+      ["cert-manager", "removed"],
+      ["metallb", "changed"],
+    ]);
   });
 });
 
@@ -144,7 +152,11 @@ describe("affected components", () => {
       head,
       outDir: "out",
       affectedProjects: ["@homelab/component-cert-manager", "@homelab/core"],
-      findings: { violations: [{ rule: "replica-count", severity: "warning", component: "traefik", file: null, line: null, message: "m" }], waivers: [], sources: ["test"] },
+      findings: {
+        violations: [{ rule: "replica-count", severity: "warning", component: "traefik", file: null, line: null, message: "m" }],
+        waivers: [],
+        sources: ["test"],
+      },
     });
     expect(result.report.components.map((c) => [c.component, c.change, c.reasons, c.warnings])).toEqual([
       ["cert-manager", "unchanged", ["nx affected"], 0],

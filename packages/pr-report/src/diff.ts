@@ -4,12 +4,4 @@
  * folder by @homelab/layout. Re-exported for the report's own modules.
  */
 export { RECORDS_FOLDER } from "@homelab/layout";
-export {
-  readRecordsAt,
-  renderedDiff,
-  type ChartRef,
-  type ComponentChange,
-  type ComponentDiff,
-  type FileDiff,
-  type RecordSnapshot,
-} from "@homelab/git";
+export { readRecordsAt, renderedDiff, type ChartRef, type ComponentChange, type ComponentDiff, type FileDiff, type RecordSnapshot } from "@homelab/git";

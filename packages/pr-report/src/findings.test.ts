@@ -31,7 +31,9 @@ describe("findings adapter", () => {
       "cluster-critical-apps",
     );
     expect(findings).toEqual({
-      violations: [{ rule: "https-only", severity: "warning", component: "traefik", file: "cluster-critical-apps/traefik/public/values.yaml", line: 4, message: "m" }],
+      violations: [
+        { rule: "https-only", severity: "warning", component: "traefik", file: "cluster-critical-apps/traefik/public/values.yaml", line: 4, message: "m" },
+      ],
       waivers: [
         { rule: "forward-auth", component: "authentik", reason: "native OIDC", expires: "2027-01-01", file: null, line: null },
         { rule: "forward-auth", component: "whoami", reason: "echo", expires: "2026-12-31", file: ".homelab/waivers.yaml", line: 2 },
@@ -96,6 +98,9 @@ describe("findings files through the one input loader", () => {
   it("a FIFO given as the findings file is an error naming it, not a hang", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "homelab-findings-"));
     execFileSync("mkfifo", [path.join(dir, "findings.json")]);
-    await expect(readFindingsFile(path.join(dir, "findings.json"))).rejects.toMatchObject({ code: "IO", message: "cannot read: a FIFO (named pipe), not a file" });
+    await expect(readFindingsFile(path.join(dir, "findings.json"))).rejects.toMatchObject({
+      code: "IO",
+      message: "cannot read: a FIFO (named pipe), not a file",
+    });
   });
 });

@@ -71,7 +71,6 @@ export function fetchWithTimeout(timeoutMs: number, fetchImpl: typeof fetch = gl
   };
 }
 
-
 export interface Publisher {
   /** Creates the check run `in_progress`; falls back to a pending commit status when checks are denied. */
   start(): Promise<void>;

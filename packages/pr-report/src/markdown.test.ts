@@ -7,7 +7,13 @@ import { fence } from "./truncate.js";
 const CHART = { repoURL: "https://charts.example.invalid", chart: "demo", version: "1.0.0" };
 
 function component(name: string, diffLines: number): AffectedComponent {
-  const patch = [`diff --git a/x/${name}.yaml b/x/${name}.yaml`, `--- a/x/${name}.yaml`, `+++ b/x/${name}.yaml`, "@@ -1 +1 @@", ...Array.from({ length: diffLines }, (_, i) => `+line ${i} of ${name} ${"x".repeat(40)}`)].join("\n");
+  const patch = [
+    `diff --git a/x/${name}.yaml b/x/${name}.yaml`,
+    `--- a/x/${name}.yaml`,
+    `+++ b/x/${name}.yaml`,
+    "@@ -1 +1 @@",
+    ...Array.from({ length: diffLines }, (_, i) => `+line ${i} of ${name} ${"x".repeat(40)}`),
+  ].join("\n");
   return {
     component: name,
     package: `@homelab/component-${name}`,
@@ -32,7 +38,11 @@ function report(components: AffectedComponent[], violations: Finding[] = []): Re
     base: "a".repeat(40),
     head: "b".repeat(40),
     components,
-    findings: { violations, waivers: [{ rule: "forward-auth", component: "alpha", reason: "native OIDC", expires: "2027-01-01", file: null, line: null }], sources: ["findings.json"] },
+    findings: {
+      violations,
+      waivers: [{ rule: "forward-auth", component: "alpha", reason: "native OIDC", expires: "2027-01-01", file: null, line: null }],
+      sources: ["findings.json"],
+    },
     exitCode: violations.some((v) => v.severity === "error") ? 1 : 0,
     conclusion: violations.some((v) => v.severity === "error") ? "failure" : "success",
     fullReportAt: "in the `pr-report` artifact (`report.md`)",
@@ -83,7 +93,9 @@ describe("comment body", () => {
     expect(body).toContain("+line 599 of beta");
     expect(body).toContain("+line 9 of delta");
     expect(body).not.toContain("+line 0 of gamma");
-    expect(body).toContain("<details><summary><b>gamma</b>: changed (1 file, +800 −0); chart demo@1.0.0 → demo@1.1.0</summary>\n\n_Diff left out to fit the comment._");
+    expect(body).toContain(
+      "<details><summary><b>gamma</b>: changed (1 file, +800 −0); chart demo@1.0.0 → demo@1.1.0</summary>\n\n_Diff left out to fit the comment._",
+    );
     // The full markdown report keeps everything.
     expect(markdownReport(report(big))).toContain("+line 799 of gamma");
   });
@@ -101,14 +113,18 @@ describe("check run output", () => {
     }));
     const summary = checkSummary(report([component("alpha", 1)], violations));
     expect(summary.length).toBeLessThanOrEqual(LIMITS.checkOutput);
-    expect(summary).toMatch(/> \*\*Truncated\*\* to GitHub's 65,535-character limit for a check run summary: left out \d+ entries \(`pinned-versions at cluster-platform-apps\/alpha\/values.yaml:\d+`.* and \d+ more\)\. The full report is in the `pr-report` artifact \(`report.md`\)\./);
+    expect(summary).toMatch(
+      /> \*\*Truncated\*\* to GitHub's 65,535-character limit for a check run summary: left out \d+ entries \(`pinned-versions at cluster-platform-apps\/alpha\/values.yaml:\d+`.* and \d+ more\)\. The full report is in the `pr-report` artifact \(`report.md`\)\./,
+    );
     expect(summary).toContain("| ❌ error | `pinned-versions` | alpha | cluster-platform-apps/alpha/values.yaml:101 |");
     expect(summary).not.toContain("⚠️ warning");
     expect(summary).not.toContain("### Applied waivers");
   });
 
   it("lists chart changes, findings and applied waivers in the summary", () => {
-    const summary = checkSummary(report([component("alpha", 1)], [{ rule: "https-only", severity: "error", component: "alpha", file: "a.yaml", line: 3, message: "no | TLS" }]));
+    const summary = checkSummary(
+      report([component("alpha", 1)], [{ rule: "https-only", severity: "error", component: "alpha", file: "a.yaml", line: 3, message: "no | TLS" }]),
+    );
     expect(summary).toContain("| alpha | changed (1 file, +1 −0) | platform | demo 1.0.0 → **1.1.0** | 0.1.0 | 0 | 0 | 0 |");
     expect(summary).toContain("| ❌ error | `https-only` | alpha | a.yaml:3 | no \\| TLS |");
     expect(summary).toContain("| `forward-auth` | alpha |  | native OIDC | 2027-01-01 |");

@@ -62,7 +62,8 @@ export function headline(report: Report): string {
   const warnings = report.findings.violations.filter((v) => v.severity === "warning").length;
   const verdict = report.exitCode === 0 ? "✅ policy passed" : "❌ policy failed";
   const findings = report.findings.sources.length === 0 ? "no findings input" : `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
-  const missing = report.changesets && !report.changesets.ok ? `; ❌ ${plural(report.changesets.uncovered.length, "component")} changed without a changeset` : "";
+  const missing =
+    report.changesets && !report.changesets.ok ? `; ❌ ${plural(report.changesets.uncovered.length, "component")} changed without a changeset` : "";
   return `${verdict}: ${findings}; ${plural(report.components.length, "affected component")}${missing}`;
 }
 
@@ -70,8 +71,10 @@ export function headline(report: Report): string {
 function changesetSection(report: Report, level: "##" | "###"): string {
   const gate = report.changesets;
   if (!gate || gate.ok) return "";
-  const lines = [`${level} Components changed without a changeset
-`];
+  const lines = [
+    `${level} Components changed without a changeset
+`,
+  ];
   if (gate.uncovered.length) {
     lines.push("| component | package | why |", "|---|---|---|");
     for (const c of gate.uncovered) lines.push(`| ${cell(c.component)} | \`${cell(c.package)}\` | ${cell(c.reason ?? "")} |`);
@@ -189,7 +192,10 @@ function objectList(diffs: readonly ApplicationObjectDiff[]): string {
     lines.push(`- \`${d.application}\` (${d.change}): ${countsText(d)}`);
     for (const o of d.objects) {
       const mark = o.change === "added" ? "➕" : o.change === "removed" ? "➖" : "✏️";
-      const paths = o.paths.slice(0, MAX_PATHS).map((p) => `\`${p}\``).join(", ");
+      const paths = o.paths
+        .slice(0, MAX_PATHS)
+        .map((p) => `\`${p}\``)
+        .join(", ");
       const more = o.paths.length > MAX_PATHS ? ` and ${o.paths.length - MAX_PATHS} more` : "";
       lines.push(`  - ${mark} ${o.change} \`${describeRef(o)}\`${paths ? `: ${paths}${more}` : ""}`);
     }
@@ -236,9 +242,15 @@ export function commentBody(report: Report, limit: number = LIMITS.comment): str
 
 /** The whole report as one markdown document, never truncated (the artifact the notes point to). */
 export function markdownReport(report: Report): string {
-  const components = componentRows(report).map((s) => s.full).join("");
-  const findings = findingRows(sortedFindings(report)).map((s) => s.full).join("");
-  const diffs = diffSections(report).map((s) => s.full).join("");
+  const components = componentRows(report)
+    .map((s) => s.full)
+    .join("");
+  const findings = findingRows(sortedFindings(report))
+    .map((s) => s.full)
+    .join("");
+  const diffs = diffSections(report)
+    .map((s) => s.full)
+    .join("");
   return [
     `# homelab pull-request report\n\n## ${headline(report)}\n\n${range(report)}\n`,
     changesetSection(report, "##"),

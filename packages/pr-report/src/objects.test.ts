@@ -13,7 +13,17 @@ const deployment = (args: string[], replicas = 2): SnapshotObject => ({
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: "traefik-public", namespace: "traefik", labels: { app: "traefik" } },
-    spec: { replicas, template: { spec: { containers: [{ name: "sidecar", image: "s:1" }, { name: "traefik", image: "traefik:v3.6.1", args }] } } },
+    spec: {
+      replicas,
+      template: {
+        spec: {
+          containers: [
+            { name: "sidecar", image: "s:1" },
+            { name: "traefik", image: "traefik:v3.6.1", args },
+          ],
+        },
+      },
+    },
   },
 });
 const service = (port: number): SnapshotObject => ({
@@ -51,7 +61,22 @@ describe("objectDiff", () => {
   });
 
   it("compares lists of named items by name, other lists by position", () => {
-    expect(changedPaths({ c: [{ name: "a", v: 1 }, { name: "b", v: 1 }] }, { c: [{ name: "b", v: 2 }, { name: "a", v: 1 }] })).toEqual(["c[name=b].v"]);
+    expect(
+      changedPaths(
+        {
+          c: [
+            { name: "a", v: 1 },
+            { name: "b", v: 1 },
+          ],
+        },
+        {
+          c: [
+            { name: "b", v: 2 },
+            { name: "a", v: 1 },
+          ],
+        },
+      ),
+    ).toEqual(["c[name=b].v"]);
     expect(changedPaths({ args: ["x", "y"] }, { args: ["x", "z"] })).toEqual(["args[1]"]);
     expect(changedPaths({ args: ["x"] }, { args: ["x", "z"] })).toEqual(["args"]);
     expect(changedPaths({ m: { "a.b/c": "1" } }, { m: { "a.b/c": "2" } })).toEqual(['m["a.b/c"]']);
@@ -81,10 +106,29 @@ describe("the object diff in the PR comment and check run", () => {
     head: "b".repeat(40),
     components: [
       {
-        component: "traefik", package: "@homelab/component-traefik", layer: "critical", change: "changed",
-        base: { version: "0.1.0", chart: null }, head: { version: "0.1.0", chart: null }, chartChanged: false, versionChanged: false,
-        files: [{ path: "cluster-critical-apps/traefik/public/values.yaml", status: "changed", additions: 1, deletions: 1, patch: "diff --git a/x b/x\n@@ -1 +1 @@\n-replicas: 2\n+replicas: 3" }],
-        additions: 1, deletions: 1, reasons: ["rendered output"], errors: 0, warnings: 0, waivers: 0,
+        component: "traefik",
+        package: "@homelab/component-traefik",
+        layer: "critical",
+        change: "changed",
+        base: { version: "0.1.0", chart: null },
+        head: { version: "0.1.0", chart: null },
+        chartChanged: false,
+        versionChanged: false,
+        files: [
+          {
+            path: "cluster-critical-apps/traefik/public/values.yaml",
+            status: "changed",
+            additions: 1,
+            deletions: 1,
+            patch: "diff --git a/x b/x\n@@ -1 +1 @@\n-replicas: 2\n+replicas: 3",
+          },
+        ],
+        additions: 1,
+        deletions: 1,
+        reasons: ["rendered output"],
+        errors: 0,
+        warnings: 0,
+        waivers: 0,
       },
     ],
     findings: NO_FINDINGS,

@@ -124,7 +124,11 @@ describe("prReport on GitHub", () => {
     github.failNext({ method: "POST", path: `/repos/${REPO}/check-runs` }, { status: 502, body: { message: "Bad Gateway" } });
     github.failNext(
       { method: "PATCH", path: /\/check-runs\/\d+$/ },
-      { status: 403, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, headers: { "retry-after": "1" } },
+      {
+        status: 403,
+        body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+        headers: { "retry-after": "1" },
+      },
     );
     const result = await prReport(options({ findingsFiles: [await withFindings(3)] }));
     expect(github.requestsTo({ method: "POST", path: `/repos/${REPO}/check-runs` }).map((r) => r.status)).toEqual([502, 201]);
@@ -140,7 +144,13 @@ describe("prReport on GitHub", () => {
     expect(result.exitCode).toBe(1);
     expect(github.requestsTo({ method: "PATCH", path: /\/check-runs\// })).toEqual([]);
     expect(github.statuses).toEqual([
-      { sha: head, state: "pending", context: "homelab policy", description: "homelab policy is running", target_url: "https://github.invalid/homelab/cluster/actions/runs/1" },
+      {
+        sha: head,
+        state: "pending",
+        context: "homelab policy",
+        description: "homelab policy is running",
+        target_url: "https://github.invalid/homelab/cluster/actions/runs/1",
+      },
       {
         sha: head,
         state: "failure",
@@ -156,7 +166,13 @@ describe("prReport on GitHub", () => {
 
   it("still writes every report file and returns the policy's exit code when GitHub is unreachable", async () => {
     const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
-    const result = await prReport(options({ findingsFiles: [await withFindings(1)], github: { token: TOKEN, apiUrl: await unreachableUrl(), repo: REPO, pr: 7 }, stepSummaryFile: summary }));
+    const result = await prReport(
+      options({
+        findingsFiles: [await withFindings(1)],
+        github: { token: TOKEN, apiUrl: await unreachableUrl(), repo: REPO, pr: 7 },
+        stepSummaryFile: summary,
+      }),
+    );
     expect(result.exitCode).toBe(1);
     expect(result.github?.checkRun).toBeNull();
     expect(result.github?.comment).toBeNull();
@@ -186,7 +202,9 @@ describe("prReport on GitHub", () => {
     expect(github.requests.every((r) => r.path === `/repos/${REPO}/check-runs` && r.status === 0)).toBe(true);
     expect(result.exitCode).toBe(1);
     expect(result.github).toMatchObject({ published: false, checkRun: null, comment: null });
-    expect(result.github?.problems).toEqual([expect.stringMatching(/^create check run: POST \/repos\/homelab\/cluster\/check-runs: no answer within 200 ms \(GitHub unreachable\)$/)]);
+    expect(result.github?.problems).toEqual([
+      expect.stringMatching(/^create check run: POST \/repos\/homelab\/cluster\/check-runs: no answer within 200 ms \(GitHub unreachable\)$/),
+    ]);
     expect((await readdir(path.join(repo.dir, "out"))).sort()).toEqual(["report.json", "report.junit.xml", "report.md", "report.sarif"]);
     expect(await readFile(summary, "utf8")).toContain("policy failed");
   });

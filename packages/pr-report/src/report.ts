@@ -95,18 +95,23 @@ export interface PrReportResult {
 
 function nxAffectedProjects(root: string, base: string, head: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile("npx", ["nx", "show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--json"], { cwd: root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new HomelabError(ErrorCode.MissingArtifact, `nx show projects --affected failed: ${stderr.trim().split("\n").pop() || error.message}`));
-        return;
-      }
-      try {
-        const list = JSON.parse(stdout);
-        resolve(Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : []);
-      } catch {
-        reject(new HomelabError(ErrorCode.Syntax, "nx show projects --affected did not print a JSON list"));
-      }
-    });
+    execFile(
+      "npx",
+      ["nx", "show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--json"],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new HomelabError(ErrorCode.MissingArtifact, `nx show projects --affected failed: ${stderr.trim().split("\n").pop() || error.message}`));
+          return;
+        }
+        try {
+          const list = JSON.parse(stdout);
+          resolve(Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : []);
+        } catch {
+          reject(new HomelabError(ErrorCode.Syntax, "nx show projects --affected did not print a JSON list"));
+        }
+      },
+    );
   });
 }
 

@@ -59,7 +59,10 @@ export async function addChangeset(options: AddChangesetOptions): Promise<AddedC
   if (unknown.length > 0) {
     throw new UsageError(
       `not a workspace package or component: ${unknown.join(", ")}`,
-      `components: ${all.filter((p) => p.component).map((p) => p.component).join(", ")}`,
+      `components: ${all
+        .filter((p) => p.component)
+        .map((p) => p.component)
+        .join(", ")}`,
     );
   }
   const base = slug(summary.split("\n")[0]!) || "changeset";

@@ -13,8 +13,11 @@ let repo: TempGitRepo;
 /** The real `homelab` binary, outside GitHub Actions (no GITHUB_* or NX_* variables). */
 function homelab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, "--root", repo.dir], { cwd: repo.dir, env: { PATH: process.env.PATH ?? "", HOME: repo.dir } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [BIN, ...args, "--root", repo.dir],
+      { cwd: repo.dir, env: { PATH: process.env.PATH ?? "", HOME: repo.dir } },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -54,7 +57,16 @@ describe("homelab release", () => {
     const passing = await homelab("release", "gate", "--base", "HEAD~2", "--format", "json");
     expect(passing.code).toBe(0);
     expect(JSON.parse(passing.stdout).components).toEqual([
-      { component: "beta", package: "@homelab/component-beta", change: "changed", files: 1, covered: true, by: "changeset", changesets: ["four-replicas-for-beta"], reason: null },
+      {
+        component: "beta",
+        package: "@homelab/component-beta",
+        change: "changed",
+        files: 1,
+        covered: true,
+        by: "changeset",
+        changesets: ["four-replicas-for-beta"],
+        reason: null,
+      },
     ]);
 
     const tags = await homelab("release", "tag", "--dry-run");

@@ -86,11 +86,22 @@ export async function changesetGate(options: GateOptions): Promise<GateResult> {
           ? `its changeset (${naming.map((r) => r.id).join(", ")}) bumps ${pkg} by "none", which releases nothing`
           : `rendered output changed (${diff.files.length} file${diff.files.length === 1 ? "" : "s"}) without a changeset for ${pkg}`;
     }
-    components.push({ component: diff.component, package: pkg, change: diff.change, files: diff.files.length, covered: by !== null, by, changesets: bumping, reason });
+    components.push({
+      component: diff.component,
+      package: pkg,
+      change: diff.change,
+      files: diff.files.length,
+      covered: by !== null,
+      by,
+      changesets: bumping,
+      reason,
+    });
   }
 
   const known = new Set(packages.map((p) => p.name));
-  const unknownPackages = changesets.flatMap((cs) => cs.releases.filter((r) => !known.has(r.name)).map((r) => ({ changeset: cs.id, file: cs.file, name: r.name })));
+  const unknownPackages = changesets.flatMap((cs) =>
+    cs.releases.filter((r) => !known.has(r.name)).map((r) => ({ changeset: cs.id, file: cs.file, name: r.name })),
+  );
   const uncovered = components.filter((c) => !c.covered);
   return { ok: uncovered.length === 0 && unknownPackages.length === 0, base, head, components, uncovered, changesets, unknownPackages };
 }

@@ -72,7 +72,16 @@ describe("the changeset gate", () => {
     const result = await changesetGate({ root: repo.dir, base, head });
     expect(result.ok).toBe(true);
     expect(result.components).toEqual([
-      { component: "alpha", package: "@homelab/component-alpha", change: "changed", files: 1, covered: true, by: "changeset", changesets: ["alpha-replicas"], reason: null },
+      {
+        component: "alpha",
+        package: "@homelab/component-alpha",
+        change: "changed",
+        files: 1,
+        covered: true,
+        by: "changeset",
+        changesets: ["alpha-replicas"],
+        reason: null,
+      },
     ]);
     expect(formatGate(result)).toContain("  alpha: changeset (alpha-replicas)");
   });

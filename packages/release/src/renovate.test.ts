@@ -31,7 +31,11 @@ const components = readdirSync(path.join(REPO_ROOT, "packages/components"), { wi
 
 function extract(text: string): { depName: string; currentValue: string; registryUrl: string; index: number; match: string }[] {
   return manager.matchStrings.flatMap((source) =>
-    [...text.matchAll(new RegExp(source, "g"))].map((m) => ({ ...(m.groups as { depName: string; currentValue: string; registryUrl: string }), index: m.index!, match: m[0] })),
+    [...text.matchAll(new RegExp(source, "g"))].map((m) => ({
+      ...(m.groups as { depName: string; currentValue: string; registryUrl: string }),
+      index: m.index!,
+      match: m[0],
+    })),
   );
 }
 
@@ -40,7 +44,11 @@ describe("the Renovate chart manager", () => {
 
   it("covers every component package file", () => {
     expect(pinned.length).toBeGreaterThanOrEqual(13);
-    for (const { file } of components) expect(manager.managerFilePatterns.some((p) => filePattern(p).test(file)), file).toBe(true);
+    for (const { file } of components)
+      expect(
+        manager.managerFilePatterns.some((p) => filePattern(p).test(file)),
+        file,
+      ).toBe(true);
     expect(manager.managerFilePatterns.some((p) => filePattern(p).test("packages/core/package.json"))).toBe(false);
   });
 

@@ -42,7 +42,10 @@ describe("the version stamp in the real repository's render", () => {
       const after = renderAll(bumped);
       expect([...after.files.keys()].sort()).toEqual([...baseline.files.keys()].sort());
       const changed = [...after.files.keys()].filter((p) => after.files.get(p) !== baseline.files.get(p)).sort();
-      const own = [...owner.entries()].filter(([, c]) => c === name).map(([p]) => p).sort();
+      const own = [...owner.entries()]
+        .filter(([, c]) => c === name)
+        .map(([p]) => p)
+        .sort();
       expect(changed, name).toEqual(own);
       const original = instantiate(config).find((c) => c.name === name)!.version;
       for (const file of changed) expect(after.files.get(file)!.replaceAll("99.0.0-bump", original), file).toBe(baseline.files.get(file));

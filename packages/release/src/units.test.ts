@@ -70,7 +70,12 @@ describe("workspace packages", () => {
 
 describe("addChangeset", () => {
   it("writes a changeset changesets can read, and never overwrites one", async () => {
-    const first = await addChangeset({ root: repo.dir, packages: ["alpha", "@homelab/core", "packages/components/alpha"], bump: "minor", summary: "Chart demo 1.3.0" });
+    const first = await addChangeset({
+      root: repo.dir,
+      packages: ["alpha", "@homelab/core", "packages/components/alpha"],
+      bump: "minor",
+      summary: "Chart demo 1.3.0",
+    });
     expect(first).toEqual({
       id: "chart-demo-1-3-0",
       file: ".changeset/chart-demo-1-3-0.md",
@@ -115,6 +120,8 @@ describe("changelog", () => {
     const offline = createChangelog({ cwd: "/nonexistent-dir-for-test", env: {} });
     expect(await offline.getReleaseLine({ id: "x", summary: "Summary", commit }, "patch", null)).toBe(`- ${commit.slice(0, 7)}: Summary`);
     expect(await offline.getReleaseLine({ id: "x", summary: "No commit" }, "patch", null)).toBe("- No commit");
-    expect(await offline.getDependencyReleaseLine([], [{ name: "@homelab/core", newVersion: "0.2.0" }], null)).toBe("- Updated dependencies\n  - @homelab/core@0.2.0");
+    expect(await offline.getDependencyReleaseLine([], [{ name: "@homelab/core", newVersion: "0.2.0" }], null)).toBe(
+      "- Updated dependencies\n  - @homelab/core@0.2.0",
+    );
   });
 });

@@ -139,6 +139,10 @@ export function tagName(pkg: WorkspacePackage): string | null {
 
 /** The package a component name, package name or package folder (or its package.json) names; undefined when none. */
 export function findPackage(packages: readonly WorkspacePackage[], reference: string): WorkspacePackage | undefined {
-  const ref = reference.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/package\.json$/, "").replace(/\/$/, "");
+  const ref = reference
+    .replace(/\\/g, "/")
+    .replace(/^\.\//, "")
+    .replace(/\/package\.json$/, "")
+    .replace(/\/$/, "");
   return packages.find((p) => p.name === ref || p.component === ref || p.dir === ref);
 }

@@ -148,7 +148,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       return `${where}: ${annotations.length} annotations in one request, more than ${GITHUB_LIMITS.annotationsPerRequest}`;
     }
     for (const a of annotations) {
-      if (typeof a.path !== "string" || !Number.isInteger(a.start_line) || !Number.isInteger(a.end_line) || !ANNOTATION_LEVELS.has(a.annotation_level) || typeof a.message !== "string") {
+      if (
+        typeof a.path !== "string" ||
+        !Number.isInteger(a.start_line) ||
+        !Number.isInteger(a.end_line) ||
+        !ANNOTATION_LEVELS.has(a.annotation_level) ||
+        typeof a.message !== "string"
+      ) {
         return `${where}: malformed annotation ${JSON.stringify(a)}`;
       }
     }
@@ -176,7 +182,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           annotations: [...(body.output?.annotations ?? [])],
         };
         checkRuns.push(run);
-        return { status: 201, body: { id: run.id, name: run.name, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, html_url: `https://github.invalid/runs/${run.id}` } };
+        return {
+          status: 201,
+          body: {
+            id: run.id,
+            name: run.name,
+            head_sha: run.head_sha,
+            status: run.status,
+            conclusion: run.conclusion,
+            html_url: `https://github.invalid/runs/${run.id}`,
+          },
+        };
       },
     },
     {
@@ -222,7 +238,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       pattern: /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/,
       handler: (p, body) => {
         if (typeof body?.body !== "string") return "create comment: body is required";
-        if (body.body.length > GITHUB_LIMITS.commentChars) return `create comment: body has ${body.body.length} characters, more than ${GITHUB_LIMITS.commentChars}`;
+        if (body.body.length > GITHUB_LIMITS.commentChars)
+          return `create comment: body has ${body.body.length} characters, more than ${GITHUB_LIMITS.commentChars}`;
         const comment: FakeComment = { id: nextId++, issue: Number(p[1]), body: body.body, user: { login } };
         comments.push(comment);
         return { status: 201, body: comment };
@@ -235,7 +252,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         const comment = comments.find((c) => c.id === Number(p[1]));
         if (!comment) return { status: 404, body: { message: "Not Found" } };
         if (typeof body?.body !== "string") return "update comment: body is required";
-        if (body.body.length > GITHUB_LIMITS.commentChars) return `update comment: body has ${body.body.length} characters, more than ${GITHUB_LIMITS.commentChars}`;
+        if (body.body.length > GITHUB_LIMITS.commentChars)
+          return `update comment: body has ${body.body.length} characters, more than ${GITHUB_LIMITS.commentChars}`;
         comment.body = body.body;
         return { status: 200, body: comment };
       },
@@ -248,7 +266,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         if (typeof body.description === "string" && body.description.length > GITHUB_LIMITS.statusDescriptionChars) {
           return `create status: description has ${body.description.length} characters, more than ${GITHUB_LIMITS.statusDescriptionChars}`;
         }
-        const status: FakeStatus = { sha: p[1]!, state: body.state, context: body.context ?? "default", description: body.description, target_url: body.target_url };
+        const status: FakeStatus = {
+          sha: p[1]!,
+          state: body.state,
+          context: body.context ?? "default",
+          description: body.description,
+          target_url: body.target_url,
+        };
         statuses.push(status);
         return { status: 201, body: status };
       },
@@ -271,7 +295,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     } catch {
       body = undefined;
     }
-    const recorded: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: request.headers, body, rawBody, status: 0 };
+    const recorded: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: request.headers,
+      body,
+      rawBody,
+      status: 0,
+    };
     requests.push(recorded);
     const reply = (status: number, payload: unknown, headers?: Record<string, string>) => {
       recorded.status = status;

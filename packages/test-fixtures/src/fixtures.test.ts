@@ -11,20 +11,30 @@ describe("fake GitHub", () => {
   });
 
   const call = (method: string, path: string, body?: unknown, token = "test-token-not-a-secret") =>
-    fetch(`${github.url}${path}`, { method, headers: { authorization: `token ${token}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    fetch(`${github.url}${path}`, {
+      method,
+      headers: { authorization: `token ${token}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
   it("keeps check runs like GitHub: annotations append across updates", async () => {
     const created = (await (await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", status: "in_progress" })).json()) as { id: number };
     const annotation = { path: "a.yaml", start_line: 1, end_line: 1, annotation_level: "warning", message: "m" };
     await call("PATCH", `/repos/o/r/check-runs/${created.id}`, { output: { title: "t", summary: "s", annotations: [annotation] } });
-    await call("PATCH", `/repos/o/r/check-runs/${created.id}`, { status: "completed", conclusion: "success", output: { title: "t", summary: "s2", annotations: [annotation] } });
+    await call("PATCH", `/repos/o/r/check-runs/${created.id}`, {
+      status: "completed",
+      conclusion: "success",
+      output: { title: "t", summary: "s2", annotations: [annotation] },
+    });
     expect(github.checkRuns.map((r) => [r.status, r.conclusion, r.output.summary, r.annotations.length])).toEqual([["completed", "success", "s2", 2]]);
     expect(github.problems).toEqual([]);
   });
 
   it("rejects what GitHub rejects and records why", async () => {
     const many = Array.from({ length: 51 }, () => ({ path: "a", start_line: 1, end_line: 1, annotation_level: "notice", message: "m" }));
-    expect((await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", output: { title: "t", summary: "s", annotations: many } })).status).toBe(422);
+    expect((await call("POST", "/repos/o/r/check-runs", { name: "c", head_sha: "abc", output: { title: "t", summary: "s", annotations: many } })).status).toBe(
+      422,
+    );
     expect((await call("POST", "/repos/o/r/statuses/abc", { state: "success", description: "d".repeat(141) })).status).toBe(422);
     expect((await call("POST", "/repos/o/r/issues/1/comments", { body: "b" }, "wrong-token-value")).status).toBe(401);
     expect((await call("POST", "/repos/x/y/issues/1/comments", { body: "b" })).status).toBe(404);

@@ -45,9 +45,13 @@ export function describeWithMirror(kind: MirrorKind, title: string, fn: (dir: st
 export function itWithMirror(kind: MirrorKind, title: string, fn: TestBody, timeout?: number): void {
   const dir = mirrorDir(kind);
   if (dir !== undefined) {
-    it(title, async () => {
-      await fn(dir);
-    }, timeout);
+    it(
+      title,
+      async () => {
+        await fn(dir);
+      },
+      timeout,
+    );
     return;
   }
   if (mirrorsRequired()) {

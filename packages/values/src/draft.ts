@@ -20,7 +20,12 @@ export function normaliseDraft(uri: unknown, file = "values.schema.json"): Schem
   if (typeof uri !== "string") {
     throw new HomelabError(ErrorCode.SchemaInvalid, `$schema must be a string, got ${JSON.stringify(uri)}`, { position: { file } });
   }
-  const spelled = uri.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/#$/, "").replace(/\/$/, "");
+  const spelled = uri
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/#$/, "")
+    .replace(/\/$/, "");
   if (/^json-schema\.org\/draft-0[4-7]\/schema$/.test(spelled)) return "draft-07";
   // The unversioned "latest" URI (cloudnative-pg's bundled `cluster` subchart): Helm validates it, read as draft-07.
   if (spelled === "json-schema.org/schema") return "draft-07";

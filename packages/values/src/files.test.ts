@@ -15,7 +15,10 @@ const schema = (name: string, version: string): ValuesSchema => ({
   schema: {
     type: "object",
     additionalProperties: false,
-    properties: { replicas: { type: "integer" }, speaker: { type: "object", additionalProperties: false, properties: { tolerateMaster: { type: "boolean" } } } },
+    properties: {
+      replicas: { type: "integer" },
+      speaker: { type: "object", additionalProperties: false, properties: { tolerateMaster: { type: "boolean" } } },
+    },
   },
 });
 const charts: ChartSchemaEntry[] = [
@@ -33,7 +36,8 @@ function write(files: Record<string, string>): void {
 }
 
 write({
-  "wrapper/Chart.yaml": "apiVersion: v2\nname: edge\nversion: 0.1.0\ndependencies:\n  - name: lb\n    version: 1.0.0\n    repository: https://example.com/lb\n  - name: proxy\n    alias: public\n    version: 2.0.0\n    repository: https://example.com/proxy\n",
+  "wrapper/Chart.yaml":
+    "apiVersion: v2\nname: edge\nversion: 0.1.0\ndependencies:\n  - name: lb\n    version: 1.0.0\n    repository: https://example.com/lb\n  - name: proxy\n    alias: public\n    version: 2.0.0\n    repository: https://example.com/proxy\n",
   "wrapper/values.yaml": "# wrapper\nglobal: {}\nlb:\n  speaker:\n    tolerateMastr: true\npublic:\n  replicas: two\n",
   "plain/values.yaml": "replica: 2\n",
   "unknown/Chart.yaml": "apiVersion: v2\nname: x\nversion: 0.1.0\ndependencies:\n  - name: nope\n    version: 9.9.9\n",
@@ -65,7 +69,9 @@ describe("validateValuesFiles on wrapper charts", () => {
   it("a dependency without a schema here is bad input naming it", async () => {
     const error = await validateValuesFiles({ files: ["unknown/values.yaml"], cwd: dir, charts }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HomelabError);
-    expect((error as HomelabError).message).toMatch(/^unknown\/values\.yaml: the wrapper chart's dependency nope@9\.9\.9 \(values under `nope`\) has no schema here/);
+    expect((error as HomelabError).message).toMatch(
+      /^unknown\/values\.yaml: the wrapper chart's dependency nope@9\.9\.9 \(values under `nope`\) has no schema here/,
+    );
   });
 });
 
@@ -96,7 +102,16 @@ describe("values files through the one input loader", () => {
   it("invalid UTF-8 and alias bombs are exit-2 errors with the file", async () => {
     writeFileSync(join(dir, "latin1.yaml"), Buffer.from([0x72, 0x3a, 0x20, 0xff, 0x0a]));
     expect(await failure(["latin1.yaml"])).toMatchObject({ code: "SYNTAX", position: { file: "latin1.yaml", line: 1, column: 4 } });
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 6 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
     writeFileSync(join(dir, "bomb.yaml"), `${bomb}\n`);
     expect((await failure(["bomb.yaml"])).message).toMatch(/too many alias expansions/);
   });

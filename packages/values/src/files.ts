@@ -134,10 +134,14 @@ async function schemaForDependency(dep: WrapperDependency, charts: readonly Char
     return await findChart(`${dep.name}@${dep.version}`, charts).load();
   } catch (error) {
     if (!(error instanceof HomelabError)) throw error;
-    throw new HomelabError(ErrorCode.Usage, `${file}: the wrapper chart's dependency ${dep.name}@${dep.version} (values under \`${dep.key}\`) has no schema here: ${error.message}`, {
-      ...(error.hint ? { hint: error.hint } : {}),
-      cause: error,
-    });
+    throw new HomelabError(
+      ErrorCode.Usage,
+      `${file}: the wrapper chart's dependency ${dep.name}@${dep.version} (values under \`${dep.key}\`) has no schema here: ${error.message}`,
+      {
+        ...(error.hint ? { hint: error.hint } : {}),
+        cause: error,
+      },
+    );
   }
 }
 
@@ -150,7 +154,8 @@ export function validateValuesSource(schema: ValuesSchema, source: YamlSource, n
   const issues: ValuesFileIssue[] = [];
   for (const doc of source.nonEmpty()) {
     let value: unknown = doc.value;
-    for (const key of nested) value = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+    for (const key of nested)
+      value = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
     if (value === undefined || value === null) continue;
     // Errors first, then notes (values equal to the chart's default).
     for (const issue of [...validateValues(schema, value), ...redundantDefaults(schema, value)]) {

@@ -11,10 +11,4 @@ export {
   type ValuesSchema,
 } from "./validate.js";
 export { findChart, type ChartSchemaEntry } from "./registry.js";
-export {
-  validateValuesFiles,
-  validateValuesSource,
-  type ValidateValuesFilesOptions,
-  type ValuesFileIssue,
-  type ValuesFilesResult,
-} from "./files.js";
+export { validateValuesFiles, validateValuesSource, type ValidateValuesFilesOptions, type ValuesFileIssue, type ValuesFilesResult } from "./files.js";

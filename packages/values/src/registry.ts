@@ -22,14 +22,14 @@ export function findChart(spec: string, charts: readonly ChartSchemaEntry[]): Ch
   if (candidates.length === 0) {
     const names = [...new Set(charts.map((c) => c.chart.name))].sort();
     const suggestion = suggestKey(name, names);
-    throw new UsageError(
-      `unknown chart "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-      `known charts: ${names.join(", ")}`,
-    );
+    throw new UsageError(`unknown chart "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""}`, `known charts: ${names.join(", ")}`);
   }
   if (version === undefined) {
     if (candidates.length > 1) {
-      throw new UsageError(`chart "${name}" has several versions; say which`, `use ${candidates.map((c) => `${c.chart.name}@${c.chart.version}`).join(" or ")}`);
+      throw new UsageError(
+        `chart "${name}" has several versions; say which`,
+        `use ${candidates.map((c) => `${c.chart.name}@${c.chart.version}`).join(" or ")}`,
+      );
     }
     return candidates[0]!;
   }

@@ -64,7 +64,9 @@ describe("validateValues", () => {
   });
 
   it("gives no suggestion when nothing is close", () => {
-    expect(validateValues(closed, { somethingElse: true })).toEqual([{ path: ["somethingElse"], message: 'unknown key "somethingElse"', keyword: "additionalProperties" }]);
+    expect(validateValues(closed, { somethingElse: true })).toEqual([
+      { path: ["somethingElse"], message: 'unknown key "somethingElse"', keyword: "additionalProperties" },
+    ]);
   });
 
   it("treats null as deleting a default, not as a type error", () => {
@@ -148,7 +150,16 @@ describe("validateValuesFiles", () => {
         line: 3,
         column: 3,
       },
-      { path: ["env", 0], jsonPath: "env[0]", message: "must have required property 'name'", keyword: "required", file: "values.yaml", document: 0, line: 5, column: 5 },
+      {
+        path: ["env", 0],
+        jsonPath: "env[0]",
+        message: "must have required property 'name'",
+        keyword: "required",
+        file: "values.yaml",
+        document: 0,
+        line: 5,
+        column: 5,
+      },
     ]);
   });
 
@@ -179,7 +190,13 @@ describe("null-valued keys", () => {
 describe("redundant overrides", () => {
   const withDefaults: ValuesSchema = {
     ...closed,
-    defaults: { replicas: 1, image: { repository: "nginx", tag: "1.27" }, pullPolicy: "IfNotPresent", env: [{ name: "A", value: "1" }], nodeSelector: { os: "linux" } },
+    defaults: {
+      replicas: 1,
+      image: { repository: "nginx", tag: "1.27" },
+      pullPolicy: "IfNotPresent",
+      env: [{ name: "A", value: "1" }],
+      nodeSelector: { os: "linux" },
+    },
   };
 
   it("notes values equal to the chart default (scalars, lists whole, empty maps over maps), never a change or a deletion", () => {
@@ -206,7 +223,7 @@ describe("redundant overrides", () => {
 
   it("values files get the notes after the errors, at file:line", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "values-redundant-"));
-    await writeFile(path.join(dir, "values.yaml"), "replicas: 2\nimage:\n  tag: \"1.27\"\n  tga: x\n");
+    await writeFile(path.join(dir, "values.yaml"), 'replicas: 2\nimage:\n  tag: "1.27"\n  tga: x\n');
     const entry: ChartSchemaEntry = { component: "demo", chart: closed.chart, load: async () => withDefaults };
     const result = await validateValuesFiles({ chart: "demo", files: ["values.yaml"], cwd: dir, charts: [entry] });
     expect(result.issues.map((i) => [i.jsonPath, i.line, i.severity ?? "error", i.message])).toEqual([

@@ -111,10 +111,14 @@ export function compileOverrideValidator(schema: ValuesSchema): ValidateFunction
     try {
       validate = ajvFor(schema.draft).compile(override);
     } catch (error) {
-      throw new HomelabError(ErrorCode.SchemaInvalid, `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`, {
-        position: { file: `${schema.chart.name}/values.schema.json` },
-        cause: error,
-      });
+      throw new HomelabError(
+        ErrorCode.SchemaInvalid,
+        `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`,
+        {
+          position: { file: `${schema.chart.name}/values.schema.json` },
+          cause: error,
+        },
+      );
     }
     compiled.set(schema.schema, validate);
   }

@@ -61,16 +61,24 @@ describe("ensureBuilt", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(HomelabError);
-    expect(error).toMatchObject({ code: "MISSING_ARTIFACT", message: "building the fake wasm (@homelab/fake) exited with 3", details: ["fake build log line"] });
+    expect(error).toMatchObject({
+      code: "MISSING_ARTIFACT",
+      message: "building the fake wasm (@homelab/fake) exited with 3",
+      details: ["fake build log line"],
+    });
     expect(lines.join("")).toMatch(/… failed after \d+\.\d s\n$/);
   });
 
   it("a build that succeeds without its output is an error naming the output", () => {
-    expect(() => ensureBuilt(need(), { repoRoot: tmp, command: command(0, 0, "-"), log, env: {} })).toThrow("building the fake wasm (@homelab/fake) did not produce fake.wasm");
+    expect(() => ensureBuilt(need(), { repoRoot: tmp, command: command(0, 0, "-"), log, env: {} })).toThrow(
+      "building the fake wasm (@homelab/fake) did not produce fake.wasm",
+    );
   });
 
   it("a build that hangs is stopped at its timeout", () => {
-    expect(() => ensureBuilt(need(), { repoRoot: tmp, command: command(30_000), log, env: {}, buildTimeoutMs: 500 })).toThrow("building the fake wasm (@homelab/fake) did not finish within 1 s");
+    expect(() => ensureBuilt(need(), { repoRoot: tmp, command: command(30_000), log, env: {}, buildTimeoutMs: 500 })).toThrow(
+      "building the fake wasm (@homelab/fake) did not finish within 1 s",
+    );
   });
 
   it("takes over a lock whose owner is gone", () => {

@@ -71,7 +71,10 @@ export function ensureBuilt(need: BuildNeed, options: EnsureBuiltOptions = {}): 
       stdio: ["ignore", "pipe", "pipe"],
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const output = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").filter((l) => l.trim() !== "");
+    const output = `${run.stdout ?? ""}${run.stderr ?? ""}`
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     if (run.error || run.status !== 0 || !allExist(need.outputs)) {
       log(` failed after ${seconds} s\n`);
       const timedOut = (run.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT" || run.signal === "SIGKILL";
@@ -81,7 +84,10 @@ export function ensureBuilt(need: BuildNeed, options: EnsureBuiltOptions = {}): 
           ? `could not start (${run.error.message})`
           : run.status !== 0
             ? `exited with ${run.status ?? run.signal}`
-            : `did not produce ${need.outputs.filter((o) => !exists(o)).map((o) => path.relative(repoRoot, o)).join(", ")}`;
+            : `did not produce ${need.outputs
+                .filter((o) => !exists(o))
+                .map((o) => path.relative(repoRoot, o))
+                .join(", ")}`;
       throw new HomelabError(ErrorCode.MissingArtifact, `building ${need.what} (${need.project}) ${why}`, {
         details: output.slice(-20),
         hint: `fix the cause and run \`npx nx run ${need.project}:build\` (the Go toolchain and the Go module proxy are needed)`,

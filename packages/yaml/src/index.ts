@@ -1,13 +1,5 @@
 export { stringifyYaml, stringifyYamlDocuments, commentBlock } from "./stringify.js";
-export {
-  YamlSource,
-  pointerToPath,
-  formatPath,
-  DEFAULT_MAX_ALIAS_COUNT,
-  type JsonPath,
-  type YamlDocument,
-  type YamlParseOptions,
-} from "./source.js";
+export { YamlSource, pointerToPath, formatPath, DEFAULT_MAX_ALIAS_COUNT, type JsonPath, type YamlDocument, type YamlParseOptions } from "./source.js";
 export {
   readInputFile,
   readNamedFile,

@@ -23,11 +23,17 @@ function parsesOrNamesTheFile(text: string, expandLists: boolean): void {
 
 describe("YamlSource.parse properties", () => {
   it("any generated text parses or is a HomelabError naming the file", () => {
-    fc.assert(fc.property(yamlText(), fc.boolean(), (text, expand) => parsesOrNamesTheFile(text, expand)), { numRuns: 1500 });
+    fc.assert(
+      fc.property(yamlText(), fc.boolean(), (text, expand) => parsesOrNamesTheFile(text, expand)),
+      { numRuns: 1500 },
+    );
   });
 
   it("nesting and alias bombs are HomelabErrors, not stack overflows or hangs", () => {
-    fc.assert(fc.property(yamlHostile, (text) => parsesOrNamesTheFile(text, true)), { numRuns: 60 });
+    fc.assert(
+      fc.property(yamlHostile, (text) => parsesOrNamesTheFile(text, true)),
+      { numRuns: 60 },
+    );
   });
 });
 

@@ -65,8 +65,14 @@ describe("readInputFile", () => {
       symlinkSync("inside.yaml", join(dir, "checked", "alias.yaml"));
       const within = join(dir, "checked");
       expect(readInputFile(join(within, "leak.yaml"), { display: "leak.yaml", within })).toMatchObject({ kind: "skipped", why: "outside" });
-      expect(readInputFile(join(within, "folder", "secret.yaml"), { display: "folder/secret.yaml", within })).toMatchObject({ kind: "skipped", why: "outside" });
-      expect(readInputFile(join(within, relative(within, join(outside, "secret.yaml"))), { display: "x", within })).toMatchObject({ kind: "skipped", why: "outside" });
+      expect(readInputFile(join(within, "folder", "secret.yaml"), { display: "folder/secret.yaml", within })).toMatchObject({
+        kind: "skipped",
+        why: "outside",
+      });
+      expect(readInputFile(join(within, relative(within, join(outside, "secret.yaml"))), { display: "x", within })).toMatchObject({
+        kind: "skipped",
+        why: "outside",
+      });
       expect(readInputFile(join(within, "alias.yaml"), { display: "alias.yaml", within })).toMatchObject({ kind: "file", text: "a: 1\n" });
     } finally {
       rmSync(outside, { recursive: true, force: true });

@@ -25,9 +25,7 @@ export function maxYamlBytes(env: Readonly<Record<string, string | undefined>> =
 /** Why a path was not read: a user would expect it listed (in a walk) or named in an error (when asked for). */
 export type SkipReason = "missing" | "dangling-symlink" | "symlink-loop" | "outside" | "directory" | "fifo" | "socket" | "device";
 
-export type InputFile =
-  | { kind: "file"; text: string; bytes: number }
-  | { kind: "skipped"; why: SkipReason; reason: string };
+export type InputFile = { kind: "file"; text: string; bytes: number } | { kind: "skipped"; why: SkipReason; reason: string };
 
 export interface ReadInputOptions {
   /** The name errors show (relative to the checked folder, or as the user typed it). */
@@ -144,7 +142,10 @@ export function readInputFile(abs: string, options: ReadInputOptions): InputFile
 }
 
 /** A file read through {@link readInputFile} and parsed, or why it was not read. */
-export function loadYamlFile(abs: string, options: ReadInputOptions & YamlParseOptions): { kind: "file"; source: YamlSource } | Extract<InputFile, { kind: "skipped" }> {
+export function loadYamlFile(
+  abs: string,
+  options: ReadInputOptions & YamlParseOptions,
+): { kind: "file"; source: YamlSource } | Extract<InputFile, { kind: "skipped" }> {
   const input = readInputFile(abs, options);
   if (input.kind === "skipped") return input;
   return { kind: "file", source: YamlSource.parse(input.text, options.display, options) };
@@ -211,14 +212,30 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     if (b < 0x80) {
       i++;
       continue;
-    } else if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
-    else if (b === 0xe0) { need = 2; min = 0xa0; }
-    else if (b === 0xed) { need = 2; min = 0x80; max = 0x9f; }
-    else if (b >= 0xe1 && b <= 0xef) { need = 2; min = 0x80; }
-    else if (b === 0xf0) { need = 3; min = 0x90; }
-    else if (b === 0xf4) { need = 3; min = 0x80; max = 0x8f; }
-    else if (b >= 0xf1 && b <= 0xf3) { need = 3; min = 0x80; }
-    else return i;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b === 0xe0) {
+      need = 2;
+      min = 0xa0;
+    } else if (b === 0xed) {
+      need = 2;
+      min = 0x80;
+      max = 0x9f;
+    } else if (b >= 0xe1 && b <= 0xef) {
+      need = 2;
+      min = 0x80;
+    } else if (b === 0xf0) {
+      need = 3;
+      min = 0x90;
+    } else if (b === 0xf4) {
+      need = 3;
+      min = 0x80;
+      max = 0x8f;
+    } else if (b >= 0xf1 && b <= 0xf3) {
+      need = 3;
+      min = 0x80;
+    } else return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];
       if (c === undefined) return i;

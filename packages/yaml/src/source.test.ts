@@ -80,9 +80,7 @@ describe("stringify", () => {
   });
 
   it("joins documents under a comment header", () => {
-    expect(stringifyYamlDocuments([{ a: 1 }, { b: 2 }], "Generated.\nDo not edit.")).toBe(
-      "# Generated.\n# Do not edit.\na: 1\n---\nb: 2\n",
-    );
+    expect(stringifyYamlDocuments([{ a: 1 }, { b: 2 }], "Generated.\nDo not edit.")).toBe("# Generated.\n# Do not edit.\na: 1\n---\nb: 2\n");
   });
 });
 
@@ -103,7 +101,7 @@ describe("YamlSource hardening", () => {
     expect(error("- k: 1\n- k: 1\n  k: 2\n").position?.line).toBe(3);
   });
 
-  it("treats 1 and \"1\" as different keys, as YAML does", () => {
+  it('treats 1 and "1" as different keys, as YAML does', () => {
     expect(YamlSource.parse('1: a\n"1": b\n', "in.yaml").documents[0]!.value).toEqual({ 1: "b" });
   });
 
@@ -129,7 +127,16 @@ describe("YamlSource hardening", () => {
   });
 
   it("turns an alias bomb into an error naming the file, not a hang or an internal error", () => {
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x]",
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(", ")}]`,
+      ),
+    ].join("\n");
     const problem = error(`---\nok: 1\n---\n${bomb}\n`);
     expect(problem.code).toBe("SYNTAX");
     expect(problem.message).toMatch(/too many alias expansions/);

@@ -217,10 +217,14 @@ function tooDeep(error: unknown, position: { file: string; line: number; column?
 function valueError(error: unknown, position: { file: string; line: number; column: number }, maxAliasCount: number): unknown {
   const message = error instanceof Error ? error.message : String(error);
   if (/Excessive alias count/.test(message)) {
-    return new HomelabError(ErrorCode.Syntax, `too many alias expansions (more than ${maxAliasCount}): an alias bomb, or a document that needs its aliases written out`, {
-      position,
-      cause: error,
-    });
+    return new HomelabError(
+      ErrorCode.Syntax,
+      `too many alias expansions (more than ${maxAliasCount}): an alias bomb, or a document that needs its aliases written out`,
+      {
+        position,
+        cause: error,
+      },
+    );
   }
   if (error instanceof ReferenceError) return new HomelabError(ErrorCode.Syntax, firstLine(message), { position, cause: error });
   return tooDeep(error, position);

@@ -70,9 +70,27 @@ interface Target {
 }
 
 const BUILTIN_GROUPS = new Set([
-  "", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "apiextensions.k8s.io",
-  "admissionregistration.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io", "certificates.k8s.io",
-  "apiregistration.k8s.io", "flowcontrol.apiserver.k8s.io", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "resource.k8s.io",
+  "",
+  "apps",
+  "batch",
+  "policy",
+  "autoscaling",
+  "networking.k8s.io",
+  "rbac.authorization.k8s.io",
+  "storage.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "scheduling.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "certificates.k8s.io",
+  "apiregistration.k8s.io",
+  "flowcontrol.apiserver.k8s.io",
+  "events.k8s.io",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "resource.k8s.io",
 ]);
 /** API groups whose CRDs the distribution installs itself. */
 const DISTRIBUTION_GROUPS: Record<string, readonly string[]> = { k3s: ["helm.cattle.io", "k3s.cattle.io"] };
@@ -159,7 +177,9 @@ export function resolveReferences(input: readonly ClusterObject[], options: Refe
   if (!opaqueNs) checkAlerts(index, pods, services, namespaceLabels, report);
   if (options.crdsComplete) checkCrds(index, distribution, report, orderings, what);
 
-  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message)));
+  findings.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message),
+  );
   return { findings, orderings };
 }
 
@@ -191,7 +211,13 @@ function monitorNamespacesBlind(e: Entry, unknowable: Unknowable): boolean {
 function servicePorts(s: Entry): { name: string | null; port: number | null; targetPort: string | number | null }[] {
   return list(specOf(s).ports).flatMap((p) =>
     isObj(p)
-      ? [{ name: str(p.name), port: typeof p.port === "number" ? p.port : null, targetPort: typeof p.targetPort === "number" || typeof p.targetPort === "string" ? p.targetPort : null }]
+      ? [
+          {
+            name: str(p.name),
+            port: typeof p.port === "number" ? p.port : null,
+            targetPort: typeof p.targetPort === "number" || typeof p.targetPort === "string" ? p.targetPort : null,
+          },
+        ]
       : [],
   );
 }
@@ -248,16 +274,30 @@ function checkMonitors(
       const inNs = monitorNamespaces(m);
       const blind = monitorNamespacesBlind(m, unknowable);
       if (picked[kind] && !picked[kind]!(m)) {
-        report(m, "ref-monitor", "not-picked-up", ["metadata", "labels"], `${what(m)} is selected by no Prometheus (${kind === "ServiceMonitor" ? "serviceMonitorSelector" : "podMonitorSelector"} and its namespace selector): nothing scrapes it`);
+        report(
+          m,
+          "ref-monitor",
+          "not-picked-up",
+          ["metadata", "labels"],
+          `${what(m)} is selected by no Prometheus (${kind === "ServiceMonitor" ? "serviceMonitorSelector" : "podMonitorSelector"} and its namespace selector): nothing scrapes it`,
+        );
       }
       if (kind === "ServiceMonitor") {
         const candidates = services.filter((s) => inNs(s.namespace ?? "default"));
         const selected = candidates.filter((s) => selects(spec.selector, s.labels));
         if (selected.length === 0) {
           if (blind) continue;
-          const near = candidates.map((s) => s.name).sort().slice(0, 5);
-          report(m, "ref-monitor", "selects-nothing", ["spec", "selector"],
-            `${what(m)} selects no Service: none in ${inNs.describe} has the labels ${describeSelector(spec.selector)}${near.length ? ` (Services there: ${near.join(", ")}${candidates.length > near.length ? ", ..." : ""})` : ""}`);
+          const near = candidates
+            .map((s) => s.name)
+            .sort()
+            .slice(0, 5);
+          report(
+            m,
+            "ref-monitor",
+            "selects-nothing",
+            ["spec", "selector"],
+            `${what(m)} selects no Service: none in ${inNs.describe} has the labels ${describeSelector(spec.selector)}${near.length ? ` (Services there: ${near.join(", ")}${candidates.length > near.length ? ", ..." : ""})` : ""}`,
+          );
           continue;
         }
         list(spec.endpoints).forEach((ep, i) => {
@@ -265,24 +305,45 @@ function checkMonitors(
           const port = ep.port;
           if (blind || selected.some((s) => servicePorts(s).some((p) => p.name === port))) return;
           const have = [...new Set(selected.flatMap((s) => servicePorts(s).map((p) => p.name ?? String(p.port))))].sort();
-          report(m, "ref-monitor", "port-missing", ["spec", "endpoints", i, "port"],
-            `${what(m)} scrapes port "${port}", which no selected Service names (${selected.map((s) => s.name).sort().join(", ")} ha${selected.length > 1 ? "ve" : "s"} ${have.join(", ") || "no ports"})`);
+          report(
+            m,
+            "ref-monitor",
+            "port-missing",
+            ["spec", "endpoints", i, "port"],
+            `${what(m)} scrapes port "${port}", which no selected Service names (${selected
+              .map((s) => s.name)
+              .sort()
+              .join(", ")} ha${selected.length > 1 ? "ve" : "s"} ${have.join(", ") || "no ports"})`,
+          );
         });
       } else {
         const candidates = pods.filter((p) => inNs(p.namespace));
         const selected = candidates.filter((p) => selects(spec.selector, p.labels));
         if (selected.length === 0) {
           if (blind) continue;
-          report(m, "ref-monitor", "selects-nothing", ["spec", "selector"], `${what(m)} selects no pod: no pod template in ${inNs.describe} has the labels ${describeSelector(spec.selector)}`);
+          report(
+            m,
+            "ref-monitor",
+            "selects-nothing",
+            ["spec", "selector"],
+            `${what(m)} selects no pod: no pod template in ${inNs.describe} has the labels ${describeSelector(spec.selector)}`,
+          );
           continue;
         }
         list(spec.podMetricsEndpoints).forEach((ep, i) => {
           if (!isObj(ep) || typeof ep.port !== "string") return;
           const port = ep.port;
           if (blind || selected.some((p) => p.containers.some((c) => c.ports.some((cp) => cp.name === port)))) return;
-          const have = [...new Set(selected.flatMap((p) => p.containers.flatMap((c) => c.ports.map((cp) => cp.name).filter((n): n is string => n !== null))))].sort();
-          report(m, "ref-monitor", "port-missing", ["spec", "podMetricsEndpoints", i, "port"],
-            `${what(m)} scrapes container port "${port}", which no selected pod's containers name (${have.join(", ") || "no named ports"})`);
+          const have = [
+            ...new Set(selected.flatMap((p) => p.containers.flatMap((c) => c.ports.map((cp) => cp.name).filter((n): n is string => n !== null)))),
+          ].sort();
+          report(
+            m,
+            "ref-monitor",
+            "port-missing",
+            ["spec", "podMetricsEndpoints", i, "port"],
+            `${what(m)} scrapes container port "${port}", which no selected pod's containers name (${have.join(", ") || "no named ports"})`,
+          );
         });
       }
     }
@@ -302,7 +363,9 @@ function targetsOf(index: Index, pods: readonly PodTemplate[], services: readonl
     for (const s of services.filter((x) => inNs(x.namespace ?? "default") && selects(spec.selector, x.labels))) {
       for (const ep of list(spec.endpoints)) {
         if (!isObj(ep)) continue;
-        const ports = servicePorts(s).filter((p) => (typeof ep.port === "string" ? p.name === ep.port : ep.targetPort !== undefined || servicePorts(s).length > 0));
+        const ports = servicePorts(s).filter((p) =>
+          typeof ep.port === "string" ? p.name === ep.port : ep.targetPort !== undefined || servicePorts(s).length > 0,
+        );
         if (typeof ep.port === "string" && ports.length === 0) continue;
         const job = (jobLabel ? s.labels[jobLabel] : undefined) || s.name;
         const base = { job, namespace: s.namespace ?? "default", service: s.name };
@@ -330,7 +393,9 @@ function targetsOf(index: Index, pods: readonly PodTemplate[], services: readonl
     for (const p of pods.filter((x) => inNs(x.namespace) && selects(spec.selector, x.labels))) {
       for (const ep of list(spec.podMetricsEndpoints)) {
         if (!isObj(ep)) continue;
-        const container = p.containers.find((c) => c.ports.some((cp) => (typeof ep.port === "string" ? cp.name === ep.port : typeof ep.portNumber === "number" && cp.containerPort === ep.portNumber)));
+        const container = p.containers.find((c) =>
+          c.ports.some((cp) => (typeof ep.port === "string" ? cp.name === ep.port : typeof ep.portNumber === "number" && cp.containerPort === ep.portNumber)),
+        );
         if (typeof ep.port === "string" && !container) continue;
         const job = (jobLabel ? p.labels[jobLabel] : undefined) || `${m.namespace}/${m.name}`;
         targets.push({
@@ -361,7 +426,13 @@ function checkAlerts(index: Index, pods: readonly PodTemplate[], services: reado
   const loaded = prometheusSelects(index, namespaceLabels, "ruleSelector", "ruleNamespaceSelector");
   for (const r of rules) {
     if (loaded && !loaded(r)) {
-      report(r, "ref-alert-target", "not-loaded", ["metadata", "labels"], `PrometheusRule ${ref(r.namespace, r.name)} is selected by no Prometheus (ruleSelector and ruleNamespaceSelector): its alerts never fire`);
+      report(
+        r,
+        "ref-alert-target",
+        "not-loaded",
+        ["metadata", "labels"],
+        `PrometheusRule ${ref(r.namespace, r.name)} is selected by no Prometheus (ruleSelector and ruleNamespaceSelector): its alerts never fire`,
+      );
       continue;
     }
     list(specOf(r).groups).forEach((group, g) => {
@@ -373,7 +444,13 @@ function checkAlerts(index: Index, pods: readonly PodTemplate[], services: reado
         const parsed = parsePromql(rule.expr);
         const name = alert ? `alert ${alert}` : `recording rule ${str(rule.record) ?? "?"}`;
         if (parsed.error !== null) {
-          report(r, "ref-alert-target", "invalid-expr", path, `${name}: the expression does not parse as PromQL (at offset ${parsed.error}): the operator's admission webhook rejects the PrometheusRule`);
+          report(
+            r,
+            "ref-alert-target",
+            "invalid-expr",
+            path,
+            `${name}: the expression does not parse as PromQL (at offset ${parsed.error}): the operator's admission webhook rejects the PrometheusRule`,
+          );
           return;
         }
         if (!alert) return;
@@ -389,8 +466,13 @@ function checkAlerts(index: Index, pods: readonly PodTemplate[], services: reado
             ? `no scrape target has ${alone.map(formatMatcher).join(", ")}`
             : `no single scrape target has ${matchers.map(formatMatcher).join(" and ")}`;
           const jobs = [...new Set(targets.map((t) => t.labels.job).filter((j): j is string => j !== undefined))].sort();
-          report(r, "ref-alert-target", "matches-no-target", path,
-            `${name}: ${sel.text} matches no target the monitors produce: ${why} (jobs: ${jobs.slice(0, 12).join(", ")}${jobs.length > 12 ? ", ..." : ""}${jobs.length ? "" : "none"}); it can never fire`);
+          report(
+            r,
+            "ref-alert-target",
+            "matches-no-target",
+            path,
+            `${name}: ${sel.text} matches no target the monitors produce: ${why} (jobs: ${jobs.slice(0, 12).join(", ")}${jobs.length > 12 ? ", ..." : ""}${jobs.length ? "" : "none"}); it can never fire`,
+          );
         }
       });
     });
@@ -398,17 +480,32 @@ function checkAlerts(index: Index, pods: readonly PodTemplate[], services: reado
 }
 
 /** Backend Services, Middlewares, IngressClasses of Ingresses and IngressRoutes. */
-function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report: Report, what: What, unknowable: Unknowable, external: ReadonlySet<string>): void {
+function checkRoutes(
+  index: Index,
+  traefiks: readonly TraefikInstance[],
+  report: Report,
+  what: What,
+  unknowable: Unknowable,
+  external: ReadonlySet<string>,
+): void {
   const servicePort = (s: Entry, port: unknown): boolean =>
     servicePorts(s).some((p) => (typeof port === "number" ? p.port === port : p.name === port || (p.port !== null && String(p.port) === port)));
-  const describePorts = (s: Entry): string => servicePorts(s).map((p) => (p.name ? `${p.name}/${p.port}` : String(p.port))).join(", ") || "none";
+  const describePorts = (s: Entry): string =>
+    servicePorts(s)
+      .map((p) => (p.name ? `${p.name}/${p.port}` : String(p.port)))
+      .join(", ") || "none";
   const classes = index.of("networking.k8s.io", "IngressClass");
-  const middlewareNames = new Set([...index.ofAny(TRAEFIK_GROUPS, "Middleware").map((m) => `${m.namespace}-${m.name}`), ...[...external].map((m) => m.replace("/", "-"))]);
-  const middlewareExists = (namespace: string | null, name: string): boolean => external.has(`${namespace}/${name}`) || index.find(TRAEFIK_GROUPS, "Middleware", namespace, name) !== undefined;
+  const middlewareNames = new Set([
+    ...index.ofAny(TRAEFIK_GROUPS, "Middleware").map((m) => `${m.namespace}-${m.name}`),
+    ...[...external].map((m) => m.replace("/", "-")),
+  ]);
+  const middlewareExists = (namespace: string | null, name: string): boolean =>
+    external.has(`${namespace}/${name}`) || index.find(TRAEFIK_GROUPS, "Middleware", namespace, name) !== undefined;
 
   for (const ing of index.of("networking.k8s.io", "Ingress")) {
     const spec = specOf(ing);
-    const annotations = isObj(ing.o.object.metadata) && isObj((ing.o.object.metadata as Obj).annotations) ? ((ing.o.object.metadata as Obj).annotations as Obj) : {};
+    const annotations =
+      isObj(ing.o.object.metadata) && isObj((ing.o.object.metadata as Obj).annotations) ? ((ing.o.object.metadata as Obj).annotations as Obj) : {};
     const backend = (b: unknown, path: JsonPath): void => {
       if (!isObj(b) || !isObj(b.service)) return;
       const name = str(b.service.name);
@@ -416,12 +513,24 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
       const s = index.find("", "Service", ing.namespace, name);
       if (!s) {
         if (unknowable(ing.namespace)) return;
-        report(ing, "ref-backend", "service-missing", [...path, "service", "name"], `${what(ing)} routes to Service ${ref(ing.namespace, name)}, which does not exist`);
+        report(
+          ing,
+          "ref-backend",
+          "service-missing",
+          [...path, "service", "name"],
+          `${what(ing)} routes to Service ${ref(ing.namespace, name)}, which does not exist`,
+        );
         return;
       }
       const port = isObj(b.service.port) ? (b.service.port.number ?? b.service.port.name) : undefined;
       if (port !== undefined && !servicePort(s, port) && !unknowable(ing.namespace)) {
-        report(ing, "ref-backend", "port-missing", [...path, "service", "port"], `${what(ing)} routes to port ${String(port)} of Service ${ref(s.namespace, s.name)}, which has ports ${describePorts(s)}`);
+        report(
+          ing,
+          "ref-backend",
+          "port-missing",
+          [...path, "service", "port"],
+          `${what(ing)} routes to port ${String(port)} of Service ${ref(s.namespace, s.name)}, which has ports ${describePorts(s)}`,
+        );
       }
     };
     backend(spec.defaultBackend, ["spec", "defaultBackend"]);
@@ -434,42 +543,83 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
     const cls = str(spec.ingressClassName) ?? str(annotations["kubernetes.io/ingress.class"]);
     const clsPath: JsonPath = str(spec.ingressClassName) ? ["spec", "ingressClassName"] : ["metadata", "annotations", "kubernetes.io/ingress.class"];
     if (cls && !classes.some((c) => c.name === cls) && !unknowable(null)) {
-      report(ing, "ref-ingress-class", "class-missing", clsPath, `${what(ing)} uses IngressClass ${cls}, which does not exist (IngressClasses: ${classes.map((c) => c.name).sort().join(", ") || "none"})`);
+      report(
+        ing,
+        "ref-ingress-class",
+        "class-missing",
+        clsPath,
+        `${what(ing)} uses IngressClass ${cls}, which does not exist (IngressClasses: ${
+          classes
+            .map((c) => c.name)
+            .sort()
+            .join(", ") || "none"
+        })`,
+      );
     }
     const mws = str(annotations["traefik.ingress.kubernetes.io/router.middlewares"]);
     if (mws) {
-      for (const m of mws.split(",").map((x) => x.trim()).filter(Boolean)) {
+      for (const m of mws
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         const [id, provider] = m.split("@");
         if (provider !== undefined && provider !== "kubernetescrd") continue;
         if (!middlewareNames.has(id!) && !unknowable(null)) {
-          report(ing, "ref-middleware", "missing", ["metadata", "annotations", "traefik.ingress.kubernetes.io/router.middlewares"], `${what(ing)} uses Middleware ${m} (<namespace>-<name>@kubernetescrd), which does not exist`);
+          report(
+            ing,
+            "ref-middleware",
+            "missing",
+            ["metadata", "annotations", "traefik.ingress.kubernetes.io/router.middlewares"],
+            `${what(ing)} uses Middleware ${m} (<namespace>-<name>@kubernetescrd), which does not exist`,
+          );
         }
       }
     }
     const issuer = str(annotations["cert-manager.io/cluster-issuer"]);
     if (issuer && !index.find("cert-manager.io", "ClusterIssuer", null, issuer) && !unknowable(null)) {
-      report(ing, "ref-issuer", "missing", ["metadata", "annotations", "cert-manager.io/cluster-issuer"], `${what(ing)} asks cert-manager for ClusterIssuer ${issuer}, which does not exist`);
+      report(
+        ing,
+        "ref-issuer",
+        "missing",
+        ["metadata", "annotations", "cert-manager.io/cluster-issuer"],
+        `${what(ing)} asks cert-manager for ClusterIssuer ${issuer}, which does not exist`,
+      );
     }
     const nsIssuer = str(annotations["cert-manager.io/issuer"]);
     if (nsIssuer && !index.find("cert-manager.io", "Issuer", ing.namespace, nsIssuer) && !unknowable(ing.namespace)) {
-      report(ing, "ref-issuer", "missing", ["metadata", "annotations", "cert-manager.io/issuer"], `${what(ing)} asks cert-manager for Issuer ${ref(ing.namespace, nsIssuer)}, which does not exist`);
+      report(
+        ing,
+        "ref-issuer",
+        "missing",
+        ["metadata", "annotations", "cert-manager.io/issuer"],
+        `${what(ing)} asks cert-manager for Issuer ${ref(ing.namespace, nsIssuer)}, which does not exist`,
+      );
     }
   }
 
   for (const route of index.ofAny(TRAEFIK_GROUPS, "IngressRoute")) {
-    const annotations = isObj(route.o.object.metadata) && isObj((route.o.object.metadata as Obj).annotations) ? ((route.o.object.metadata as Obj).annotations as Obj) : {};
+    const annotations =
+      isObj(route.o.object.metadata) && isObj((route.o.object.metadata as Obj).annotations) ? ((route.o.object.metadata as Obj).annotations as Obj) : {};
     const cls = str(annotations["kubernetes.io/ingress.class"]);
     const ns = route.namespace ?? "default";
     const servers = traefiks.length ? crdServers(traefiks, ns, cls) : null;
     if (servers !== null && servers.length === 0) {
       const offered = traefiks.filter((t) => t.crd.enabled).map((t) => `${t.workload.name}: ${t.crd.ingressClass ?? "(no class)"}`);
-      report(route, "ref-ingress-class", "route-unserved", cls ? ["metadata", "annotations", "kubernetes.io/ingress.class"] : ["metadata"],
-        `${what(route)} ${cls ? `has ingress class ${cls}` : "has no ingress class annotation"}, which no Traefik instance's kubernetesCRD provider serves (${offered.join("; ") || "none enables it"})`);
+      report(
+        route,
+        "ref-ingress-class",
+        "route-unserved",
+        cls ? ["metadata", "annotations", "kubernetes.io/ingress.class"] : ["metadata"],
+        `${what(route)} ${cls ? `has ingress class ${cls}` : "has no ingress class annotation"}, which no Traefik instance's kubernetesCRD provider serves (${offered.join("; ") || "none enables it"})`,
+      );
     }
     // Cross-namespace references work only when every instance serving the route allows them (an unserved route is reported above).
     const crossAllowed = servers === null || servers.length === 0 || servers.every((t) => t.crd.allowCrossNamespace);
     const crossMessage = (target: string): string =>
-      `${what(route)} references ${target} in another namespace, but ${servers!.filter((t) => !t.crd.allowCrossNamespace).map((t) => t.workload.name).join(", ")} run${servers!.length > 1 ? "" : "s"} without --providers.kubernetescrd.allowCrossNamespace=true, so Traefik ignores the reference`;
+      `${what(route)} references ${target} in another namespace, but ${servers!
+        .filter((t) => !t.crd.allowCrossNamespace)
+        .map((t) => t.workload.name)
+        .join(", ")} run${servers!.length > 1 ? "" : "s"} without --providers.kubernetescrd.allowCrossNamespace=true, so Traefik ignores the reference`;
     list(specOf(route).routes).forEach((r, ri) => {
       if (!isObj(r)) return;
       list(r.services).forEach((svc, si) => {
@@ -479,9 +629,17 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
         const path: JsonPath = ["spec", "routes", ri, "services", si];
         const targetNs = str(svc.namespace) ?? ns;
         const kind = str(svc.kind) ?? "Service";
-        if (targetNs !== ns && !crossAllowed) report(route, "ref-backend", "cross-namespace", [...path, "namespace"], crossMessage(`${kind} ${ref(targetNs, name)}`));
+        if (targetNs !== ns && !crossAllowed)
+          report(route, "ref-backend", "cross-namespace", [...path, "namespace"], crossMessage(`${kind} ${ref(targetNs, name)}`));
         if (kind === "TraefikService") {
-          if (!index.find(TRAEFIK_GROUPS, "TraefikService", targetNs, name) && !unknowable(targetNs)) report(route, "ref-backend", "service-missing", [...path, "name"], `${what(route)} routes to TraefikService ${ref(targetNs, name)}, which does not exist`);
+          if (!index.find(TRAEFIK_GROUPS, "TraefikService", targetNs, name) && !unknowable(targetNs))
+            report(
+              route,
+              "ref-backend",
+              "service-missing",
+              [...path, "name"],
+              `${what(route)} routes to TraefikService ${ref(targetNs, name)}, which does not exist`,
+            );
           return;
         }
         const s = index.find("", "Service", targetNs, name);
@@ -491,7 +649,13 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
           return;
         }
         if (svc.port !== undefined && !servicePort(s, svc.port) && !unknowable(targetNs)) {
-          report(route, "ref-backend", "port-missing", [...path, "port"], `${what(route)} routes to port ${String(svc.port)} of Service ${ref(s.namespace, s.name)}, which has ports ${describePorts(s)}`);
+          report(
+            route,
+            "ref-backend",
+            "port-missing",
+            [...path, "port"],
+            `${what(route)} routes to port ${String(svc.port)} of Service ${ref(s.namespace, s.name)}, which has ports ${describePorts(s)}`,
+          );
         }
       });
       list(r.middlewares).forEach((mw, mi) => {
@@ -504,8 +668,17 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
         const targetNs = str(mw.namespace) ?? ns;
         if (!middlewareExists(targetNs, name!)) {
           if (unknowable(targetNs)) return;
-          const there = index.ofAny(TRAEFIK_GROUPS, "Middleware").filter((m) => m.name === name).map((m) => ref(m.namespace, m.name));
-          report(route, "ref-middleware", "missing", [...path, "name"], `${what(route)} uses Middleware ${ref(targetNs, name!)}, which does not exist${there.length ? ` (there is ${there.join(", ")}: set its namespace)` : ""}`);
+          const there = index
+            .ofAny(TRAEFIK_GROUPS, "Middleware")
+            .filter((m) => m.name === name)
+            .map((m) => ref(m.namespace, m.name));
+          report(
+            route,
+            "ref-middleware",
+            "missing",
+            [...path, "name"],
+            `${what(route)} uses Middleware ${ref(targetNs, name!)}, which does not exist${there.length ? ` (there is ${there.join(", ")}: set its namespace)` : ""}`,
+          );
         } else if (targetNs !== ns && !crossAllowed) {
           report(route, "ref-middleware", "cross-namespace", [...path, "namespace"], crossMessage(`Middleware ${ref(targetNs, name!)}`));
         }
@@ -521,7 +694,13 @@ function checkRoutes(index: Index, traefiks: readonly TraefikInstance[], report:
       if (!isObj(c) || !str(c.name) || (c.name as string).includes("@")) return;
       const targetNs = str(c.namespace) ?? mw.namespace;
       if (!middlewareExists(targetNs, c.name as string) && !unknowable(targetNs)) {
-        report(mw, "ref-middleware", "missing", ["spec", "chain", "middlewares", i, "name"], `${what(mw)} chains Middleware ${ref(targetNs, c.name as string)}, which does not exist`);
+        report(
+          mw,
+          "ref-middleware",
+          "missing",
+          ["spec", "chain", "middlewares", i, "name"],
+          `${what(mw)} chains Middleware ${ref(targetNs, c.name as string)}, which does not exist`,
+        );
       }
     });
   }
@@ -534,15 +713,25 @@ function checkStores(index: Index, report: Report, what: What, unknowable: Unkno
     const refs: { at: JsonPath; value: unknown }[] = [{ at: ["spec", "secretStoreRef"], value: spec.secretStoreRef }];
     for (const field of ["data", "dataFrom"] as const) {
       list(spec[field]).forEach((d, i) => {
-        if (isObj(d) && isObj(d.sourceRef) && isObj(d.sourceRef.storeRef)) refs.push({ at: ["spec", field, i, "sourceRef", "storeRef"], value: d.sourceRef.storeRef });
+        if (isObj(d) && isObj(d.sourceRef) && isObj(d.sourceRef.storeRef))
+          refs.push({ at: ["spec", field, i, "sourceRef", "storeRef"], value: d.sourceRef.storeRef });
       });
     }
     for (const { at, value } of refs) {
       if (!isObj(value) || !str(value.name)) continue;
       const kind = str(value.kind) ?? "SecretStore";
-      const found = kind === "ClusterSecretStore" ? index.find("external-secrets.io", kind, null, value.name as string) : index.find("external-secrets.io", "SecretStore", es.namespace, value.name as string);
+      const found =
+        kind === "ClusterSecretStore"
+          ? index.find("external-secrets.io", kind, null, value.name as string)
+          : index.find("external-secrets.io", "SecretStore", es.namespace, value.name as string);
       if (!found && !unknowable(kind === "ClusterSecretStore" ? null : es.namespace)) {
-        report(es, "ref-secret-store", "missing", [...at, "name"], `${what(es)} reads from ${kind} ${kind === "ClusterSecretStore" ? value.name : ref(es.namespace, value.name as string)}, which does not exist`);
+        report(
+          es,
+          "ref-secret-store",
+          "missing",
+          [...at, "name"],
+          `${what(es)} reads from ${kind} ${kind === "ClusterSecretStore" ? value.name : ref(es.namespace, value.name as string)}, which does not exist`,
+        );
       }
     }
   }
@@ -552,9 +741,18 @@ function checkStores(index: Index, report: Report, what: What, unknowable: Unkno
     // An issuerRef of another group is an external issuer (step-ca, AWS PCA): its own kinds.
     if ((str(issuer.group) ?? "cert-manager.io") !== "cert-manager.io") continue;
     const kind = str(issuer.kind) ?? "Issuer";
-    const found = kind === "ClusterIssuer" ? index.find("cert-manager.io", kind, null, issuer.name as string) : index.find("cert-manager.io", "Issuer", cert.namespace, issuer.name as string);
+    const found =
+      kind === "ClusterIssuer"
+        ? index.find("cert-manager.io", kind, null, issuer.name as string)
+        : index.find("cert-manager.io", "Issuer", cert.namespace, issuer.name as string);
     if (!found && !unknowable(kind === "ClusterIssuer" ? null : cert.namespace)) {
-      report(cert, "ref-issuer", "missing", ["spec", "issuerRef", "name"], `${what(cert)} is issued by ${kind} ${kind === "ClusterIssuer" ? issuer.name : ref(cert.namespace, issuer.name as string)}, which does not exist`);
+      report(
+        cert,
+        "ref-issuer",
+        "missing",
+        ["spec", "issuerRef", "name"],
+        `${what(cert)} is issued by ${kind} ${kind === "ClusterIssuer" ? issuer.name : ref(cert.namespace, issuer.name as string)}, which does not exist`,
+      );
     }
   }
 }
@@ -565,7 +763,13 @@ function checkStorageClasses(index: Index, facts: readonly string[], report: Rep
   const check = (e: Entry, value: unknown, path: JsonPath): void => {
     const name = str(value);
     if (name === null || known.has(name) || unknowable(null)) return;
-    report(e, "ref-storage-class", "missing", path, `${what(e)} asks for StorageClass ${name}, which the cluster does not have (${[...known].sort().join(", ") || "none"})`);
+    report(
+      e,
+      "ref-storage-class",
+      "missing",
+      path,
+      `${what(e)} asks for StorageClass ${name}, which the cluster does not have (${[...known].sort().join(", ") || "none"})`,
+    );
   };
   for (const e of index.entries) {
     const spec = specOf(e);
@@ -579,7 +783,8 @@ function checkStorageClasses(index: Index, facts: readonly string[], report: Rep
       check(e, spec.storage.volumeClaimTemplate.spec.storageClassName, ["spec", "storage", "volumeClaimTemplate", "spec", "storageClassName"]);
     }
     if (e.group === "postgresql.cnpg.io" && e.kind === "Cluster") {
-      for (const field of ["storage", "walStorage"] as const) if (isObj(spec[field])) check(e, (spec[field] as Obj).storageClass, ["spec", field, "storageClass"]);
+      for (const field of ["storage", "walStorage"] as const)
+        if (isObj(spec[field])) check(e, (spec[field] as Obj).storageClass, ["spec", field, "storageClass"]);
     }
   }
 }
@@ -607,7 +812,13 @@ function checkCrds(index: Index, distribution: string, report: Report, orderings
       continue;
     }
     if (!providers.some((p) => p.versions.has(version))) {
-      report(e, "ref-crd", "version-not-served", ["apiVersion"], `${what(e)} uses ${String(e.o.object.apiVersion)}, which the installed CRD does not serve (${[...new Set(providers.flatMap((p) => [...p.versions]))].sort().join(", ")})`);
+      report(
+        e,
+        "ref-crd",
+        "version-not-served",
+        ["apiVersion"],
+        `${what(e)} uses ${String(e.o.object.apiVersion)}, which the installed CRD does not serve (${[...new Set(providers.flatMap((p) => [...p.versions]))].sort().join(", ")})`,
+      );
       continue;
     }
     const app = e.o.application;
@@ -619,15 +830,30 @@ function checkCrds(index: Index, distribution: string, report: Report, orderings
     if (first.wave === null) continue;
     const crdName = `${e.kind} (${e.group})`;
     if (first.wave > app.wave) {
-      report(e, "ref-crd", "later-wave", ["apiVersion"],
-        `${what(e)} is synced by ${app.name} in wave ${app.wave}, but its CRD ${crdName} comes from ${first.name} in the later wave ${first.wave}: the wave cannot become healthy (sync it with that layer, e.g. a manifests-<layer> folder)`);
+      report(
+        e,
+        "ref-crd",
+        "later-wave",
+        ["apiVersion"],
+        `${what(e)} is synced by ${app.name} in wave ${app.wave}, but its CRD ${crdName} comes from ${first.name} in the later wave ${first.wave}: the wave cannot become healthy (sync it with that layer, e.g. a manifests-<layer> folder)`,
+      );
     } else if (first.wave === app.wave) {
       if (!app.retry) {
-        report(e, "ref-crd", "same-wave-no-retry", ["apiVersion"],
-          `${what(e)} needs CRD ${crdName} from ${first.name}, synced in the same wave ${app.wave}; ${app.name} has no syncPolicy.retry, so a sync that runs first fails and stays failed`);
+        report(
+          e,
+          "ref-crd",
+          "same-wave-no-retry",
+          ["apiVersion"],
+          `${what(e)} needs CRD ${crdName} from ${first.name}, synced in the same wave ${app.wave}; ${app.name} has no syncPolicy.retry, so a sync that runs first fails and stays failed`,
+        );
       } else {
         orderings.push({
-          file: e.o.file, index: e.o.index, path: ["apiVersion"], kind: e.kind, name: e.name, namespace: e.namespace,
+          file: e.o.file,
+          index: e.o.index,
+          path: ["apiVersion"],
+          kind: e.kind,
+          name: e.name,
+          namespace: e.namespace,
           message: `${what(e)} (${app.name}, wave ${app.wave}) relies on ${first.name} (same wave) installing CRD ${crdName}; ArgoCD's sync retry converges once it has`,
         });
       }

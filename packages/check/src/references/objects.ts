@@ -49,7 +49,8 @@ const CLUSTER_SCOPED = new Set([
   "apiregistration.k8s.io/APIService",
 ]);
 
-export const groupOf = (apiVersion: unknown): string => (typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
+export const groupOf = (apiVersion: unknown): string =>
+  typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
 export const versionOf = (apiVersion: unknown): string => (typeof apiVersion === "string" ? apiVersion.slice(apiVersion.indexOf("/") + 1) : "");
 
 /** An object with what every check reads, computed once. */

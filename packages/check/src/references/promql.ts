@@ -73,7 +73,8 @@ export function parsePromql(expr: string): ParsedExpr {
             const part = matcher.node.cursor();
             if (part.firstChild()) {
               do {
-                if (part.name === "LabelName" || part.name === "QuotedLabelName") label = part.name === "LabelName" ? expr.slice(part.from, part.to) : unquote(expr.slice(part.from, part.to));
+                if (part.name === "LabelName" || part.name === "QuotedLabelName")
+                  label = part.name === "LabelName" ? expr.slice(part.from, part.to) : unquote(expr.slice(part.from, part.to));
                 else if (part.name === "MatchOp") op = OPS[part.node.firstChild?.name ?? ""] ?? null;
                 else if (part.name === "StringLiteral") value = unquote(expr.slice(part.from, part.to));
               } while (part.nextSibling());

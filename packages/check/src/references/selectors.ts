@@ -12,7 +12,9 @@ export interface LabelSelector {
 /** Labels of an object's metadata (string values only; anything else never matches). */
 export function labelsOf(metadata: unknown): Record<string, string> {
   const labels = isObj(metadata) && isObj(metadata.labels) ? metadata.labels : {};
-  return Object.fromEntries(Object.entries(labels).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : typeof v === "number" || typeof v === "boolean" ? [[k, String(v)]] : [])));
+  return Object.fromEntries(
+    Object.entries(labels).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : typeof v === "number" || typeof v === "boolean" ? [[k, String(v)]] : [])),
+  );
 }
 
 /**

@@ -20,7 +20,13 @@ function parseArgs(args: unknown[]): Map<string, string> {
   return out;
 }
 
-const namespaces = (v: string | undefined): string[] | null => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : null);
+const namespaces = (v: string | undefined): string[] | null =>
+  v
+    ? v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
 
 /** Traefik instances among workloads: a container whose image is Traefik's and whose arguments configure entry points or providers. */
 export function traefikInstance(e: Entry): TraefikInstance | undefined {

@@ -25,7 +25,9 @@ function containersOf(spec: unknown): Container[] {
   if (!isObj(spec)) return [];
   return [...list(spec.containers), ...list(spec.initContainers).filter((c) => isObj(c) && c.restartPolicy === "Always")].flatMap((c) => {
     if (!isObj(c) || !str(c.name)) return [];
-    const ports = list(c.ports).flatMap((p) => (isObj(p) ? [{ name: str(p.name), containerPort: typeof p.containerPort === "number" ? p.containerPort : null }] : []));
+    const ports = list(c.ports).flatMap((p) =>
+      isObj(p) ? [{ name: str(p.name), containerPort: typeof p.containerPort === "number" ? p.containerPort : null }] : [],
+    );
     return [{ name: c.name as string, ports }];
   });
 }
@@ -76,27 +78,46 @@ export function operatorPods(e: Entry): PodTemplate[] {
   const reloader = { name: "config-reloader", ports: [{ name: "reloader-web", containerPort: 8080 }] };
   const common = { "app.kubernetes.io/instance": e.name, "app.kubernetes.io/managed-by": "prometheus-operator", "operator.prometheus.io/name": e.name };
   if (e.kind === "Prometheus") {
-    return [{
-      owner: e,
-      namespace: e.namespace ?? "default",
-      labels: { ...extra, ...common, "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/shard": "0", prometheus: e.name },
-      containers: [{ name: "prometheus", ports: [{ name: "web", containerPort: 9090 }] }, reloader],
-      podName: `prometheus-${e.name}-0`,
-    }];
+    return [
+      {
+        owner: e,
+        namespace: e.namespace ?? "default",
+        labels: { ...extra, ...common, "app.kubernetes.io/name": "prometheus", "operator.prometheus.io/shard": "0", prometheus: e.name },
+        containers: [{ name: "prometheus", ports: [{ name: "web", containerPort: 9090 }] }, reloader],
+        podName: `prometheus-${e.name}-0`,
+      },
+    ];
   }
   if (e.kind === "Alertmanager") {
-    return [{
-      owner: e,
-      namespace: e.namespace ?? "default",
-      labels: { ...extra, ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: e.name },
-      containers: [{ name: "alertmanager", ports: [{ name: "web", containerPort: 9093 }, { name: "mesh-tcp", containerPort: 9094 }] }, reloader],
-      podName: `alertmanager-${e.name}-0`,
-    }];
+    return [
+      {
+        owner: e,
+        namespace: e.namespace ?? "default",
+        labels: { ...extra, ...common, "app.kubernetes.io/name": "alertmanager", alertmanager: e.name },
+        containers: [
+          {
+            name: "alertmanager",
+            ports: [
+              { name: "web", containerPort: 9093 },
+              { name: "mesh-tcp", containerPort: 9094 },
+            ],
+          },
+          reloader,
+        ],
+        podName: `alertmanager-${e.name}-0`,
+      },
+    ];
   }
   return [];
 }
 
-const service = (namespace: string, name: string, labels: Labels, ports: { name: string; port: number; targetPort?: number | string }[], selector?: Labels): Obj => ({
+const service = (
+  namespace: string,
+  name: string,
+  labels: Labels,
+  ports: { name: string; port: number; targetPort?: number | string }[],
+  selector?: Labels,
+): Obj => ({
   apiVersion: "v1",
   kind: "Service",
   metadata: { name, namespace, labels },
@@ -112,15 +133,35 @@ export function clusterBuiltins(distribution: string): ClusterObject[] {
   if (distribution !== "k3s") return [];
   const builtin = "k3s built-in";
   return [
-    { file: "", index: 0, component: null, builtin, object: service("default", "kubernetes", { component: "apiserver", provider: "kubernetes" }, [{ name: "https", port: 443, targetPort: 6443 }]) },
     {
-      file: "", index: 0, component: null, builtin,
-      object: service("kube-system", "kube-dns", { "k8s-app": "kube-dns", "kubernetes.io/name": "CoreDNS" }, [
-        { name: "dns", port: 53 }, { name: "dns-tcp", port: 53 }, { name: "metrics", port: 9153 },
-      ], { "k8s-app": "kube-dns" }),
+      file: "",
+      index: 0,
+      component: null,
+      builtin,
+      object: service("default", "kubernetes", { component: "apiserver", provider: "kubernetes" }, [{ name: "https", port: 443, targetPort: 6443 }]),
     },
     {
-      file: "", index: 0, component: null, builtin,
+      file: "",
+      index: 0,
+      component: null,
+      builtin,
+      object: service(
+        "kube-system",
+        "kube-dns",
+        { "k8s-app": "kube-dns", "kubernetes.io/name": "CoreDNS" },
+        [
+          { name: "dns", port: 53 },
+          { name: "dns-tcp", port: 53 },
+          { name: "metrics", port: 9153 },
+        ],
+        { "k8s-app": "kube-dns" },
+      ),
+    },
+    {
+      file: "",
+      index: 0,
+      component: null,
+      builtin,
       object: {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -129,7 +170,18 @@ export function clusterBuiltins(distribution: string): ClusterObject[] {
           selector: { matchLabels: { "k8s-app": "kube-dns" } },
           template: {
             metadata: { labels: { "k8s-app": "kube-dns" } },
-            spec: { containers: [{ name: "coredns", ports: [{ name: "dns", containerPort: 53 }, { name: "dns-tcp", containerPort: 53 }, { name: "metrics", containerPort: 9153 }] }] },
+            spec: {
+              containers: [
+                {
+                  name: "coredns",
+                  ports: [
+                    { name: "dns", containerPort: 53 },
+                    { name: "dns-tcp", containerPort: 53 },
+                    { name: "metrics", containerPort: 9153 },
+                  ],
+                },
+              ],
+            },
           },
         },
       },
@@ -152,9 +204,14 @@ export function operatorKubeletService(e: Entry): ClusterObject | undefined {
       const m = typeof arg === "string" ? /^--kubelet-service=([^/]+)\/(.+)$/.exec(arg) : null;
       if (!m) continue;
       return {
-        file: "", index: 0, component: e.o.component, builtin: `made by the Prometheus operator (${e.name}: ${arg as string})`,
+        file: "",
+        index: 0,
+        component: e.o.component,
+        builtin: `made by the Prometheus operator (${e.name}: ${arg as string})`,
         object: service(m[1]!, m[2]!, { "app.kubernetes.io/managed-by": "prometheus-operator", "app.kubernetes.io/name": "kubelet", "k8s-app": "kubelet" }, [
-          { name: "https-metrics", port: 10250 }, { name: "http-metrics", port: 10255 }, { name: "cadvisor", port: 4194 },
+          { name: "https-metrics", port: 10250 },
+          { name: "http-metrics", port: 10255 },
+          { name: "cadvisor", port: 4194 },
         ]),
       };
     }

@@ -29,7 +29,9 @@ describe("homelab charts", () => {
   it("offline with a cold cache: one clear error naming the fetch command, exit 2", async () => {
     const result = await run(["charts", "fetch", "--offline"], { HOMELAB_CHART_CACHE: path.join(work, "cold") });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^homelab: chart \S+ \S+ is not in the chart cache \(.*cold\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/);
+    expect(result.stderr).toMatch(
+      /^homelab: chart \S+ \S+ is not in the chart cache \(.*cold\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -51,7 +53,12 @@ describeWithMirror("chart-packages", "homelab charts against the loopback mirror
   it("the committed lock holds the digests of the mirror's reproducible packages: fetch verifies all 13, then works offline", async () => {
     const env = { HOMELAB_CHART_CACHE: path.join(work, "warm") };
     const fetched = await run(["charts", "fetch", "--repo-override", repo.url], env);
-    expect(fetched.stderr).toBe(fetched.stderr.split("\n").filter((l) => l === "" || l.startsWith("charts: fetched ")).join("\n"));
+    expect(fetched.stderr).toBe(
+      fetched.stderr
+        .split("\n")
+        .filter((l) => l === "" || l.startsWith("charts: fetched "))
+        .join("\n"),
+    );
     expect(fetched.stdout).toMatch(/^13 chart\(s\) verified in .*warm \(13 downloaded, 0 already cached\)\n$/);
     expect(fetched.code).toBe(0);
     const before = repo.requests.length;
@@ -76,7 +83,9 @@ describeWithMirror("chart-packages", "homelab charts against the loopback mirror
     const env = { HOMELAB_CHART_CACHE: path.join(work, "lock-cache") };
     const result = await run(["charts", "lock", "--repo-override", repo.url, "--root", copy], env, copy);
     expect(result.code).toBe(0);
-    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^charts: locked metallb \S+ sha256:[0-9a-f]{64} \(from http:\/\/127\.0\.0\.1:\d+\/charts\)$/)]);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^charts: locked metallb \S+ sha256:[0-9a-f]{64} \(from http:\/\/127\.0\.0\.1:\d+\/charts\)$/),
+    ]);
     expect(readFileSync(lockFile, "utf8")).toBe(original);
   });
 });

@@ -19,7 +19,11 @@ import {
 } from "@homelab/helm";
 import type { CommandSpec, FlagSpec, Io, ParsedArgs } from "../spec.js";
 
-const offlineFlag: FlagSpec = { name: "offline", type: "boolean", description: "never touch the network (also HOMELAB_OFFLINE=1): charts come from the cache or not at all" };
+const offlineFlag: FlagSpec = {
+  name: "offline",
+  type: "boolean",
+  description: "never touch the network (also HOMELAB_OFFLINE=1): charts come from the cache or not at all",
+};
 const overrideFlag: FlagSpec = {
   name: "repo-override",
   type: "string",
@@ -75,7 +79,9 @@ const lockCommand: CommandSpec = {
     if (args.positionals.length > 0 && !update) throw new HomelabError(ErrorCode.Usage, "chart names are only taken with --update");
     const lock = await lockCharts(pins, readLock(root), { ...storeOptions(args, io), ...(update ? { update } : {}) });
     const file = writeLock(root, lock);
-    io.stdout(`wrote ${path.relative(root, file)}: ${lock.charts.length} chart(s), digests from ${lock.source === "mirror" ? "a mirror" : "their repositories"}\n`);
+    io.stdout(
+      `wrote ${path.relative(root, file)}: ${lock.charts.length} chart(s), digests from ${lock.source === "mirror" ? "a mirror" : "their repositories"}\n`,
+    );
     return 0;
   },
 };
@@ -91,7 +97,9 @@ const fetchCommand: CommandSpec = {
     const options = storeOptions(args, io);
     const fetched = await fetchCharts(requireLock(root), options);
     const downloaded = fetched.filter((f) => f.fetched).length;
-    io.stdout(`${fetched.length} chart(s) verified in ${chartCacheDir(options.env)} (${downloaded} downloaded, ${fetched.length - downloaded} already cached)\n`);
+    io.stdout(
+      `${fetched.length} chart(s) verified in ${chartCacheDir(options.env)} (${downloaded} downloaded, ${fetched.length - downloaded} already cached)\n`,
+    );
     return 0;
   },
 };
@@ -113,7 +121,9 @@ const verifyCommand: CommandSpec = {
       }
     }
     if (problems.length === 0) {
-      io.stdout(`${LOCK_FILE}: ${lock.charts.length} chart(s) locked, matching the pins${args.flags["no-cache"] === true ? "" : ", all cached with their digests"}\n`);
+      io.stdout(
+        `${LOCK_FILE}: ${lock.charts.length} chart(s) locked, matching the pins${args.flags["no-cache"] === true ? "" : ", all cached with their digests"}\n`,
+      );
       return 0;
     }
     io.stdout(`${problems.join("\n")}\n`);

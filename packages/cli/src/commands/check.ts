@@ -11,7 +11,13 @@ export const checkCommand: CommandSpec = {
   positionals: [{ name: "dir", description: "directory to check (default: the repository root)" }],
   flags: [
     { name: "format", type: "string", choices: FORMATS, description: "output format (default text)" },
-    { name: "public-class", type: "string", multiple: true, value: "CLASS", description: "an ingress class that faces the internet (repeatable; default: the cluster facts')" },
+    {
+      name: "public-class",
+      type: "string",
+      multiple: true,
+      value: "CLASS",
+      description: "an ingress class that faces the internet (repeatable; default: the cluster facts')",
+    },
     { name: "component", type: "string", multiple: true, value: "NAME", description: "report only findings of this component (repeatable)" },
     { name: "no-schema", type: "boolean", description: "skip schema validation, run only the policies" },
     { name: "no-policy", type: "boolean", description: "skip the policies, run only schema and values validation" },

@@ -104,7 +104,9 @@ describe("homelab diff", () => {
     const base = (await repo.git("rev-parse", "HEAD")).trim();
     const head = await repo.commit("scale", { "cluster-workload-apps/whoami/deployment.yaml": deployment(4) });
     const diffs = await objectDiffOf({ root: repo.dir, base, head }, { repoURL: REPO_URL });
-    expect(diffs.map((d) => [d.application, d.objects.map((o) => [o.change, o.kind, o.paths])])).toEqual([["whoami", [["changed", "apps/Deployment", ["spec.replicas"]]]]]);
+    expect(diffs.map((d) => [d.application, d.objects.map((o) => [o.change, o.kind, o.paths])])).toEqual([
+      ["whoami", [["changed", "apps/Deployment", ["spec.replicas"]]]],
+    ]);
     expect(await objectDiffOf({ root: repo.dir, base: head, head }, { repoURL: REPO_URL })).toEqual([]);
   });
 

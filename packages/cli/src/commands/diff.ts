@@ -35,12 +35,25 @@ async function hydratedSnapshot(root: string, options: SnapshotOptions): Promise
   }
   try {
     const charts = options.chartsDir ? module.mirrorChartResolver(options.chartsDir) : module.defaultChartResolver(root);
-    const result = await module.hydrate({ root, repoURL: options.repoURL, kubeVersion: homelab.kubernetes.version, engine: module.helmEngine, charts, write: false });
+    const result = await module.hydrate({
+      root,
+      repoURL: options.repoURL,
+      kubeVersion: homelab.kubernetes.version,
+      engine: module.helmEngine,
+      charts,
+      write: false,
+    });
     return {
       apps: result.applications.map((a) => ({
         application: a.index.application,
         component: a.index.component,
-        objects: a.objects.map((o) => ({ apiVersion: o.record.apiVersion, kind: o.record.kind, namespace: o.record.namespace, name: o.record.name, value: o.value })),
+        objects: a.objects.map((o) => ({
+          apiVersion: o.record.apiVersion,
+          kind: o.record.kind,
+          namespace: o.record.namespace,
+          name: o.record.name,
+          value: o.value,
+        })),
       })),
     };
   } catch (error) {
@@ -52,7 +65,12 @@ async function hydratedSnapshot(root: string, options: SnapshotOptions): Promise
 }
 
 /** Both trees the same way: hydrated when both can be, else our folders' objects only (and why). */
-async function snapshots(root: string, commit: string, head: string | null, options: SnapshotOptions): Promise<{ base: ApplicationObjects[]; head: ApplicationObjects[]; note: string | null }> {
+async function snapshots(
+  root: string,
+  commit: string,
+  head: string | null,
+  options: SnapshotOptions,
+): Promise<{ base: ApplicationObjects[]; head: ApplicationObjects[]; note: string | null }> {
   const at = (dir: string | null, read: (d: string) => Promise<unknown>) => (dir === null ? read(root) : atCommit(root, dir, read));
   const hydratedHead = (await at(head, (d) => hydratedSnapshot(d, options))) as Awaited<ReturnType<typeof hydratedSnapshot>>;
   if ("apps" in hydratedHead) {
@@ -87,8 +105,14 @@ async function atCommit<T>(root: string, commit: string, read: (dir: string) => 
 }
 
 /** The object diff between two commits (each checked out in a temporary worktree), for the PR report. */
-export async function objectDiffOf(range: { root: string; base: string; head: string }, options: Partial<SnapshotOptions> = {}): Promise<ApplicationObjectDiff[]> {
-  const { base, head } = await snapshots(range.root, range.base, range.head, { repoURL: options.repoURL ?? homelab.git.repoURL, ...(options.chartsDir ? { chartsDir: options.chartsDir } : {}) });
+export async function objectDiffOf(
+  range: { root: string; base: string; head: string },
+  options: Partial<SnapshotOptions> = {},
+): Promise<ApplicationObjectDiff[]> {
+  const { base, head } = await snapshots(range.root, range.base, range.head, {
+    repoURL: options.repoURL ?? homelab.git.repoURL,
+    ...(options.chartsDir ? { chartsDir: options.chartsDir } : {}),
+  });
   return objectDiff(base, head);
 }
 
@@ -103,7 +127,12 @@ export const diffCommand: CommandSpec = {
     { name: "component", type: "string", multiple: true, value: "NAME", description: "only Applications of this component (repeatable)" },
     { name: "format", type: "string", choices: ["text", "json"], description: "output format (default text)" },
     { name: "no-patch", type: "boolean", description: "list objects and changed fields without the YAML diff" },
-    { name: "charts-dir", type: "string", value: "DIR", description: "chart packages as <chart>/<version>/ folders (default: HOMELAB_CHART_PACKAGES_DIR, else the chart lock's cache)" },
+    {
+      name: "charts-dir",
+      type: "string",
+      value: "DIR",
+      description: "chart packages as <chart>/<version>/ folders (default: HOMELAB_CHART_PACKAGES_DIR, else the chart lock's cache)",
+    },
     { name: "repo-url", type: "string", value: "URL", description: "this repository's URL as Applications name it (default: the cluster facts')" },
   ],
   async run(args, io) {

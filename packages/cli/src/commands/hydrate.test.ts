@@ -40,7 +40,9 @@ describe("homelab hydrate", () => {
     const cold = path.join(os.tmpdir(), `homelab-hydrate-cold-${process.pid}`);
     const result = await run(["hydrate", "metallb"], { HOMELAB_CHART_CACHE: cold, HOMELAB_OFFLINE: "1" });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^homelab: chart \S+ \S+ is not in the chart cache \(.*homelab-hydrate-cold-\d+\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/);
+    expect(result.stderr).toMatch(
+      /^homelab: chart \S+ \S+ is not in the chart cache \(.*homelab-hydrate-cold-\d+\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -11,9 +11,16 @@ export const hydrateCommand: CommandSpec = {
   summary: "render every ArgoCD Application into the objects ArgoCD would apply (dist/hydrated/)",
   description:
     "Expands the rendered ApplicationSets into Applications and renders each chart as ArgoCD's repo-server does (value files in order, valuesObject, skipCrds, the cluster's Kubernetes version and API versions), plus each manifests folder. Writes one folder per Application under dist/hydrated/<component>/ with an index.json. Every release is rendered twice; an object that differs is a finding. Exit 0 clean, 1 findings, 2 bad input.",
-  positionals: [{ name: "components", description: "components to write (default: all; every chart is still rendered for the cluster's API list)", variadic: true }],
+  positionals: [
+    { name: "components", description: "components to write (default: all; every chart is still rendered for the cluster's API list)", variadic: true },
+  ],
   flags: [
-    { name: "charts-dir", type: "string", value: "DIR", description: `read chart packages from <DIR>/<chart>/<version>/ instead of the chart lock and cache (env ${CHARTS_ENV})` },
+    {
+      name: "charts-dir",
+      type: "string",
+      value: "DIR",
+      description: `read chart packages from <DIR>/<chart>/<version>/ instead of the chart lock and cache (env ${CHARTS_ENV})`,
+    },
     { name: "format", type: "string", choices: ["text", "json"], description: "output format (default text)" },
   ],
   async run(args, io) {
@@ -52,10 +59,14 @@ function summary(result: HydrateResult) {
 }
 
 function text(result: HydrateResult): string {
-  const lines = [`hydrate: ${result.applications.length} Application(s) with ${result.engine}, ${result.surface.apiVersions().length} API versions (${result.passes === 0 ? "settled list reused from dist/hydrated/.api-surface" : `${result.passes} pass(es) over every chart to settle the cluster's CRDs`})`];
+  const lines = [
+    `hydrate: ${result.applications.length} Application(s) with ${result.engine}, ${result.surface.apiVersions().length} API versions (${result.passes === 0 ? "settled list reused from dist/hydrated/.api-surface" : `${result.passes} pass(es) over every chart to settle the cluster's CRDs`})`,
+  ];
   for (const app of result.applications) {
     const hooks = app.objects.filter((o) => o.record.hook).length;
-    lines.push(`  ${app.plan.name.padEnd(28)} ${String(app.objects.length).padStart(4)} object(s)${hooks ? `, ${hooks} hook(s)` : ""}${app.index.findings.length ? `, ${app.index.findings.length} finding(s)` : ""}`);
+    lines.push(
+      `  ${app.plan.name.padEnd(28)} ${String(app.objects.length).padStart(4)} object(s)${hooks ? `, ${hooks} hook(s)` : ""}${app.index.findings.length ? `, ${app.index.findings.length} finding(s)` : ""}`,
+    );
   }
   for (const f of result.findings) lines.push(`${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.application}: ${f.message}`);
   if (result.written.length) lines.push(`written: ${result.written.join(", ")}`);

@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function wrapper(name: string, values: string): string {
   const folder = path.join(dir, "gitops", "cluster-init-apps", name);
   mkdirSync(folder, { recursive: true });
-  writeFileSync(path.join(folder, "Chart.yaml"), "apiVersion: v2\nname: lb\nversion: 1.0.0\ndependencies:\n  - name: metallb\n    version: 0.16.1\n    repository: https://metallb.github.io/metallb\n");
+  writeFileSync(
+    path.join(folder, "Chart.yaml"),
+    "apiVersion: v2\nname: lb\nversion: 1.0.0\ndependencies:\n  - name: metallb\n    version: 0.16.1\n    repository: https://metallb.github.io/metallb\n",
+  );
   writeFileSync(path.join(folder, "values.yaml"), values);
   return folder;
 }
@@ -40,7 +43,10 @@ describe("homelab import (command)", () => {
   it("exit 1 with the differences when the original values cannot render as they are", async () => {
     const folder = wrapper("lb-bad", "metallb:\n  controller:\n    logLevel: loud\n");
     const captured = io();
-    const code = await importCommand.run({ flags: { root: path.join(dir, "root"), "source-root": path.join(dir, "gitops"), format: "json" }, positionals: [folder] }, captured);
+    const code = await importCommand.run(
+      { flags: { root: path.join(dir, "root"), "source-root": path.join(dir, "gitops"), format: "json" }, positionals: [folder] },
+      captured,
+    );
     expect(code).toBe(1);
     const result = JSON.parse(captured.out.join("")) as { valueIssues: string[]; comparison: { equal: boolean; differences: string[] } };
     expect(result.valueIssues).toEqual([expect.stringMatching(/^cluster-init-apps\/lb-bad\/values\.yaml:3:5: controller\.logLevel: must be/)]);

@@ -11,4 +11,15 @@ import { renderCommand } from "./render.js";
 import { valuesValidateCommand } from "./values.js";
 
 /** Every command of the CLI, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [renderCommand, hydrateCommand, checkCommand, diffCommand, valuesValidateCommand, codegenCommand, importCommand, prReportCommand, ...releaseCommands, ...chartsCommands];
+export const COMMANDS: readonly CommandSpec[] = [
+  renderCommand,
+  hydrateCommand,
+  checkCommand,
+  diffCommand,
+  valuesValidateCommand,
+  codegenCommand,
+  importCommand,
+  prReportCommand,
+  ...releaseCommands,
+  ...chartsCommands,
+];

@@ -60,8 +60,19 @@ async function actionsEnv(apiUrl: string): Promise<Record<string, string>> {
 describe("homelab pr-report", () => {
   it("takes repository, PR and SHAs from the GitHub Actions event and publishes there", async () => {
     const findings = path.join(repo.dir, "..", `${path.basename(repo.dir)}-findings.json`);
-    await writeFile(findings, JSON.stringify({ violations: [{ rule: "replica-count", severity: "error", component: "metallb", file: "metallb/values.yaml", line: 2, message: "controller needs 2 replicas" }], summary: {} }));
-    const { code, stdout, stderr } = await run(["pr-report", "--root", repo.dir, "--findings", findings, "--findings-base", "cluster-init-apps", "--retry-delay-ms", "1"], await actionsEnv(github.url));
+    await writeFile(
+      findings,
+      JSON.stringify({
+        violations: [
+          { rule: "replica-count", severity: "error", component: "metallb", file: "metallb/values.yaml", line: 2, message: "controller needs 2 replicas" },
+        ],
+        summary: {},
+      }),
+    );
+    const { code, stdout, stderr } = await run(
+      ["pr-report", "--root", repo.dir, "--findings", findings, "--findings-base", "cluster-init-apps", "--retry-delay-ms", "1"],
+      await actionsEnv(github.url),
+    );
     expect(stderr).toBe("");
     expect(code).toBe(1);
     expect(stdout.split("\n")[0]).toBe("pr-report: ❌ policy failed: 1 error, 0 warnings; 1 affected component");
@@ -74,7 +85,10 @@ describe("homelab pr-report", () => {
   });
 
   it("writes the files, exits 2 and never prints the token when GitHub is unreachable", async () => {
-    const { code, stdout, stderr } = await run(["pr-report", "--root", repo.dir, "--out", "reports", "--retry-delay-ms", "1"], await actionsEnv(await unreachableUrl()));
+    const { code, stdout, stderr } = await run(
+      ["pr-report", "--root", repo.dir, "--out", "reports", "--retry-delay-ms", "1"],
+      await actionsEnv(await unreachableUrl()),
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(
       /^pr-report: GitHub: create check run: POST \/repos\/homelab\/cluster\/check-runs: .*\(GitHub unreachable\)\npr-report: GitHub: the result did not reach GitHub \(policy result 0, in the report files\)\n$/,

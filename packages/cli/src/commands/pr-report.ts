@@ -22,12 +22,21 @@ export const prReportCommand: CommandSpec = {
   ].join("\n"),
   positionals: [],
   flags: [
-    { name: "changesets", type: "boolean", description: "run the changeset gate over the same range; a component changed without a changeset fails the check run" },
+    {
+      name: "changesets",
+      type: "boolean",
+      description: "run the changeset gate over the same range; a component changed without a changeset fails the check run",
+    },
     { name: "base", type: "string", value: "REV", description: "base revision (default: the PR base, or NX_BASE)" },
     { name: "head", type: "string", value: "REV", description: "head revision (default: the PR head, NX_HEAD or HEAD)" },
     { name: "out", type: "string", value: "DIR", description: "folder for the report files (default: .tmp/pr-report)" },
     { name: "findings", type: "string", multiple: true, value: "FILE", description: "`homelab check --format json` output; repeatable" },
-    { name: "findings-base", type: "string", value: "DIR", description: "the checked folder relative to the repository root (finding files are relative to it)" },
+    {
+      name: "findings-base",
+      type: "string",
+      value: "DIR",
+      description: "the checked folder relative to the repository root (finding files are relative to it)",
+    },
     { name: "run-check", type: "boolean", description: "run the policy check in-process instead of (or besides) reading --findings" },
     { name: "check-dir", type: "string", value: "DIR", description: "folder --run-check checks (default: the repository root)" },
     { name: "nx", type: "boolean", description: "also count the projects `nx show projects --affected` names as affected" },
@@ -36,7 +45,12 @@ export const prReportCommand: CommandSpec = {
     { name: "sha", type: "string", value: "SHA", description: "commit the check run belongs to (default: the PR head)" },
     { name: "api-url", type: "string", value: "URL", description: "GitHub REST API URL (default: GITHUB_API_URL or https://api.github.com)" },
     { name: "check-name", type: "string", value: "NAME", description: "check run name and status context (default: homelab policy)" },
-    { name: "retry-delay-ms", type: "string", value: "MS", description: "milliseconds per back-off step when GitHub answers 5xx or rate-limits (default: 1000)" },
+    {
+      name: "retry-delay-ms",
+      type: "string",
+      value: "MS",
+      description: "milliseconds per back-off step when GitHub answers 5xx or rate-limits (default: 1000)",
+    },
     { name: "offline", type: "boolean", description: "write the files only, even when GITHUB_TOKEN is set" },
   ],
   async run(args, io) {
@@ -90,7 +104,9 @@ export const prReportCommand: CommandSpec = {
 
     const lines = [`pr-report: ${headline(result.report)}`];
     for (const c of result.report.components) {
-      lines.push(`  ${c.component.padEnd(24)} ${c.change.padEnd(9)} ${c.files.length} file(s) +${c.additions} -${c.deletions}  ${c.errors} error(s) ${c.warnings} warning(s)`);
+      lines.push(
+        `  ${c.component.padEnd(24)} ${c.change.padEnd(9)} ${c.files.length} file(s) +${c.additions} -${c.deletions}  ${c.errors} error(s) ${c.warnings} warning(s)`,
+      );
     }
     lines.push(`  report: ${path.relative(io.cwd, result.files.markdown) || result.files.markdown} (+ .json, .sarif, .junit.xml)`);
     const gh = result.github;

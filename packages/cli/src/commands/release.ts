@@ -36,7 +36,12 @@ const gateCommand: CommandSpec = {
     { name: "base", type: "string", value: "REV", description: "base revision (default: the PR base, or NX_BASE)" },
     { name: "head", type: "string", value: "REV", description: "head revision (default: the PR head, NX_HEAD or HEAD)" },
     { name: "exact-base", type: "boolean", description: "compare from --base itself, not from the merge base" },
-    { name: "format", type: "string", choices: ["text", "json", "github"], description: "output format (default text; github adds an ::error:: annotation per component)" },
+    {
+      name: "format",
+      type: "string",
+      choices: ["text", "json", "github"],
+      description: "output format (default text; github adds an ::error:: annotation per component)",
+    },
   ],
   async run(args, io) {
     const root = rootOf(args, io.cwd);
@@ -50,7 +55,9 @@ const gateCommand: CommandSpec = {
       // Workflow commands: the run's summary and the PR checks list each component.
       const escape = (value: string) => value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
       for (const c of result.uncovered) {
-        io.stdout(`::error title=${escape(`changeset missing: ${c.component}`)}::${escape(`${c.reason ?? ""}. Add one: npx changeset (select ${c.package})`)}\n`);
+        io.stdout(
+          `::error title=${escape(`changeset missing: ${c.component}`)}::${escape(`${c.reason ?? ""}. Add one: npx changeset (select ${c.package})`)}\n`,
+        );
       }
       for (const u of result.unknownPackages) {
         io.stdout(`::error file=${escape(u.file)},line=1,title=unknown package in changeset::${escape(`${u.name} is no workspace package`)}\n`);
@@ -87,7 +94,8 @@ function bumpOf(args: ParsedArgs): Bump {
 const changesetCommand: CommandSpec = {
   path: ["release", "changeset"],
   summary: "add a changeset without prompts (what `npx changeset` asks for)",
-  description: "Writes .changeset/<summary-slug>.md bumping the named components or packages. Names may be component names (traefik), package names (@homelab/component-traefik) or package folders.",
+  description:
+    "Writes .changeset/<summary-slug>.md bumping the named components or packages. Names may be component names (traefik), package names (@homelab/component-traefik) or package folders.",
   positionals: [{ name: "packages", description: "components, package names or package folders", variadic: true, required: true }],
   flags: [
     { name: "bump", type: "string", choices: BUMPS, description: "version bump (default patch)" },
@@ -119,11 +127,16 @@ const chartUpgradeCommand: CommandSpec = {
     const pkg = findPackage(await workspacePackages(root), reference);
     if (!pkg?.component) throw new UsageError(`${JSON.stringify(reference)} is not a component package`);
     if (!pkg.chart) {
-      throw new HomelabError(ErrorCode.Config, `${pkg.name} pins no chart (homelab.chart in package.json)`, { position: { file: path.join(pkg.dir, "package.json") } });
+      throw new HomelabError(ErrorCode.Config, `${pkg.name} pins no chart (homelab.chart in package.json)`, {
+        position: { file: path.join(pkg.dir, "package.json") },
+      });
     }
     const { chart } = pkg;
     if (args.flags["skip-codegen"] !== true) {
-      const { lines } = await runCodegenCli(["--component", pkg.component, "--repo", chart.repository, "--chart", chart.name, "--version", chart.version], root);
+      const { lines } = await runCodegenCli(
+        ["--component", pkg.component, "--repo", chart.repository, "--chart", chart.name, "--version", chart.version],
+        root,
+      );
       io.stdout(`${lines.map((l) => `codegen: ${l}`).join("\n")}\n`);
       // The chart registry lists every pin; `codegen --all` writes it, a one-component run does not.
       const registry = path.join(root, REGISTRY_FILE);
@@ -135,7 +148,9 @@ const chartUpgradeCommand: CommandSpec = {
     if (lock) {
       const updated = await lockCharts(await componentPins(root), lock, { env: io.env as NodeJS.ProcessEnv, log: (line) => io.stderr(`charts: ${line}\n`) });
       writeLock(root, updated);
-      io.stdout(`charts: wrote ${LOCK_FILE} (${chart.name} ${chart.version} ${updated.charts.find((c) => c.chart === chart.name && c.version === chart.version)?.digest ?? "not locked"})\n`);
+      io.stdout(
+        `charts: wrote ${LOCK_FILE} (${chart.name} ${chart.version} ${updated.charts.find((c) => c.chart === chart.name && c.version === chart.version)?.digest ?? "not locked"})\n`,
+      );
     }
     const rendered = await render({ root });
     io.stdout(`render: ${rendered.written} file(s) written, ${rendered.stale.length} stale file(s) removed\n`);

@@ -18,15 +18,14 @@ export const renderCommand: CommandSpec = {
     const components = args.positionals;
     if (args.flags.check) {
       const changes = await renderCheck({ root, components });
-      const lines = [
-        ...changes.changed.map((f) => `  changed  ${f}`),
-        ...changes.stale.map((f) => `  stale    ${f}`),
-      ];
+      const lines = [...changes.changed.map((f) => `  changed  ${f}`), ...changes.stale.map((f) => `  stale    ${f}`)];
       if (lines.length === 0) {
         io.stdout("render --check: committed output is current\n");
         return 0;
       }
-      io.stdout(`render --check: ${lines.length} file(s) differ from a fresh render:\n${lines.join("\n")}\nrun \`npx nx run-many -t render\` and commit the result\n`);
+      io.stdout(
+        `render --check: ${lines.length} file(s) differ from a fresh render:\n${lines.join("\n")}\nrun \`npx nx run-many -t render\` and commit the result\n`,
+      );
       return 1;
     }
     if (args.flags.force && args.flags.keep) throw new UsageError("--force and --keep exclude each other", "--force overwrites hand edits, --keep keeps them");

@@ -5,7 +5,8 @@ import type { CommandSpec } from "../spec.js";
 export const valuesValidateCommand: CommandSpec = {
   path: ["values", "validate"],
   summary: "check plain Helm values files against a chart's schema",
-  description: "Uses the schemas generated for this repository's charts (shipped or inferred). Unknown keys (keys the chart never reads: they have no effect) are errors, with a suggestion; a value equal to the chart's default is a note.",
+  description:
+    "Uses the schemas generated for this repository's charts (shipped or inferred). Unknown keys (keys the chart never reads: they have no effect) are errors, with a suggestion; a value equal to the chart's default is a note.",
   positionals: [{ name: "files", description: "values files", variadic: true, required: true }],
   flags: [
     {
@@ -18,7 +19,8 @@ export const valuesValidateCommand: CommandSpec = {
   async run(args, io) {
     const chart = typeof args.flags.chart === "string" ? args.flags.chart : undefined;
     const result = await validateValuesFiles({ ...(chart ? { chart } : {}), files: args.positionals, cwd: io.cwd, charts });
-    for (const issue of result.issues) io.stdout(`${issue.file}:${issue.line}:${issue.column}: ${issue.severity === "note" ? "note: " : ""}${issue.jsonPath}: ${issue.message}\n`);
+    for (const issue of result.issues)
+      io.stdout(`${issue.file}:${issue.line}:${issue.column}: ${issue.severity === "note" ? "note: " : ""}${issue.jsonPath}: ${issue.message}\n`);
     const against = [...new Set(result.blocks.map((b) => `${b.chart.name}@${b.chart.version}`))].join(", ");
     // Notes (a value equal to the chart's default) are for the reviewer; only errors fail.
     const errors = result.issues.filter((i) => i.severity !== "note").length;

@@ -61,11 +61,14 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
       },
     ],
     routes: [{ name: "argocd", exposure: "private", admin: true, auth: "oidc", service: { name: "argocd-server", port: 80 } }],
-    secrets: [{ name: OIDC_SECRET, vaultPath: "platform/argocd/oidc", keys: { clientSecret: "client-secret" }, labels: { "app.kubernetes.io/part-of": "argocd" } }],
+    secrets: [
+      { name: OIDC_SECRET, vaultPath: "platform/argocd/oidc", keys: { clientSecret: "client-secret" }, labels: { "app.kubernetes.io/part-of": "argocd" } },
+    ],
     metrics: [{ name: "argocd-application-controller", selector: { [METRICS_LABEL]: "argocd-application-controller" }, port: "http-metrics" }],
     dependsOn: ["traefik", "cert-manager", "external-secrets", "authentik", "kube-prometheus-stack"],
     allowLaterLayerDependencies: {
-      "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+      "kube-prometheus-stack":
+        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
       traefik: "the first install is reached with `kubectl port-forward`; the UI route works once Traefik (critical layer) is up",
       "cert-manager": "the UI certificate is issued once cert-manager (init layer) is up",
       "external-secrets": "SSO needs the OIDC client secret External Secrets (platform layer) syncs from Vault; the admin login works before",

@@ -120,7 +120,11 @@ export function authentik(cluster: ClusterFacts): Component<Values> {
     ],
     secrets: [
       { name: APP_SECRET, vaultPath: "platform/authentik/app", keys: { AUTHENTIK_SECRET_KEY: "secret-key", AUTHENTIK_EMAIL__PASSWORD: "smtp-password" } },
-      { name: BACKUP_SECRET, vaultPath: cluster.storage.objectStore.vaultPath, keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" } },
+      {
+        name: BACKUP_SECRET,
+        vaultPath: cluster.storage.objectStore.vaultPath,
+        keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" },
+      },
     ],
     dependsOn: ["cloudnative-pg", "external-secrets", "traefik", "cert-manager"],
   };

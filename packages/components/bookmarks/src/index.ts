@@ -98,7 +98,11 @@ export function bookmarks(cluster: ClusterFacts): Component {
     routes: [{ name: NAME, exposure: "public", auth: "forward-auth", service: { name: NAME, port: 80 } }],
     secrets: [
       { name: ADMIN_SECRET, vaultPath: `apps/${NAME}/admin`, keys: { password: "password" } },
-      { name: BACKUP_SECRET, vaultPath: cluster.storage.objectStore.vaultPath, keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" } },
+      {
+        name: BACKUP_SECRET,
+        vaultPath: cluster.storage.objectStore.vaultPath,
+        keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" },
+      },
     ],
     dependsOn: ["traefik", "authentik", "cloudnative-pg", "external-secrets"],
   };

@@ -60,10 +60,13 @@ export function certManager(cluster: ClusterFacts): Component<Values> {
     ],
     secrets: [{ name: TOKEN_SECRET, vaultPath: cluster.tls.cloudflareTokenVaultPath, keys: { "api-token": "api-token" } }],
     // The chart's controller Service names its metrics port http-metrics (tcp-prometheus-servicemonitor is the pod's port name).
-    metrics: [{ name: "cert-manager", selector: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" }, port: "http-metrics" }],
+    metrics: [
+      { name: "cert-manager", selector: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" }, port: "http-metrics" },
+    ],
     dependsOn: ["external-secrets", "kube-prometheus-stack"],
     allowLaterLayerDependencies: {
-      "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+      "kube-prometheus-stack":
+        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
       "external-secrets":
         "cert-manager and its CRDs must exist before Traefik (critical layer); only the ClusterIssuers wait, not-ready, until External Secrets (platform layer) syncs the Cloudflare token from Vault",
     },

@@ -16,7 +16,11 @@ describe("cloudnative-pg", () => {
   });
 
   it("installs the CRDs, watches every namespace and is scraped through a PodMonitor", () => {
-    expect(out.values()).toMatchObject({ crds: { create: true }, config: { clusterWide: true }, monitoring: { podMonitorEnabled: true, grafanaDashboard: { create: true } } });
+    expect(out.values()).toMatchObject({
+      crds: { create: true },
+      config: { clusterWide: true },
+      monitoring: { podMonitorEnabled: true, grafanaDashboard: { create: true } },
+    });
   });
 
   it("syncs server-side and after the monitoring CRDs exist", () => {

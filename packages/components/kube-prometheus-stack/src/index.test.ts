@@ -48,7 +48,11 @@ describe("kube-prometheus-stack", () => {
       ["alertmanager", "kube-prometheus-stack-alertmanager", 9093],
     ] as const) {
       const route = out.object("IngressRoute", name);
-      expect(route.metadata.annotations).toMatchObject({ "kubernetes.io/ingress.class": "traefik-private", "homelab.dev/admin": "true", "homelab.dev/auth": "forward-auth" });
+      expect(route.metadata.annotations).toMatchObject({
+        "kubernetes.io/ingress.class": "traefik-private",
+        "homelab.dev/admin": "true",
+        "homelab.dev/auth": "forward-auth",
+      });
       expect(route.spec.routes[0].match).toBe(`Host(\`${name}.${homelab.ingress.private.domain}\`)`);
       expect(route.spec.routes[0].middlewares).toContainEqual(homelab.auth.forwardAuthMiddleware);
       expect(route.spec.routes[0].services).toEqual([{ name: service, port }]);
@@ -82,7 +86,13 @@ describe("kube-prometheus-stack", () => {
 
   it("turns off the k3s-embedded control-plane scrapes and their rules", () => {
     for (const key of ["kubeControllerManager", "kubeScheduler", "kubeProxy", "kubeEtcd"]) expect(values[key]).toEqual({ enabled: false });
-    expect(values.defaultRules.rules).toEqual({ etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false });
+    expect(values.defaultRules.rules).toEqual({
+      etcd: false,
+      kubeControllerManager: false,
+      kubeSchedulerAlerting: false,
+      kubeSchedulerRecording: false,
+      kubeProxy: false,
+    });
   });
 
   it("syncs server-side (CRDs too large for client-side apply) and leaves the injected webhook CA alone", () => {

@@ -11,7 +11,11 @@ describe("metallb", () => {
   });
 
   it("has a public pool handed out only on request and an automatic private pool, each advertised in L2", () => {
-    expect(out.object("IPAddressPool", "public-vlan").spec).toEqual({ addresses: [...homelab.ingress.public.pool.addresses], autoAssign: false, avoidBuggyIPs: true });
+    expect(out.object("IPAddressPool", "public-vlan").spec).toEqual({
+      addresses: [...homelab.ingress.public.pool.addresses],
+      autoAssign: false,
+      avoidBuggyIPs: true,
+    });
     expect(out.object("IPAddressPool", "private-vlan").spec.autoAssign).toBe(true);
     expect(out.object("L2Advertisement", "public-vlan").spec).toEqual({ ipAddressPools: ["public-vlan"] });
     expect(out.object("L2Advertisement", "private-vlan").spec).toEqual({ ipAddressPools: ["private-vlan"] });

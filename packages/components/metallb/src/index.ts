@@ -48,7 +48,9 @@ export function metallb(cluster: ClusterFacts): Component<Values> {
     ],
     sync: {
       // The chart's CRDs carry a caBundle the controller injects at run time; ArgoCD must not revert it.
-      ignoreDifferences: [{ group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", jqPathExpressions: [".spec.conversion.webhook.clientConfig.caBundle"] }],
+      ignoreDifferences: [
+        { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition", jqPathExpressions: [".spec.conversion.webhook.clientConfig.caBundle"] },
+      ],
     },
   };
 }

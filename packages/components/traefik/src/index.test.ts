@@ -15,7 +15,10 @@ describe("traefik", () => {
   });
 
   it("gives each instance its own IngressClass, watched only by itself, and one default", () => {
-    for (const [values, exposure] of [[publicValues, "public"], [privateValues, "private"]] as const) {
+    for (const [values, exposure] of [
+      [publicValues, "public"],
+      [privateValues, "private"],
+    ] as const) {
       const className = homelab.ingress[exposure].className;
       expect(values.ingressClass.name).toBe(className);
       expect(values.providers.kubernetesCRD.ingressClass).toBe(className);
@@ -40,7 +43,10 @@ describe("traefik", () => {
 
   it("defines the rate limit and header middlewares the cluster facts route through", () => {
     expect(out.object("Middleware", "public-rate-limit").spec.rateLimit).toEqual({ average: 50, period: "1s", burst: 100 });
-    const names = out.objects.filter((o) => o.object.kind === "Middleware").map((o) => o.object.metadata.name).sort();
+    const names = out.objects
+      .filter((o) => o.object.kind === "Middleware")
+      .map((o) => o.object.metadata.name)
+      .sort();
     expect(names).toEqual([...homelab.ingress.public.middlewares, ...homelab.ingress.private.middlewares].sort());
   });
 

@@ -97,6 +97,9 @@ export function traefik(cluster: ClusterFacts): Component<Values> {
     // Both instances' metrics Services carry the label; they share the namespace.
     metrics: [{ name: "traefik", selector: { [METRICS_LABEL]: "traefik" }, port: "metrics" }],
     dependsOn: ["metallb", "cert-manager", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: { "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer" },
+    allowLaterLayerDependencies: {
+      "kube-prometheus-stack":
+        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+    },
   };
 }

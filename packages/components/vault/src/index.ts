@@ -104,10 +104,15 @@ export function vault(cluster: ClusterFacts): Component<Values> {
       },
     ],
     dependsOn: ["traefik", "longhorn", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: { "kube-prometheus-stack": "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer" },
+    allowLaterLayerDependencies: {
+      "kube-prometheus-stack":
+        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+    },
     sync: {
       // The chart's mutating webhook config gets a caBundle injected; the StatefulSet's PVC templates are defaulted.
-      ignoreDifferences: [{ group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration", jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"] }],
+      ignoreDifferences: [
+        { group: "admissionregistration.k8s.io", kind: "MutatingWebhookConfiguration", jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"] },
+      ],
     },
   };
 }

@@ -41,7 +41,9 @@ export function renderForTest(factory: ComponentFactory<any>, cluster: ClusterFa
     values(instance) {
       const name = instance ?? component.instances[0]!.name;
       const file = files.find(
-        (f) => f.path.endsWith("/values.yaml") && (f.path.endsWith(`/${name}/values.yaml`) || (name === component.name && f.path.endsWith(`/${component.name}/values.yaml`))),
+        (f) =>
+          f.path.endsWith("/values.yaml") &&
+          (f.path.endsWith(`/${name}/values.yaml`) || (name === component.name && f.path.endsWith(`/${component.name}/values.yaml`))),
       );
       if (!file) throw new Error(`no values file for instance ${name}`);
       return (YamlSource.parse(file.content, file.path).documents[0]?.value ?? {}) as Record<string, any>;

@@ -155,7 +155,16 @@ describeWithMirror("chart-packages", "chart lock and cache against a loopback He
     expect((await fetchCharts(lock, { cacheDir: other, offline: false })).every((f) => !f.fetched)).toBe(true);
 
     const [metallb] = await renderReleases([
-      { id: "m", chart: fetched[0]!.path, releaseName: "metallb", namespace: "metallb-system", values: [], kubeVersion: "1.35.4", apiVersions: [], includeCrds: false },
+      {
+        id: "m",
+        chart: fetched[0]!.path,
+        releaseName: "metallb",
+        namespace: "metallb-system",
+        values: [],
+        kubeVersion: "1.35.4",
+        apiVersions: [],
+        includeCrds: false,
+      },
     ]);
     expect(metallb!.error).toBeNull();
     expect(metallb!.objects.some((o) => o.content.includes("kind: DaemonSet"))).toBe(true);
@@ -176,7 +185,10 @@ describeWithMirror("chart-packages", "chart lock and cache against a loopback He
     const lock = await lockCharts(pins, undefined, { cacheDir: freshCache(), offline: false });
     const before = repo.requests.length;
     const error = await thrown(chartPackage(lock.charts[0]!, { cacheDir: freshCache(), offline: true }));
-    expect(error).toMatchObject({ code: "MISSING_ARTIFACT", message: expect.stringMatching(/^chart metallb \S+ is not in the chart cache .* offline mode is on$/) });
+    expect(error).toMatchObject({
+      code: "MISSING_ARTIFACT",
+      message: expect.stringMatching(/^chart metallb \S+ is not in the chart cache .* offline mode is on$/),
+    });
     expect(error.hint).toMatch(/npx homelab charts fetch/);
     expect(repo.requests.length).toBe(before);
   });

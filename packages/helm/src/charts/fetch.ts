@@ -49,7 +49,10 @@ async function downloadFromIndex(pin: ChartPin, repository: string, http: HttpOp
   if (!Array.isArray(versions)) throw new HomelabError(ErrorCode.Remote, `${where} has no chart named ${pin.chart}`, { position: { file: where } });
   const entry = versions.find((v) => v?.version === pin.version);
   if (!entry) {
-    const known = versions.map((v) => String(v?.version)).slice(0, 5).join(", ");
+    const known = versions
+      .map((v) => String(v?.version))
+      .slice(0, 5)
+      .join(", ");
     throw new HomelabError(ErrorCode.Remote, `${where} has no version ${pin.version} of ${pin.chart} (newest listed: ${known})`, { position: { file: where } });
   }
   const first = Array.isArray(entry.urls) ? entry.urls[0] : undefined;
@@ -67,9 +70,13 @@ async function downloadFromIndex(pin: ChartPin, repository: string, http: HttpOp
   }
   const digest = sha256Digest(tgz.body);
   if (typeof entry.digest === "string" && entry.digest !== "" && `sha256:${entry.digest.replace(/^sha256:/, "")}` !== digest) {
-    throw new HomelabError(ErrorCode.ChartInvalid, `chart ${pin.chart} ${pin.version} from ${redact(url.toString())} has digest ${digest}, its repository index says sha256:${entry.digest.replace(/^sha256:/, "")}`, {
-      hint: "the package and its index disagree: a broken mirror or a tampered download; do not use it",
-    });
+    throw new HomelabError(
+      ErrorCode.ChartInvalid,
+      `chart ${pin.chart} ${pin.version} from ${redact(url.toString())} has digest ${digest}, its repository index says sha256:${entry.digest.replace(/^sha256:/, "")}`,
+      {
+        hint: "the package and its index disagree: a broken mirror or a tampered download; do not use it",
+      },
+    );
   }
   return { data: tgz.body, digest, url: redact(url.toString()) };
 }
@@ -89,7 +96,8 @@ async function downloadOci(pin: ChartPin, repository: string, http: HttpOptions)
   const slash = rest.indexOf("/");
   const host = slash === -1 ? rest : rest.slice(0, slash);
   const prefix = slash === -1 ? "" : rest.slice(slash + 1);
-  if (!host || /[\s@]/.test(host)) throw new HomelabError(ErrorCode.Config, `chart ${pin.chart}: ${JSON.stringify(repository)} is not an oci://host/path reference`);
+  if (!host || /[\s@]/.test(host))
+    throw new HomelabError(ErrorCode.Config, `chart ${pin.chart}: ${JSON.stringify(repository)} is not an oci://host/path reference`);
   const name = prefix ? `${prefix}/${pin.chart}` : pin.chart;
   // OCI tags cannot hold "+": Helm pushes 1.0.0+build as 1.0.0_build.
   const tag = pin.version.replaceAll("+", "_");
@@ -111,14 +119,20 @@ async function downloadOci(pin: ChartPin, repository: string, http: HttpOptions)
   }
   const layer = manifest.layers?.find((l) => l.mediaType === HELM_CHART_LAYER);
   if (!layer || typeof layer.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) {
-    throw new HomelabError(ErrorCode.Remote, `chart ${pin.chart} ${pin.version}: the manifest at ${manifestUrl} has no ${HELM_CHART_LAYER} layer (not a Helm chart)`);
+    throw new HomelabError(
+      ErrorCode.Remote,
+      `chart ${pin.chart} ${pin.version}: the manifest at ${manifestUrl} has no ${HELM_CHART_LAYER} layer (not a Helm chart)`,
+    );
   }
   const blobUrl = `${registry}/v2/${name}/blobs/${layer.digest}`;
   const blob = await auth.get(blobUrl, { accept: HELM_CHART_LAYER }, http);
   if (blob.status !== 200) throw new HomelabError(ErrorCode.Remote, `chart ${pin.chart} ${pin.version}: GET ${blobUrl} answered HTTP ${blob.status}`);
   const digest = sha256Digest(blob.body);
   if (digest !== layer.digest) {
-    throw new HomelabError(ErrorCode.ChartInvalid, `chart ${pin.chart} ${pin.version}: the blob from ${repository} has digest ${digest}, its manifest says ${layer.digest}`);
+    throw new HomelabError(
+      ErrorCode.ChartInvalid,
+      `chart ${pin.chart} ${pin.version}: the blob from ${repository} has digest ${digest}, its manifest says ${layer.digest}`,
+    );
   }
   return { data: blob.body, digest, url: blobUrl };
 }

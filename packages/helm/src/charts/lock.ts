@@ -83,7 +83,8 @@ export function parseLock(text: string, file: string): ChartLock {
     }
     const locked = record as unknown as LockedChart;
     if (!isDigest(locked.digest)) throw bad(`digest must be sha256:<64 lowercase hex>, not ${JSON.stringify(locked.digest)}`, ["charts", i, "digest"]);
-    if (!/^(https?|oci):\/\//.test(locked.repository)) throw bad("repository must be an http(s):// Helm repository or an oci:// registry", ["charts", i, "repository"]);
+    if (!/^(https?|oci):\/\//.test(locked.repository))
+      throw bad("repository must be an http(s):// Helm repository or an oci:// registry", ["charts", i, "repository"]);
     const key = chartKey(locked);
     if (seen.has(key)) throw bad(`${key} is locked twice`, ["charts", i]);
     seen.add(key);

@@ -82,10 +82,14 @@ async function ensureCached(chart: LockedChart, o: Resolved): Promise<{ path: st
   if (cached) {
     const actual = sha256Digest(cached);
     if (actual !== chart.digest) {
-      throw new HomelabError(ErrorCode.ChartInvalid, `chart ${chart.chart} ${chart.version} in the cache has digest ${actual}, ${LOCK_FILE} has ${chart.digest}: the cached file is corrupt`, {
-        position: { file },
-        hint: "delete that file and run `npx homelab charts fetch`",
-      });
+      throw new HomelabError(
+        ErrorCode.ChartInvalid,
+        `chart ${chart.chart} ${chart.version} in the cache has digest ${actual}, ${LOCK_FILE} has ${chart.digest}: the cached file is corrupt`,
+        {
+          position: { file },
+          hint: "delete that file and run `npx homelab charts fetch`",
+        },
+      );
     }
     return { path: file, fetched: false };
   }
@@ -131,9 +135,13 @@ export async function lockCharts(pins: readonly ChartPin[], current: ChartLock |
   if (o.offline) {
     const missing = pins.filter((p) => !reuse || !current?.charts.some((c) => c.chart === p.chart && c.version === p.version && c.repository === p.repository));
     if (missing.length > 0 || options.update) {
-      throw new HomelabError(ErrorCode.MissingArtifact, `locking ${missing.map(chartKey).join(", ") || "with --update"} needs the network, and offline mode is on`, {
-        hint: "run `npx homelab charts lock` with network access",
-      });
+      throw new HomelabError(
+        ErrorCode.MissingArtifact,
+        `locking ${missing.map(chartKey).join(", ") || "with --update"} needs the network, and offline mode is on`,
+        {
+          hint: "run `npx homelab charts lock` with network access",
+        },
+      );
     }
   }
   const wanted = new Map<string, ChartPin>();
@@ -173,10 +181,12 @@ export function lockProblems(pins: readonly ChartPin[], lock: ChartLock | undefi
   for (const pin of pins) {
     const entry = lock?.charts.find((c) => c.chart === pin.chart && c.version === pin.version);
     if (!entry) problems.push({ chart: chartKey(pin), message: `pinned but not in ${LOCK_FILE}` });
-    else if (entry.repository !== pin.repository) problems.push({ chart: chartKey(pin), message: `locked from ${entry.repository}, pinned from ${pin.repository}` });
+    else if (entry.repository !== pin.repository)
+      problems.push({ chart: chartKey(pin), message: `locked from ${entry.repository}, pinned from ${pin.repository}` });
   }
   for (const entry of lock?.charts ?? []) {
-    if (!pins.some((p) => p.chart === entry.chart && p.version === entry.version)) problems.push({ chart: chartKey(entry), message: "locked but no component pins it" });
+    if (!pins.some((p) => p.chart === entry.chart && p.version === entry.version))
+      problems.push({ chart: chartKey(entry), message: "locked but no component pins it" });
   }
   return problems;
 }
