@@ -26,6 +26,12 @@ export function findRoot(from: string): string {
 
 export async function loadConfig(root: string): Promise<HomelabConfig> {
   const file = path.join(root, CONFIG_FILE);
+  // A --root that is not a repository: say so, rather than let the import fail as an internal error.
+  if (!existsSync(file)) {
+    throw new HomelabError(ErrorCode.Config, `no ${CONFIG_FILE} in ${root}`, {
+      hint: "pass --root the folder that holds it, or run homelab inside the repository",
+    });
+  }
   const loaded = (await import(pathToFileURL(file).href)) as { default?: HomelabConfig };
   const config = loaded.default;
   if (!config || !Array.isArray(config.components) || !config.cluster) {

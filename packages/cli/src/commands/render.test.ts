@@ -27,6 +27,14 @@ afterEach(async () => {
 });
 
 describe("homelab render", () => {
+  it("--root naming a folder without homelab.config.ts gives exit 2 naming it (found by the main() property test)", async () => {
+    await mkdir(path.join(repo, "elsewhere"));
+    const result = await run(["render", "--root", "elsewhere"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("no homelab.config.ts in elsewhere");
+    expect(result.stderr).not.toContain("internal error");
+  });
+
   it.each([
     ["null", "render record must be a JSON object, not null"],
     ['{"component": "x", "files": {"../../etc/passwd": "sha256:0"}}', "render record is invalid"],
