@@ -433,20 +433,36 @@ export async function recoverInterruptedRender(root: string, fs: RenderFs = node
  */
 export async function removeStagingLeftovers(root: string, fs: RenderFs = nodeRenderFs): Promise<string[]> {
   const removed: string[] = [];
+  await walkRenderFolders(root, [...OUTPUT_ROOTS, ".homelab"], fs, async (rel, name, folder) => {
+    if (STAGING.test(name) && (await fs.kind(path.join(folder, name))) === "file") {
+      await fs.rm(path.join(folder, name));
+      removed.push(rel);
+    }
+  });
+  return removed;
+}
+
+/**
+ * Visits every non-folder entry below `tops` in name order, each folder through
+ * the containment gate (so never through a symlink leaving the repository).
+ * `visit` gets the repository-relative path, the entry name and its folder's real path.
+ */
+async function walkRenderFolders(
+  root: string,
+  tops: readonly string[],
+  fs: RenderFs,
+  visit: (rel: string, name: string, folder: string) => Promise<void> | void,
+): Promise<void> {
   const walk = async (dir: string): Promise<void> => {
     const absolute = await gate(root, dir, "rendered folder");
     if ((await fs.kind(absolute)) !== "directory") return;
     for (const entry of (await fs.readdir(absolute)).sort((a, b) => compare(a.name, b.name))) {
       const rel = `${dir}/${entry.name}`;
       if (entry.isDirectory) await walk(rel);
-      else if (STAGING.test(entry.name) && (await fs.kind(path.join(absolute, entry.name))) === "file") {
-        await fs.rm(path.join(absolute, entry.name));
-        removed.push(rel);
-      }
+      else await visit(rel, entry.name, absolute);
     }
   };
-  for (const top of [...OUTPUT_ROOTS, ".homelab"]) await walk(top);
-  return removed;
+  for (const top of tops) await walk(top);
 }
 
 // ---------------------------------------------------------------------------
@@ -601,15 +617,8 @@ export async function unownedFiles(root: string, fs: RenderFs = nodeRenderFs): P
   const owned = new Set<string>();
   for (const record of records.values()) for (const file of Object.keys(record.files)) owned.add(file);
   const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const absolute = await gate(root, dir, "rendered folder");
-    if ((await fs.kind(absolute)) !== "directory") return;
-    for (const entry of (await fs.readdir(absolute)).sort((a, b) => compare(a.name, b.name))) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory) await walk(rel);
-      else if (!owned.has(rel) && entry.name !== ".gitkeep") found.push(rel);
-    }
-  };
-  for (const top of OUTPUT_ROOTS) await walk(top);
+  await walkRenderFolders(root, OUTPUT_ROOTS, fs, (rel, name) => {
+    if (!owned.has(rel) && name !== ".gitkeep") found.push(rel);
+  });
   return found;
 }
