@@ -6,7 +6,7 @@ import { redundantDefaults, validateValues, type ChartSchemaEntry } from "@homel
 import { formatPath } from "@homelab/yaml";
 import { loadTree, type SkippedFile, type Tree } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
-import { isExpired, matches, type AppliedWaiver, type RawViolation } from "./waivers.js";
+import { isExpired, matches, rawViolation, type AppliedWaiver, type RawViolation } from "./waivers.js";
 import { manifestObjects, referenceViolations, unhydratedCharts, type OrderingNote } from "./cluster-objects.js";
 import { applicationsOf } from "./applications.js";
 import { writeCrdSchemas } from "./crd-schemas.js";
@@ -350,17 +350,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   for (const f of report.findings) {
     const source = tree.files.get(f.file)?.source;
     const at = source ? source.locate(f.index, f.path) : { line: 1, column: 1 };
-    raw.push({
-      rule: f.rule,
-      severity: f.severity,
-      code: f.code,
-      file: f.file,
-      index: f.index,
-      line: at.line,
-      column: at.column,
-      message: formatMessage(f),
-      info: infoOf(f.file, f.index),
-    });
+    raw.push(rawViolation(f, at, formatMessage(f), infoOf(f.file, f.index)));
   }
 
   const repoFile = (file: string): string => relative(tree.root, join(dir, file)).split(sep).join("/");

@@ -4,7 +4,7 @@ import type { Tree } from "./load.js";
 import type { DocInfo, Model } from "./model.js";
 import { resolveReferences, type ClusterObject, type Ordering, type ReferenceOptions } from "./references/index.js";
 import { builtinScoped, groupOf } from "./references/objects.js";
-import type { RawViolation } from "./waivers.js";
+import { rawViolation, type RawViolation } from "./waivers.js";
 
 /** A reference that resolves through ArgoCD's ordering, with where it is. */
 export interface OrderingNote extends Omit<Ordering, "path" | "index"> {
@@ -66,20 +66,7 @@ export function referenceViolations(
   infoOf: (file: string, index: number) => DocInfo,
 ): { raw: RawViolation[]; orderings: OrderingNote[] } {
   const { findings, orderings } = resolveReferences(objects, options);
-  const raw = findings.map((f): RawViolation => {
-    const at = locate(f.file, f.index, f.path);
-    return {
-      rule: f.rule,
-      severity: f.severity,
-      code: f.code,
-      file: f.file,
-      index: f.index,
-      line: at.line,
-      column: at.column,
-      message: f.message,
-      info: infoOf(f.file, f.index),
-    };
-  });
+  const raw = findings.map((f) => rawViolation(f, locate(f.file, f.index, f.path), f.message, infoOf(f.file, f.index)));
   const notes = orderings.map((o): OrderingNote => ({
     file: o.file,
     line: locate(o.file, o.index, o.path).line,

@@ -13,6 +13,16 @@ export interface RawViolation {
   info: DocInfo;
 }
 
+/** A rule's finding placed at its line: the one way policy and reference findings become raw violations. */
+export function rawViolation(
+  f: { rule: string; severity: "error" | "warning"; code: string; file: string; index: number },
+  at: { line: number; column: number },
+  message: string,
+  info: DocInfo,
+): RawViolation {
+  return { rule: f.rule, severity: f.severity, code: f.code, file: f.file, index: f.index, line: at.line, column: at.column, message, info };
+}
+
 export interface AppliedWaiver {
   rule: string;
   component: string | null;
