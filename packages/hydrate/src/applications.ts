@@ -7,6 +7,7 @@
  * as they are.
  */
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { LABELS } from "@homelab/layout";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
 import { parse as parseYaml } from "yaml";
 import { GO_YAML } from "./yaml11.js";
@@ -108,7 +109,8 @@ export function applicationsFromFile(text: string, file: string): DefinedApplica
       fail(source, doc.index, ["apiVersion"], `expected apiVersion argoproj.io/v1alpha1, found ${JSON.stringify(value.apiVersion)}`);
     }
     const labels = isRecord(value.metadata) && isRecord(value.metadata.labels) ? value.metadata.labels : {};
-    const component = typeof labels["homelab.dev/component"] === "string" ? (labels["homelab.dev/component"] as string) : stem;
+    const label = labels[LABELS.component];
+    const component = typeof label === "string" ? label : stem;
     if (value.kind === "Application") {
       const application = checkApplication(value, source, doc.index, []);
       out.push({ application, origin: { file, line: doc.line, applicationSet: undefined, component } });
