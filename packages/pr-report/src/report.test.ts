@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempGitRepo, startFakeGitHub, unreachableUrl, type FakeGitHub, type TempGitRepo } from "@homelab/test-fixtures";
@@ -37,10 +37,19 @@ beforeEach(async () => {
 afterEach(async () => {
   await github.close();
   await repo.cleanup();
+  await Promise.all(besideFiles.splice(0).map((file) => rm(file, { force: true })));
 });
 
+/** Files the report writes outside the repository (job summary, findings): in the temp folder beside it, removed after each test. */
+const besideFiles: string[] = [];
+function besideRepo(name: string): string {
+  const file = path.join(repo.dir, "..", `${path.basename(repo.dir)}-${name}`);
+  besideFiles.push(file);
+  return file;
+}
+
 async function withFindings(count: number, severity: "error" | "warning" = "error"): Promise<string> {
-  const file = path.join(repo.dir, "..", `${path.basename(repo.dir)}-findings.json`);
+  const file = besideRepo("findings.json");
   await writeFile(file, findingsJson(count, severity));
   return file;
 }
@@ -165,7 +174,7 @@ describe("prReport on GitHub", () => {
   });
 
   it("still writes every report file and returns the policy's exit code when GitHub is unreachable", async () => {
-    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    const summary = besideRepo("summary.md");
     const result = await prReport(
       options({
         findingsFiles: [await withFindings(1)],
@@ -192,7 +201,7 @@ describe("prReport on GitHub", () => {
   });
 
   it("finishes in bounded time with every file written when GitHub accepts connections and never answers", async () => {
-    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    const summary = besideRepo("summary.md");
     github.hang();
     const started = Date.now();
     const result = await prReport(options({ findingsFiles: [await withFindings(1)], stepSummaryFile: summary, client: { delayUnitMs: 1, timeoutMs: 200 } }));
@@ -210,7 +219,7 @@ describe("prReport on GitHub", () => {
   });
 
   it("writes the files and the job summary before the first request to GitHub", async () => {
-    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    const summary = besideRepo("summary.md");
     github.hang({ method: "POST" }, 1);
     const running = prReport(options({ stepSummaryFile: summary, client: { delayUnitMs: 1, timeoutMs: 1_000 } }));
     // While GitHub sits on the first request, the report is already on disk.
@@ -230,7 +239,7 @@ describe("prReport on GitHub", () => {
   });
 
   it("never lets the token appear in output, files or request bodies", async () => {
-    const summary = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary.md`);
+    const summary = besideRepo("summary.md");
     github.failNext({ method: "POST", path: `/repos/${REPO}/check-runs` }, { status: 403, body: { message: `denied for ${TOKEN}` } });
     github.failNext({ method: "GET", path: /\/comments$/ }, { status: 500, body: { message: `echo ${TOKEN}` } }, 10);
     const denied = await prReport(options({ findingsFiles: [await withFindings(5)], stepSummaryFile: summary }));
