@@ -11,6 +11,14 @@ const OUTPUT_FOLDERS = layout.layers.map((/** @type {{ folder: string }} */ l) =
 const HOMELAB = "node packages/cli/bin/homelab.js";
 /** Runs render/validate/policy tasks many per process in a batch (executor.cjs); `command` is the equivalent CLI call. */
 const EXECUTOR = "@homelab/nx-plugin:homelab";
+/** Every project this plugin infers carries this tag (createNodes below). */
+const COMPONENT_TAG = "type:component";
+/** validate and policy read the render's output and every component's hydrated folder. */
+const CHECK_DEPENDS_ON = ["render", { target: "hydrate", projects: [`tag:${COMPONENT_TAG}`] }];
+/** What hydrate writes and `homelab check` reads (@homelab/hydrate/layout HYDRATED_FOLDER). */
+const HYDRATED_FOLDER = "dist/hydrated";
+/** The chart mirrors codegen reads (@homelab/workspace MIRROR_ENV, chart-packages first). */
+const CODEGEN_MIRROR_ENV = ["HOMELAB_CHART_PACKAGES_DIR", "HOMELAB_CHARTS_DIR"];
 
 /** @param {string} component */
 function renderOutputs(component) {
@@ -37,13 +45,22 @@ function componentTargets(component, projectRoot) {
       metadata: { description: `Render ${component} into the layered ArgoCD folders` },
     },
     // Schema (kubeconform-wasm) and values validation of what render wrote, then the policies: both read the
-    // render's output files, so they run after it and are cached on them.
+    // render's output files and, when it exists, dist/hydrated/ (what ArgoCD applies), so they run after render
+    // and hydrate and are cached on both. `check --component C` reads every component's hydrated folder, not only
+    // C's (the CRDs any chart installs validate C's objects; the reference checks resolve across components), so
+    // it waits for every component's hydrate. dist/ is gitignored, so Nx's file inputs never see it: the folders
+    // enter the key as the outputs of those direct dependencies (dependentTasksOutputFiles reads them from disk
+    // after the dependencies ran or were restored from the cache).
     validate: {
       executor: EXECUTOR,
       options: { component, command: `${HOMELAB} check --component ${component} --no-policy` },
       cache: true,
-      dependsOn: ["render"],
-      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "checkTools", { externalDependencies: ["ajv", "yaml"] }],
+      dependsOn: CHECK_DEPENDS_ON,
+      inputs: [
+        { dependentTasksOutputFiles: "**/*", transitive: false },
+        "checkTools",
+        { externalDependencies: ["ajv", "yaml"] },
+      ],
       outputs: [],
       metadata: { description: `Validate ${component}'s rendered manifests against Kubernetes and CRD schemas` },
     },
@@ -51,9 +68,12 @@ function componentTargets(component, projectRoot) {
       executor: EXECUTOR,
       options: { component, command: `${HOMELAB} check --component ${component} --no-schema` },
       cache: true,
-      dependsOn: ["render"],
+      dependsOn: CHECK_DEPENDS_ON,
       inputs: [
         { dependentTasksOutputFiles: "**/*", transitive: false },
+        // Every record, not only C's: the policies judge the whole model (layer order reads the records of C's
+        // dependencies and of the charts that serve its CRDs; waivers, references and ownership span components),
+        // and a record holds its component's file digests, so this covers every rendered file.
         `{workspaceRoot}/${layout.recordsFolder}/*.json`,
         "{workspaceRoot}/policies/**/*.rego",
         "checkTools",
@@ -68,7 +88,8 @@ function componentTargets(component, projectRoot) {
       command: `${HOMELAB} hydrate ${component}`,
       options: { cwd: "{workspaceRoot}" },
       cache: true,
-      dependsOn: ["render"],
+      // It reads every component's rendered files (above), so every render comes first.
+      dependsOn: [{ target: "render", projects: [`tag:${COMPONENT_TAG}`] }],
       inputs: [
         { dependentTasksOutputFiles: "**/*", transitive: false },
         `{workspaceRoot}/${layout.applicationsFolder}/*.yaml`,
@@ -81,14 +102,23 @@ function componentTargets(component, projectRoot) {
         { env: "HOMELAB_CHART_PACKAGES_DIR" },
         { runtime: "go version" },
       ],
-      outputs: [`{workspaceRoot}/dist/hydrated/${component}`],
+      outputs: [`{workspaceRoot}/${HYDRATED_FOLDER}/${component}`],
       metadata: { description: `Render ${component}'s Applications into the objects ArgoCD applies (dist/hydrated/${component})` },
     },
     codegen: {
-      command: `node --import tsx packages/codegen/src/bin.ts --component ${component}`,
+      command: `${HOMELAB} codegen --component ${component}`,
       options: { cwd: "{workspaceRoot}" },
       cache: true,
-      inputs: [`{projectRoot}/package.json`, `{projectRoot}/codegen.patch.json`, "^production"],
+      inputs: [
+        `{projectRoot}/package.json`,
+        `{projectRoot}/codegen.patch.json`,
+        "^production",
+        // The chart comes from the chart packages mirror when one is configured (templates feed the read-set),
+        // else the values-only one; the template analyser's Go sources decide the read-set too.
+        ...CODEGEN_MIRROR_ENV.map((env) => ({ env })),
+        "{workspaceRoot}/packages/codegen/go/**/*",
+        { runtime: "go version" },
+      ],
       outputs: [`{workspaceRoot}/${projectRoot}/generated`],
       metadata: { description: `Generate the typed values of ${component}'s chart` },
     },
@@ -110,7 +140,7 @@ const createNodes = [
           {
             projects: {
               [projectRoot]: {
-                tags: ["type:component"],
+                tags: [COMPONENT_TAG],
                 targets: componentTargets(component, projectRoot),
               },
             },
@@ -120,4 +150,4 @@ const createNodes = [
     }),
 ];
 
-module.exports = { createNodes, createNodesV2: createNodes, renderOutputs };
+module.exports = { createNodes, createNodesV2: createNodes, renderOutputs, HYDRATED_FOLDER, CODEGEN_MIRROR_ENV };
