@@ -21,7 +21,7 @@ export {
   type Waiver,
 } from "./model.js";
 export { instantiate } from "./instantiate.js";
-export { chartRef, componentPackage } from "./define.js";
+export { COMPONENT_PACKAGE_PREFIX, chartRef, componentPackage, type ComponentManifest, type ComponentPackage, type ComponentPackageOptions } from "./define.js";
 export { ANNOTATIONS, LABELS } from "./labels.js";
 export { applicationSet, rootApplication } from "./argocd.js";
 export { routeHost } from "./manifests.js";

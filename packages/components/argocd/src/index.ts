@@ -18,7 +18,16 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
   const issuer = `https://${routeHost(cluster, { name: "auth", exposure: "public", auth: "oidc", service: { name: "authentik-server" } })}/application/o/argocd/`;
   const pdb = { enabled: true, minAvailable: 1 };
   return {
-    ...componentPackage(manifest, valuesSchema),
+    ...componentPackage(manifest, valuesSchema, {
+      allowLaterLayerDependencies: {
+        "kube-prometheus-stack":
+          "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+        traefik: "the first install is reached with `kubectl port-forward`; the UI route works once Traefik (critical layer) is up",
+        "cert-manager": "the UI certificate is issued once cert-manager (init layer) is up",
+        "external-secrets": "SSO needs the OIDC client secret External Secrets (platform layer) syncs from Vault; the admin login works before",
+        authentik: "SSO works once Authentik (platform layer) is up; the admin login works before",
+      },
+    }),
     layer: "bootstrap",
     namespace: cluster.argocd.namespace,
     provides: ["argoproj.io"],
@@ -65,15 +74,6 @@ export function argocd(cluster: ClusterFacts): Component<Values> {
       { name: OIDC_SECRET, vaultPath: "platform/argocd/oidc", keys: { clientSecret: "client-secret" }, labels: { "app.kubernetes.io/part-of": "argocd" } },
     ],
     metrics: [{ name: "argocd-application-controller", selector: { [METRICS_LABEL]: "argocd-application-controller" }, port: "http-metrics" }],
-    dependsOn: ["traefik", "cert-manager", "external-secrets", "authentik", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: {
-      "kube-prometheus-stack":
-        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
-      traefik: "the first install is reached with `kubectl port-forward`; the UI route works once Traefik (critical layer) is up",
-      "cert-manager": "the UI certificate is issued once cert-manager (init layer) is up",
-      "external-secrets": "SSO needs the OIDC client secret External Secrets (platform layer) syncs from Vault; the admin login works before",
-      authentik: "SSO works once Authentik (platform layer) is up; the admin login works before",
-    },
     sync: {
       // The ArgoCD CRDs are too large for client-side apply.
       serverSideApply: true,

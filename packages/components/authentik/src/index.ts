@@ -126,6 +126,5 @@ export function authentik(cluster: ClusterFacts): Component<Values> {
         keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" },
       },
     ],
-    dependsOn: ["cloudnative-pg", "external-secrets", "traefik", "cert-manager"],
   };
 }

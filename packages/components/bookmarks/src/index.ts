@@ -104,6 +104,5 @@ export function bookmarks(cluster: ClusterFacts): Component {
         keys: { ACCESS_KEY_ID: "access-key-id", ACCESS_SECRET_KEY: "secret-access-key" },
       },
     ],
-    dependsOn: ["traefik", "authentik", "cloudnative-pg", "external-secrets"],
   };
 }

@@ -37,7 +37,14 @@ function clusterIssuer(cluster: ClusterFacts, name: string, server: string): Kub
  */
 export function certManager(cluster: ClusterFacts): Component<Values> {
   return {
-    ...componentPackage(manifest, valuesSchema),
+    ...componentPackage(manifest, valuesSchema, {
+      allowLaterLayerDependencies: {
+        "kube-prometheus-stack":
+          "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+        "external-secrets":
+          "cert-manager and its CRDs must exist before Traefik (critical layer); only the ClusterIssuers wait, not-ready, until External Secrets (platform layer) syncs the Cloudflare token from Vault",
+      },
+    }),
     layer: "init",
     namespace: NAMESPACE,
     provides: ["cert-manager.io", "acme.cert-manager.io"],
@@ -63,13 +70,6 @@ export function certManager(cluster: ClusterFacts): Component<Values> {
     metrics: [
       { name: "cert-manager", selector: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" }, port: "http-metrics" },
     ],
-    dependsOn: ["external-secrets", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: {
-      "kube-prometheus-stack":
-        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
-      "external-secrets":
-        "cert-manager and its CRDs must exist before Traefik (critical layer); only the ClusterIssuers wait, not-ready, until External Secrets (platform layer) syncs the Cloudflare token from Vault",
-    },
     sync: {
       serverSideApply: true,
       // The ExternalSecret's CRD arrives with External Secrets in a later layer; until then ArgoCD retries.

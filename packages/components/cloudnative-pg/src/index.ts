@@ -41,7 +41,6 @@ export function cloudnativePg(_cluster: ClusterFacts): Component<Values> {
       },
     ],
     // The PodMonitor needs the Prometheus Operator CRDs from kube-prometheus-stack.
-    dependsOn: ["kube-prometheus-stack"],
     sync: {
       // The CRDs (Cluster's especially) exceed the client-side last-applied annotation limit.
       serverSideApply: true,

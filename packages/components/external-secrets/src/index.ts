@@ -91,7 +91,6 @@ export function externalSecrets(cluster: ClusterFacts): Component<Values> {
         ],
       },
     ],
-    dependsOn: ["vault"],
     sync: {
       // The CRDs exceed the client-side last-applied annotation limit.
       serverSideApply: true,

@@ -132,7 +132,6 @@ export function kubePrometheusStack(cluster: ClusterFacts): Component<Values> {
     secrets: [{ name: GRAFANA_ADMIN_SECRET, vaultPath: GRAFANA_ADMIN_VAULT_PATH, keys: { "admin-user": "username", "admin-password": "password" } }],
     // Volumes (Longhorn), routes (Traefik IngressRoute, cert-manager Certificate), the webhook
     // certificate (cert-manager) and Grafana's admin login (External Secrets).
-    dependsOn: ["longhorn", "traefik", "cert-manager", "external-secrets"],
     sync: {
       // The Prometheus Operator CRDs are too large for client-side apply's last-applied annotation.
       serverSideApply: true,

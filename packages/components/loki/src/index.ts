@@ -92,6 +92,5 @@ export function loki(cluster: ClusterFacts): Component<Values> {
       },
     ],
     // ServiceMonitor and PrometheusRule need the Prometheus Operator CRDs; the volume needs Longhorn.
-    dependsOn: ["longhorn", "kube-prometheus-stack"],
   };
 }

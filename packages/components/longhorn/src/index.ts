@@ -33,7 +33,14 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
   if (!defaultClass) throw new Error("cluster facts name no default storage class");
   const extraClasses = cluster.storage.classes.filter((c) => c !== defaultClass);
   return {
-    ...componentPackage(manifest, valuesSchema),
+    ...componentPackage(manifest, valuesSchema, {
+      allowLaterLayerDependencies: {
+        "kube-prometheus-stack":
+          "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+        "external-secrets":
+          "the backup target credentials arrive once External Secrets (platform layer) syncs them from Vault; volumes work, without backups, until then",
+      },
+    }),
     layer: "critical",
     namespace: NAMESPACE,
     provides: ["longhorn.io"],
@@ -81,13 +88,6 @@ export function longhorn(cluster: ClusterFacts): Component<Values> {
       },
     ],
     metrics: [{ name: "longhorn-manager", selector: { app: "longhorn-manager" }, port: "manager" }],
-    dependsOn: ["traefik", "external-secrets", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: {
-      "kube-prometheus-stack":
-        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
-      "external-secrets":
-        "the backup target credentials arrive once External Secrets (platform layer) syncs them from Vault; volumes work, without backups, until then",
-    },
     // The ExternalSecret's CRD comes with a later layer; ArgoCD retries until it exists.
     sync: { extra: ["SkipDryRunOnMissingResource=true"] },
   };

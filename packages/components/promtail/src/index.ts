@@ -38,6 +38,5 @@ export function promtail(cluster: ClusterFacts): Component<Values> {
       },
     ],
     // Pushes to Loki; the ServiceMonitor needs the Prometheus Operator CRDs.
-    dependsOn: ["loki", "kube-prometheus-stack"],
   };
 }

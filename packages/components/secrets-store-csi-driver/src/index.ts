@@ -50,7 +50,6 @@ export function secretsStoreCsiDriver(_cluster: ClusterFacts): Component<Values>
     // Vault provider. Copy it into an application's namespace and mount it with
     // `csi: {driver: secrets-store.csi.k8s.io, volumeAttributes: {secretProviderClass: <name>}}`.
     secrets: [{ ...EXAMPLE_SECRET, via: "csi" }],
-    dependsOn: ["vault"],
     sync: {
       // The SecretProviderClass's CRD is installed by this same sync.
       extra: ["SkipDryRunOnMissingResource=true"],

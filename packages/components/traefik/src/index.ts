@@ -79,7 +79,12 @@ function instance(cluster: ClusterFacts, exposure: IngressExposure): Instance<Va
  */
 export function traefik(cluster: ClusterFacts): Component<Values> {
   return {
-    ...componentPackage(manifest, valuesSchema),
+    ...componentPackage(manifest, valuesSchema, {
+      allowLaterLayerDependencies: {
+        "kube-prometheus-stack":
+          "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+      },
+    }),
     layer: "critical",
     namespace: cluster.ingress.public.namespace,
     provides: ["traefik.io"],
@@ -96,10 +101,5 @@ export function traefik(cluster: ClusterFacts): Component<Values> {
     ],
     // Both instances' metrics Services carry the label; they share the namespace.
     metrics: [{ name: "traefik", selector: { [METRICS_LABEL]: "traefik" }, port: "metrics" }],
-    dependsOn: ["metallb", "cert-manager", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: {
-      "kube-prometheus-stack":
-        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
-    },
   };
 }

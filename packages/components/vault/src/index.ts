@@ -46,7 +46,12 @@ export function vault(cluster: ClusterFacts): Component<Values> {
   // Raft already keeps three copies; one Longhorn replica per volume is enough underneath.
   const storageClass = cluster.storage.classes.find((c) => c.replicas === 1)?.name;
   return {
-    ...componentPackage(manifest, valuesSchema),
+    ...componentPackage(manifest, valuesSchema, {
+      allowLaterLayerDependencies: {
+        "kube-prometheus-stack":
+          "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
+      },
+    }),
     layer: "critical",
     namespace: NAMESPACE,
     instances: [
@@ -103,11 +108,6 @@ export function vault(cluster: ClusterFacts): Component<Values> {
         params: { format: ["prometheus"] },
       },
     ],
-    dependsOn: ["traefik", "longhorn", "kube-prometheus-stack"],
-    allowLaterLayerDependencies: {
-      "kube-prometheus-stack":
-        "Prometheus scrapes it once kube-prometheus-stack (platform layer) brings the ServiceMonitor CRD; the ServiceMonitor is synced with that layer",
-    },
     sync: {
       // The chart's mutating webhook config gets a caBundle injected; the StatefulSet's PVC templates are defaulted.
       ignoreDifferences: [
