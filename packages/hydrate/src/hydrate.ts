@@ -180,6 +180,23 @@ interface ParsedDocument {
   value: Record<string, unknown>;
 }
 
+/**
+ * Parsed documents by their exact text, for one hydrate run: the fixed-point
+ * passes and the determinism render give mostly the same bytes again, and
+ * parsing is a pure function of them, so each distinct text is parsed once.
+ * Only successful parses are kept (an error names the Application it came from).
+ */
+type DocumentCache = Map<string, ParsedDocument[]>;
+
+function parseCached(cache: DocumentCache, text: string, where: { file: string; what: string }): ParsedDocument[] {
+  let docs = cache.get(text);
+  if (!docs) {
+    docs = parseDocuments(text, where);
+    cache.set(text, docs);
+  }
+  return docs;
+}
+
 /** The documents of a rendered template or a manifest file, as the API server would read them (YAML 1.1, JSON-compatible). */
 function parseDocuments(text: string, where: { file: string; what: string }): ParsedDocument[] {
   const out: ParsedDocument[] = [];
@@ -191,10 +208,11 @@ function parseDocuments(text: string, where: { file: string; what: string }): Pa
     }
     const value = doc.toJS(GO_YAML) as unknown;
     if (value === null || value === undefined) continue;
+    // trimEnd, not /\s+$/: the regex retries at every whitespace run of a megabyte CRD (quadratic in practice).
     const content = text
       .slice(doc.range[0], doc.range[2])
       .replace(/^---[^\n]*\n/, "")
-      .replace(/\s+$/, "");
+      .trimEnd();
     if (typeof value !== "object" || Array.isArray(value)) {
       throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
     }
@@ -288,12 +306,12 @@ interface Collected {
 }
 
 /** Objects a release installs: the chart's crds/ (with --include-crds), then templates and hooks in Helm's order. */
-function releaseObjects(release: Release, result: ReleaseResult): Collected[] {
+function releaseObjects(release: Release, result: ReleaseResult, cache: DocumentCache): Collected[] {
   const out: Collected[] = [];
   const what = (template: string) => `${release.source.chart}@${release.source.version} ${template} (Application ${release.plan.name})`;
   const file = release.plan.defined.origin.file;
   for (const crd of result.crds) {
-    for (const doc of parseDocuments(crd.content, { file, what: what(crd.file) })) {
+    for (const doc of parseCached(cache, crd.content, { file, what: what(crd.file) })) {
       out.push({
         id: identity(doc.value, what(crd.file), file),
         ...doc,
@@ -303,7 +321,7 @@ function releaseObjects(release: Release, result: ReleaseResult): Collected[] {
     }
   }
   for (const object of result.objects) {
-    for (const doc of parseDocuments(object.content, { file, what: what(object.template) })) {
+    for (const doc of parseCached(cache, object.content, { file, what: what(object.template) })) {
       out.push({
         id: identity(doc.value, what(object.template), file),
         ...doc,
@@ -376,6 +394,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     }
   }
 
+  const documents: DocumentCache = new Map();
   const resolved = new Map<string, Promise<ResolvedChart>>();
   const releases: Release[] = [];
   for (const plan of plans) {
@@ -415,7 +434,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     passes = 1;
     const maxPasses = options.maxPasses ?? 4;
     for (;;) {
-      const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!), `Application ${r.plan.name}`));
+      const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!, documents), `Application ${r.plan.name}`));
       const next = base.with([...folderCrds, ...crds]);
       if (next.sameAs(surface)) {
         surface = next;
@@ -440,7 +459,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
 
   const applications: HydratedApplication[] = [];
   for (const plan of writtenPlans) {
-    applications.push(assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion));
+    applications.push(assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion, documents));
   }
   const findings = applications.flatMap((a) => a.index.findings);
 
@@ -523,6 +542,7 @@ function assemble(
   surface: ApiSurface,
   kubeVersion: string,
   engineVersion: string,
+  documents: DocumentCache,
 ): HydratedApplication {
   const collected: Collected[] = [];
   const sources: SourceRecord[] = [];
@@ -555,8 +575,8 @@ function assemble(
       engine: engineVersion,
     });
     warnings.push(...result.warnings.map((w) => `${source.chart}@${source.version}: ${w}`));
-    const first = releaseObjects(release, result);
-    const second = releaseObjects(release, again.get(release.id)!);
+    const first = releaseObjects(release, result, documents);
+    const second = releaseObjects(release, again.get(release.id)!, documents);
     const secondByKey = new Map(second.map((c) => [objectKey(c.id), c]));
     for (const object of first) {
       const key = objectKey(object.id);
