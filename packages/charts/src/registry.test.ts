@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateValuesFiles } from "@homelab/values";
+import { validateValues, validateValuesFiles, type ValuesSchema } from "@homelab/values";
 import { charts } from "./index.js";
 
 describe("chart registry", () => {
@@ -30,5 +30,18 @@ describe("chart registry", () => {
     const result = await validateValuesFiles({ chart: "metallb@0.16.1", files: [path.join(dir, "metallb.yaml")], charts });
     expect(result.chart).toEqual({ name: "metallb", version: "0.16.1", repository: "https://metallb.github.io/metallb" });
     expect(result.issues.map((i) => [i.line, i.column, i.jsonPath, i.message])).toEqual([[3, 1, "speakr", 'unknown key "speakr"; did you mean "speaker"?']]);
+  });
+
+  it("every chart validates through its precompiled validator, which agrees with compiling schema.json now", async () => {
+    for (const entry of charts) {
+      const schema = await entry.load();
+      expect(schema.createValidator, entry.component).toBeTypeOf("function");
+      // Without createValidator @homelab/values compiles the schema itself: the reference.
+      const compiled: ValuesSchema = { chart: schema.chart, draft: schema.draft, source: schema.source, schema: schema.schema };
+      const [first] = Object.keys(schema.defaults ?? {});
+      const inputs = [schema.defaults, { [`${first}x`]: 1 }, { [first!]: { zzTypo: true } }];
+      for (const input of inputs) expect(validateValues(schema, input), entry.component).toEqual(validateValues(compiled, input));
+      expect(validateValues(schema, inputs[1]).length, entry.component).toBeGreaterThan(0);
+    }
   });
 });

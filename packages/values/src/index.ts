@@ -1,6 +1,8 @@
 export { DRAFT_URIS, normaliseDraft, type SchemaDraft } from "./draft.js";
 export {
   compileOverrideValidator,
+  standaloneValidatorModule,
+  type CreateValidator,
   pruneNulls,
   REDUNDANT_MESSAGE,
   redundantDefaults,

@@ -1,6 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import { _, Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCodeModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import { closest, distance } from "fastest-levenshtein";
 import { ErrorCode, HomelabError } from "@homelab/errors";
@@ -15,7 +17,20 @@ export interface ValuesSchema {
   schema: Record<string, unknown>;
   /** The chart's defaults (values.yaml, subcharts' under their key): overrides equal to them are redundant. */
   defaults?: Record<string, unknown>;
+  /**
+   * The override validator of `schema`, precompiled at codegen (ajv standalone code,
+   * {@link standaloneValidatorModule}): compiling a large chart schema costs about a second
+   * at every start, loading the precompiled one a few milliseconds. Absent: compiled here.
+   */
+  readonly createValidator?: CreateValidator;
 }
+
+/**
+ * What a precompiled validator module exports. `require` is the caller's: it resolves the
+ * ajv run-time helpers the code may use (deep equality, string length, formats) from
+ * @homelab/values, which owns ajv, so the generated file depends on no package itself.
+ */
+export type CreateValidator = (require: NodeJS.Require) => ValidateFunction;
 
 export interface ValuesIssue {
   path: (string | number)[];
@@ -80,22 +95,41 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-// ajv-formats is CommonJS with a default export; under NodeNext the namespace may wrap it.
+// ajv-formats and ajv's standalone module are CommonJS with a default export; under NodeNext the namespace may wrap it.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as (
+  ajv: Ajv,
+  validate: ValidateFunction,
+) => string;
 
-type AnyAjv = Ajv;
-const instances = new Map<SchemaDraft, AnyAjv>();
+/** Resolves the helpers precompiled validators call (`require("ajv/dist/runtime/equal")`) from this package's own ajv. */
+const runtimeRequire = createRequire(import.meta.url);
 
-function ajvFor(draft: SchemaDraft): AnyAjv {
+function newAjv(draft: SchemaDraft, standalone: boolean): Ajv {
+  // strict off: chart schemas use unknown keywords and formats; allowUnionTypes for `type: [x, "null"]`.
+  // Not verbose: the allowed keys for "did you mean" are read from the schema at the error's
+  // schemaPath, which keeps precompiled code free of a second copy of the schema per error.
+  // optimize: ajv's code optimiser is most of the compile time of a 100-KB schema (4x), for no
+  // measurable gain validating one values file; precompiled code is optimised once, at codegen.
+  const options = {
+    strict: false,
+    allowUnionTypes: true,
+    allErrors: true,
+    validateSchema: false,
+    // Standalone code refers to a format through this expression, resolved by the caller's `require`.
+    code: standalone ? { optimize: true, source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : { optimize: false },
+  };
+  const ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
+  addFormats(ajv);
+  return ajv;
+}
+
+const instances = new Map<SchemaDraft, Ajv>();
+
+function ajvFor(draft: SchemaDraft): Ajv {
   let ajv = instances.get(draft);
   if (!ajv) {
-    // strict off: chart schemas use unknown keywords and formats; allowUnionTypes for `type: [x, "null"]`.
-    // verbose: errors carry their parent schema (the allowed keys for "did you mean").
-    // optimize off: ajv's code optimiser is most of the compile time of a 100-KB schema (4x), for no
-    // measurable gain validating one values file.
-    const options = { strict: false, allowUnionTypes: true, allErrors: true, verbose: true, validateSchema: false, code: { optimize: false } } as const;
-    ajv = draft === "2020-12" ? new Ajv2020(options) : draft === "2019-09" ? new Ajv2019(options) : new Ajv(options);
-    addFormats(ajv);
+    ajv = newAjv(draft, false);
     instances.set(draft, ajv);
   }
   return ajv;
@@ -103,26 +137,80 @@ function ajvFor(draft: SchemaDraft): AnyAjv {
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Compiles (once per schema object) the override variant of a values schema. */
+/** Compiles (once per schema object) the override variant of a values schema, or loads its precompiled validator. */
 export function compileOverrideValidator(schema: ValuesSchema): ValidateFunction {
-  let validate = compiled.get(schema.schema);
+  const create = precompiled(schema);
+  const key = create ?? schema.schema;
+  let validate = compiled.get(key);
   if (!validate) {
-    const override = toOverrideSchema(schema.schema);
     try {
-      validate = ajvFor(schema.draft).compile(override);
+      validate = create ? create(runtimeRequire) : ajvFor(schema.draft).compile(overrideOf(schema.schema));
     } catch (error) {
       throw new HomelabError(
         ErrorCode.SchemaInvalid,
-        `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`,
+        `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be ${create ? "loaded" : "compiled"}: ${(error as Error).message}`,
         {
           position: { file: `${schema.chart.name}/values.schema.json` },
+          ...(create ? { hint: "regenerate the component's generated/ folder (its codegen target)" } : {}),
           cause: error,
         },
       );
     }
-    compiled.set(schema.schema, validate);
+    compiled.set(key, validate);
   }
   return validate;
+}
+
+function precompiled(schema: ValuesSchema): CreateValidator | undefined {
+  try {
+    return schema.createValidator;
+  } catch (error) {
+    // The getter requires the generated module: a missing or broken file is the generated folder's fault.
+    throw new HomelabError(
+      ErrorCode.SchemaInvalid,
+      `the precompiled values validator of chart ${schema.chart.name}@${schema.chart.version} cannot be loaded: ${(error as Error).message}`,
+      { hint: "regenerate the component's generated/ folder (its codegen target)", cause: error },
+    );
+  }
+}
+
+/**
+ * The source of a CommonJS module exporting `createValidator` ({@link CreateValidator}):
+ * ajv's standalone code of the override schema, compiled with the options run-time
+ * compilation uses, so both report the same issues. `header` opens the file (the
+ * generated-file banner).
+ */
+export function standaloneValidatorModule(schema: ValuesSchema, header: string): string {
+  const ajv = newAjv(schema.draft, true);
+  let code: string;
+  try {
+    code = standaloneCode(ajv, ajv.compile(overrideOf(schema.schema)));
+  } catch (error) {
+    throw new HomelabError(ErrorCode.SchemaInvalid, `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`, {
+      position: { file: `${schema.chart.name}/values.schema.json` },
+      cause: error,
+    });
+  }
+  return `${header}"use strict";
+/** \`require\` is the caller's (@homelab/values): it resolves ajv's run-time helpers, so this file imports nothing itself. */
+exports.createValidator = function createValidator(require) {
+const module = { exports: {} };
+${code}
+return module.exports;
+};
+`;
+}
+
+const overrides = new WeakMap<object, Record<string, unknown>>();
+
+/** The override schema of a schema object, computed once. */
+function overrideOf(schema: Record<string, unknown>): Record<string, unknown> {
+  let override = overrides.get(schema);
+  if (!override) {
+    override = toOverrideSchema(schema);
+    overrides.set(schema, override);
+  }
+  return override;
 }
 
 /**
@@ -134,7 +222,7 @@ export function validateValues(schema: ValuesSchema, values: unknown): ValuesIss
   const data = pruneNulls(values ?? {});
   const nullKeys = unknownNullKeys(schema.schema, values);
   if (validate(data)) return nullKeys;
-  return [...toIssues(validate.errors ?? [], data), ...nullKeys];
+  return [...toIssues(validate.errors ?? [], data, () => overrideOf(schema.schema)), ...nullKeys];
 }
 
 /**
@@ -232,7 +320,7 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
   return d <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-function toIssues(errors: readonly ErrorObject[], data: unknown): ValuesIssue[] {
+function toIssues(errors: readonly ErrorObject[], data: unknown, override: () => Record<string, unknown>): ValuesIssue[] {
   const dropped = new Set<ErrorObject>();
   const merged = new Map<ErrorObject, string>();
   for (const combo of errors) {
@@ -255,7 +343,7 @@ function toIssues(errors: readonly ErrorObject[], data: unknown): ValuesIssue[] 
   const seen = new Set<string>();
   for (const error of errors) {
     if (dropped.has(error) || error.keyword === "if") continue;
-    const issue = toIssue(error, data, merged.get(error));
+    const issue = toIssue(error, data, override, merged.get(error));
     const key = `${JSON.stringify(issue.path)}\0${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -272,13 +360,14 @@ function expectation(error: ErrorObject): string[] {
   return [];
 }
 
-function toIssue(error: ErrorObject, data: unknown, mergedMessage?: string): ValuesIssue {
+function toIssue(error: ErrorObject, data: unknown, override: () => Record<string, unknown>, mergedMessage?: string): ValuesIssue {
   const path = typedPath(pointerToPath(error.instancePath), data);
   const params = error.params as Record<string, unknown>;
   if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
     const key = String(params.additionalProperty ?? params.unevaluatedProperty);
-    const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
-    const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
+    // The object schema the keyword sits in: its schemaPath less the keyword itself.
+    const parent = schemaAt(override(), error.schemaPath.split("/").slice(0, -1));
+    const allowed = parent && isRecord(parent.properties) ? Object.keys(parent.properties) : [];
     const suggestion = suggestKey(key, allowed);
     const issue: ValuesIssue = {
       path: [...path, key],
@@ -291,6 +380,19 @@ function toIssue(error: ErrorObject, data: unknown, mergedMessage?: string): Val
   let message = mergedMessage ?? error.message ?? error.keyword;
   if (!mergedMessage && error.keyword === "enum") message = `must be one of ${expectation(error).join(", ")}`;
   return { path, message, keyword: error.keyword };
+}
+
+/** The subschema at an ajv schemaPath (`#/properties/a~1b/additionalProperties`, URI- and pointer-escaped). */
+function schemaAt(root: Record<string, unknown>, pointer: readonly string[]): Record<string, unknown> | undefined {
+  if (pointer[0] !== "#") return undefined;
+  let node: unknown = root;
+  for (const raw of pointer.slice(1)) {
+    const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isRecord(node)) node = node[segment];
+    else return undefined;
+  }
+  return isRecord(node) ? node : undefined;
 }
 
 /** Pointer segments with array indices as numbers, so paths print as `list[0].name`. */
