@@ -9,10 +9,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/yannh/kubeconform/pkg/resource"
@@ -128,27 +128,27 @@ func validateFile(fileIndex int, text []byte, out *answer) {
 		}
 		start := offset
 		offset += advance
-		res := resource.Resource{Path: "", Bytes: token}
-		if !mayBeList(token) {
-			record(out, fileIndex, doc, start, start+len(token), -1, val.ValidateResource(res))
+		r := val.ValidateResource(resource.Resource{Path: "", Bytes: token})
+		if !isList(&r.Resource) {
+			record(out, fileIndex, doc, start, start+len(token), -1, r)
 			continue
 		}
-		// A kind: List expands to its items; their paths get the items/<n> prefix on the host.
-		items := res.Resources()
-		if len(items) == 1 && bytes.Equal(items[0].Bytes, token) {
-			record(out, fileIndex, doc, start, start+len(token), -1, val.ValidateResource(items[0]))
-			continue
-		}
-		for i, item := range items {
+		// A kind: List expands to its items, as kubeconform's CLI does; their paths
+		// get the items/<n> prefix on the host.
+		for i, item := range r.Resource.Resources() {
 			record(out, fileIndex, doc, start, start+len(token), i, val.ValidateResource(item))
 		}
 	}
 }
 
-// mayBeList avoids parsing every document a second time just to find the rare
-// kind: List; a false positive only costs that second parse.
-func mayBeList(token []byte) bool {
-	return bytes.Contains(token, []byte("List"))
+// isList is asked after validation: ValidateResource has then cached the
+// signature from the one parse it does, so only a document it could not read
+// is parsed again (leniently, as the CLI's Resources() does). Asking before, or
+// searching the bytes for "List" (every CRD names its listKind), parsed most
+// documents twice.
+func isList(res *resource.Resource) bool {
+	sig, err := res.Signature()
+	return err == nil && strings.ToLower(sig.Kind) == "list"
 }
 
 func record(out *answer, file, doc, start, end, item int, r validator.Result) {
