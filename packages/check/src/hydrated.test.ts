@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as hydratedLayout from "@homelab/hydrate/layout";
 import { coreSchemaDir } from "@homelab/kubeconform-wasm";
 import { homelab } from "@homelab/cluster";
+import { YamlSource } from "@homelab/yaml";
 import { check, formatText } from "./index.js";
 
 const dirs: string[] = [];
@@ -61,13 +62,19 @@ interface ChartObject {
   text: string;
 }
 
-/** Writes hydrate's output for the Application as @homelab/hydrate lays it out (index + one file per object). */
-function hydrate(root: string, objects: ChartObject[]): void {
+/**
+ * Writes hydrate's output for the Application as @homelab/hydrate lays it out
+ * (index + one file per object); with `parsed`, also objects.json holding
+ * what it returns for each object (hydrate writes the parse of the file there).
+ */
+function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject) => Record<string, unknown>): void {
   const header = hydratedLayout.objectHeader(["Hydrated by test", ""]);
+  const entries: hydratedLayout.HydratedObjectEntry[] = [];
   const records = objects.map((o) => {
     const file = `${hydratedLayout.applicationFolder("web", "web")}/${hydratedLayout.objectFileName(o.kind, o.namespace, o.name)}`;
     mkdirSync(dirname(join(root, file)), { recursive: true });
     writeFileSync(join(root, file), header + o.text);
+    if (parsed) entries.push({ file, digest: hydratedLayout.contentDigest(header + o.text), value: parsed(o) });
     return {
       apiVersion: o.apiVersion,
       kind: o.kind,
@@ -112,7 +119,13 @@ function hydrate(root: string, objects: ChartObject[]): void {
     warnings: [],
   };
   writeFileSync(join(root, hydratedLayout.indexFile("web", "web")), `${JSON.stringify(index, null, 2)}\n`);
+  if (parsed) {
+    const sidecar: hydratedLayout.HydratedObjects = { schema: hydratedLayout.OBJECTS_SCHEMA, generator: "@homelab/hydrate", objects: entries };
+    writeFileSync(join(root, hydratedLayout.objectsFile("web", "web")), `${JSON.stringify(sidecar)}\n`);
+  }
 }
+
+const parseYaml = (o: ChartObject): Record<string, unknown> => YamlSource.parse(o.text, "x.yaml").documents[0]!.value as Record<string, unknown>;
 
 function repo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), "check-hydrated-"));
@@ -186,6 +199,50 @@ describe("checks on the charts' hydrated objects", () => {
     expect(result.violations[0]!.message).toContain(
       "[Application web, chart web@1.2.3 (web/templates/ingress.yaml), values cluster-workload-apps/web/values.yaml]",
     );
+  });
+
+  it("takes the objects from objects.json while a file has the bytes it was written with, and from the YAML once it is edited by hand", async () => {
+    // objects.json says the Service's port is named metrics; the YAML says http. Which one check read shows in the finding.
+    const renamed = (o: ChartObject): Record<string, unknown> => {
+      const value = parseYaml(o);
+      if (o.kind !== "Service") return value;
+      return { ...value, spec: { ...(value.spec as object), ports: [{ name: "metrics", port: 80 }] } };
+    };
+    const root = repo(files("http"));
+    hydrate(root, [service, smCrd], renamed);
+    const fromSidecar = await check({ dir: root, root, schema: false, policy: false, references: true });
+    expect(fromSidecar.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`])).toEqual([
+      ["ref-monitor", "port-missing", "cluster-workload-apps/web/manifests/servicemonitor.yaml:10"],
+    ]);
+    expect(fromSidecar.violations[0]!.message).toContain("(web has metrics)");
+
+    const serviceFile = join(root, hydratedLayout.applicationFolder("web", "web"), "service.web.web.yaml");
+    writeFileSync(serviceFile, `${readFileSync(serviceFile, "utf8")}# edited by hand\n`);
+    expect((await check({ dir: root, root, schema: false, policy: false, references: true })).violations).toEqual([]);
+
+    // A truncated objects.json is a cache miss, not an error.
+    writeFileSync(join(root, hydratedLayout.objectsFile("web", "web")), '{"schema": "homelab.dev/hydrated-objects/v1", "obj');
+    expect((await check({ dir: root, root, schema: false, policy: false, references: true })).violations).toEqual([]);
+  });
+
+  it("places findings on an object taken from objects.json at the same file and line as when its YAML is parsed", async () => {
+    const ingress: ChartObject = {
+      kind: "Ingress",
+      apiVersion: "networking.k8s.io/v1",
+      name: "web",
+      namespace: "web",
+      template: "web/templates/ingress.yaml",
+      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
+    };
+    const findings = async (parsed?: (o: ChartObject) => Record<string, unknown>) => {
+      const root = repo(files("http"));
+      hydrate(root, [service, smCrd, ingress], parsed);
+      const result = await check({ dir: root, root, schema: false, policy: false, references: true });
+      return result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`, v.message]);
+    };
+    const parsedOnce = await findings();
+    expect(parsedOnce.map((f) => f.slice(0, 3))).toEqual([["ref-backend", "service-missing", "dist/hydrated/web/web/ingress.web.web.yaml:16"]]);
+    expect(await findings(parseYaml)).toEqual(parsedOnce);
   });
 
   it("reports a custom resource whose CRD no Application installs", async () => {

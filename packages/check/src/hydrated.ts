@@ -10,7 +10,7 @@ import { ErrorCode, HomelabError } from "@homelab/errors";
 // The layout module alone (what `hydratedLayout` of @homelab/hydrate re-exports), without loading the engine.
 import * as hydratedLayout from "@homelab/hydrate/layout";
 import { resolveInside } from "@homelab/layout";
-import { YamlSource, readInputFile } from "@homelab/yaml";
+import { YamlSource, maxYamlBytes, readInputFile } from "@homelab/yaml";
 import type { LoadedFile, Tree } from "./load.js";
 import { docKey, type Model } from "./model.js";
 import type { ApplicationInfo, ClusterObject } from "./references/index.js";
@@ -138,9 +138,22 @@ function addApplication(
 }
 
 /**
+ * The objects hydrate parsed for one Application (objects.json), by file;
+ * undefined when there is none or it is not readable as one: it only spares
+ * parsing the YAML files, which stay the authority.
+ */
+function parsedObjects(abs: string, root: string, objects: number): Map<string, hydratedLayout.HydratedObjectEntry> | undefined {
+  // It holds every object of the Application, each of which may be as large as one file may be.
+  const input = readInputFile(abs, { display: toPosix(relative(root, abs)), within: root, maxBytes: maxYamlBytes() * Math.max(1, objects) });
+  return input.kind === "skipped" ? undefined : hydratedLayout.parseHydratedObjects(input.text);
+}
+
+/**
  * Reads every index under `<root>/dist/hydrated` and the object files it
  * names; undefined when nothing was hydrated. Every path comes from an
- * index and goes through the containment gate before it is read.
+ * index and goes through the containment gate before it is read. Objects
+ * come from objects.json where its digest matches the file; positions are
+ * parsed from a file's YAML only when a finding needs a line.
  */
 export function loadHydrated(tree: Tree, options: { folder?: string } = {}): HydratedSet | undefined {
   const base = resolveInside(tree.root, options.folder ?? hydratedLayout.HYDRATED_FOLDER, "hydrated folder");
@@ -167,7 +180,13 @@ export function loadHydrated(tree: Tree, options: { folder?: string } = {}): Hyd
       if (!existsSync(indexAbs)) continue;
       const indexRepo = toPosix(relative(tree.root, indexAbs));
       const index = hydratedLayout.parseHydratedIndex(read(indexAbs, indexRepo), indexRepo);
-      addApplication(set, tree, indexRepo, index, (record) => ({ text: read(resolveInside(tree.root, record.file, "hydrated object file"), record.file) }));
+      const parsed = parsedObjects(join(base, component, app, hydratedLayout.OBJECTS_FILE), tree.root, index.objects.length);
+      addApplication(set, tree, indexRepo, index, (record) => {
+        const text = read(resolveInside(tree.root, record.file, "hydrated object file"), record.file);
+        // hydrate's own parse, while the file still has the bytes it was written with; else the YAML is parsed.
+        const entry = parsed?.get(record.file);
+        return entry && entry.digest === hydratedLayout.contentDigest(text) ? { text, value: entry.value } : { text };
+      });
     }
   }
   return set;

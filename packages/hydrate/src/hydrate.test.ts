@@ -5,7 +5,7 @@ import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { helmEngine } from "./helm.js";
 import { hydrate, type HydrateOptions } from "./hydrate.js";
-import { indexFile, parseHydratedIndex } from "./layout.js";
+import { contentDigest, indexFile, objectsFile, parseHydratedIndex, parseHydratedObjects } from "./layout.js";
 import { describeWithEngine } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
@@ -228,6 +228,14 @@ describeWithEngine("hydrate with Helm's engine", () => {
     for (const object of index.objects) {
       const lines = readFileSync(path.join(root, object.file), "utf8").split("\n");
       expect(lines[object.line - 1]).toMatch(/^apiVersion: /);
+    }
+
+    // objects.json holds every object as hydrate parsed it, tied to the bytes of its file.
+    const parsed = parseHydratedObjects(readFileSync(path.join(root, objectsFile("probe", "probe-one")), "utf8"))!;
+    expect([...parsed.keys()]).toEqual(index.objects.map((o) => o.file));
+    for (const object of one.objects) {
+      expect(parsed.get(object.record.file)!.digest).toBe(contentDigest(readFileSync(path.join(root, object.record.file), "utf8")));
+      expect(parsed.get(object.record.file)!.value).toEqual(object.value);
     }
   });
 

@@ -26,7 +26,11 @@ import { differingPaths } from "./determinism.js";
 import type { ChartResolver, ReleaseRequest, ReleaseResult, RenderEngine, ResolvedChart } from "./engine.js";
 import {
   HYDRATED_FOLDER,
+  INDEX_FILE,
   INDEX_SCHEMA,
+  OBJECTS_SCHEMA,
+  contentDigest,
+  objectsFile,
   SUMMARY_SCHEMA,
   applicationFolder,
   objectFileName,
@@ -37,6 +41,7 @@ import {
   type HookRecord,
   type HydrateFinding,
   type HydratedIndex,
+  type HydratedObjects,
   type ObjectRecord,
   type SourceRecord,
 } from "./layout.js";
@@ -698,8 +703,15 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
 
 function applicationFiles(app: HydratedApplication): OutputFile[] {
   const folder = applicationFolder(app.plan.component, app.plan.name);
+  const objects: HydratedObjects = {
+    schema: OBJECTS_SCHEMA,
+    generator: "@homelab/hydrate",
+    objects: app.objects.map((o) => ({ file: o.record.file, digest: contentDigest(o.content), value: o.value })),
+  };
   return [
     ...app.objects.map((o) => ({ path: o.record.file, content: o.content })),
-    { path: `${folder}/index.json`, content: `${JSON.stringify(app.index, null, 2)}\n` },
+    { path: `${folder}/${INDEX_FILE}`, content: `${JSON.stringify(app.index, null, 2)}\n` },
+    // One line: it is read by machines, and is the largest file of the folder.
+    { path: objectsFile(app.plan.component, app.plan.name), content: `${JSON.stringify(objects)}\n` },
   ];
 }

@@ -1,6 +1,6 @@
 import { HomelabError } from "@homelab/errors";
 import { describe, expect, it } from "vitest";
-import { applicationFolder, objectFileName, parseHydratedIndex, uniqueFileNames } from "./layout.js";
+import { applicationFolder, contentDigest, objectFileName, parseHydratedIndex, parseHydratedObjects, uniqueFileNames } from "./layout.js";
 
 describe("hydrated layout", () => {
   it("names object files from a closed alphabet, so no chart name can leave the folder", () => {
@@ -24,6 +24,20 @@ describe("hydrated layout", () => {
     expect(applicationFolder("traefik", "traefik-public")).toBe("dist/hydrated/traefik/traefik-public");
     expect(() => applicationFolder("traefik", "../x")).toThrow(HomelabError);
     expect(() => applicationFolder("Traefik", "x")).toThrow(/component name/);
+  });
+
+  it("reads objects.json by file, and treats anything that is not one as absent (it is a cache of the YAML files)", () => {
+    const entry = { file: "dist/hydrated/c/a/configmap.ns.x.yaml", digest: contentDigest("kind: ConfigMap\n"), value: { kind: "ConfigMap" } };
+    const text = JSON.stringify({ schema: "homelab.dev/hydrated-objects/v1", generator: "@homelab/hydrate", objects: [entry] });
+    expect(parseHydratedObjects(text)?.get(entry.file)).toEqual(entry);
+    expect(entry.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(contentDigest("kind: ConfigMap\n# edited\n")).not.toBe(entry.digest);
+    for (const broken of [
+      text.slice(0, -3),
+      JSON.stringify({ schema: "v0", objects: [entry] }),
+      JSON.stringify({ schema: "homelab.dev/hydrated-objects/v1", objects: [{ ...entry, value: [] }] }),
+    ])
+      expect(parseHydratedObjects(broken)).toBeUndefined();
   });
 
   it("parses an index and names the file and the problem when it is not one", () => {

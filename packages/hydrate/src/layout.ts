@@ -4,6 +4,7 @@
  *
  *   dist/hydrated/<component>/hydrate.json                    component summary
  *   dist/hydrated/<component>/<application>/index.json        per-Application index
+ *   dist/hydrated/<component>/<application>/objects.json      the objects as JSON, by file digest
  *   dist/hydrated/<component>/<application>/<file>.yaml       one object per file
  *
  * Object files are named `<kind>.<namespace|_cluster>.<name>.yaml`, lowercase,
@@ -18,6 +19,8 @@ export const HYDRATED_FOLDER = "dist/hydrated";
 export const INDEX_FILE = "index.json";
 export const COMPONENT_SUMMARY_FILE = "hydrate.json";
 export const INDEX_SCHEMA = "homelab.dev/hydrated-index/v1";
+export const OBJECTS_FILE = "objects.json";
+export const OBJECTS_SCHEMA = "homelab.dev/hydrated-objects/v1";
 export const SUMMARY_SCHEMA = "homelab.dev/hydrated-component/v1";
 /** Namespace segment of a cluster-scoped object's file name. */
 export const CLUSTER_SCOPE = "_cluster";
@@ -136,6 +139,57 @@ export function applicationFolder(component: string, application: string): strin
 
 export function indexFile(component: string, application: string): string {
   return `${applicationFolder(component, application)}/${INDEX_FILE}`;
+}
+
+export function objectsFile(component: string, application: string): string {
+  return `${applicationFolder(component, application)}/${OBJECTS_FILE}`;
+}
+
+/**
+ * The objects of one Application as hydrate parsed them, so a reader takes
+ * them with JSON.parse instead of parsing every YAML file again. Each entry
+ * carries the digest of the file it was written with: dist/ can be edited by
+ * hand, and a file whose bytes no longer match is read from its YAML.
+ */
+export interface HydratedObjects {
+  schema: typeof OBJECTS_SCHEMA;
+  generator: "@homelab/hydrate";
+  objects: HydratedObjectEntry[];
+}
+
+export interface HydratedObjectEntry {
+  /** Repository-relative path of the object file (as in the index). */
+  file: string;
+  /** contentDigest() of the file's text. */
+  digest: string;
+  /** The object, as the file's YAML reads (YAML 1.1, as the API server reads it). */
+  value: Record<string, unknown>;
+}
+
+/** `sha256:<hex>` of a file's UTF-8 text: what ties an objects.json entry to the file it describes. */
+export function contentDigest(text: string): string {
+  return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
+}
+
+/**
+ * The entries of an objects.json by file; undefined when the text is not one
+ * (missing, truncated, another schema): it is a cache of the YAML files, so a
+ * reader falls back to them instead of failing.
+ */
+export function parseHydratedObjects(text: string): Map<string, HydratedObjectEntry> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || value.schema !== OBJECTS_SCHEMA || !Array.isArray(value.objects)) return undefined;
+  const out = new Map<string, HydratedObjectEntry>();
+  for (const entry of value.objects as unknown[]) {
+    if (!isRecord(entry) || typeof entry.file !== "string" || typeof entry.digest !== "string" || !isRecord(entry.value)) return undefined;
+    out.set(entry.file, entry as unknown as HydratedObjectEntry);
+  }
+  return out;
 }
 
 export function summaryFile(component: string): string {
