@@ -179,7 +179,7 @@ describe("validate", () => {
   });
 
   it("splits a large batch across worker threads and maps findings back to their files", async () => {
-    const filler = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  blob: ${"y".repeat(300 * 1024)}\n`;
+    const filler = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n  blob: ${"y".repeat(600 * 1024)}\n`; // 8 files, 4.8 MB: enough for 2 threads
     const files = Array.from({ length: 8 }, (_, i) => ({
       file: `f${i}.yaml`,
       text: i % 3 === 1 ? DEPLOYMENT.replace("  replicas: 2", "  replica: 2") : filler,
@@ -191,6 +191,7 @@ describe("validate", () => {
       ["f7.yaml", 10, "unknown-field"],
     ]);
     expect(await validator.validate(files)).toEqual(threaded);
+    expect(await validate(files, { kubernetesVersion, threads: 1 })).toEqual(threaded);
   });
 
   it("is lenient about unknown fields when strict is false", async () => {

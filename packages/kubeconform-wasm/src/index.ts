@@ -1,4 +1,5 @@
 import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, ensureArtifacts, schemasRoot } from "./artifacts.js";
@@ -25,9 +26,9 @@ export interface ValidateOptions {
   /** `"group/version/Kind"` (core: `"v1/Kind"`) or `"Kind"` → why it is not validated. */
   skipKinds?: Record<string, string>;
   /**
-   * Threads for large batches (over 1 MB): the calling thread plus worker
-   * threads, each with its own instance of the module. Default 1: on a busy
-   * two-core machine the workers' start-up cost more than they saved.
+   * Most threads for one batch: the calling thread plus worker threads, each
+   * with its own instance of the module, started on the first batch large
+   * enough (2 MB per thread). Default: the cores Node may use, at most 4.
    */
   threads?: number;
 }
@@ -54,7 +55,7 @@ export async function createValidator(options: ValidateOptions): Promise<Validat
     schemaLocations: guest,
     skipKinds: skipKinds.map(([kind]) => kind),
   };
-  let pool: Pool | undefined = new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? 1);
+  let pool: Pool | undefined = new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? defaultThreads());
   const context = { kubernetesVersion: options.kubernetesVersion };
   return {
     async validate(files) {
@@ -78,6 +79,10 @@ export async function validate(files: ManifestFile[], options: ValidateOptions):
   } finally {
     validator.close();
   }
+}
+
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 function defaultLocations(kubernetesVersion: string, strict: boolean): string[] {
