@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -98,5 +98,32 @@ describe("the compiled CLI", () => {
     const answer = JSON.parse(result.stdout) as { same: boolean; errorsUrl: string; code: number; help: string };
     expect(answer).toMatchObject({ same: true, code: 0, help: "Usage: homelab check [dir] [options]" });
     expect(answer.errorsUrl).toBe(`file://${out}/errors.mjs`);
+
+    // Help and usage errors load only what cli.mjs imports statically: the command table, the parser and the
+    // error type, never a command's implementation or the libraries behind it (those are dynamic imports).
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const code = readFileSync(path.join(out, file), "utf8");
+      for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"\.\/([^"]+\.mjs)";/gms)) visit(m[1]!);
+      for (const m of code.matchAll(/^import\s*"\.\/([^"]+\.mjs)";/gm)) visit(m[1]!);
+    };
+    visit("cli.mjs");
+    const sources = new Set(
+      [...reached].flatMap((file) =>
+        (JSON.parse(readFileSync(path.join(out, `${file}.map`), "utf8")) as { sources: string[] }).sources.map((s) =>
+          path.relative(root, path.resolve(out, s)).split(path.sep).join("/"),
+        ),
+      ),
+    );
+    const light = (file: string): boolean =>
+      /^packages\/cli\/src\/(main|spec|commands\/index)\.ts$/.test(file) ||
+      (/^packages\/cli\/src\/commands\/[a-z-]+\.ts$/.test(file) && !file.endsWith(".run.ts")) ||
+      file.startsWith("packages/errors/src/") ||
+      file === "packages/layout/generated/layout.json" ||
+      file === "packages/check/src/format.ts";
+    expect([...sources].filter((f) => !light(f))).toEqual([]);
+    expect(sources).toContain("packages/cli/src/commands/check.ts");
   });
 });

@@ -35,6 +35,72 @@ describe("homelab CLI", () => {
     expect(missing.stderr).toBe("homelab: missing argument <files>; see `homelab values validate --help`\n");
   });
 
+  it("a command group's help lists its subcommands; an unknown subcommand gets a suggestion", async () => {
+    for (const group of ["charts", "release", "values"]) {
+      const help = await run([group, "--help"]);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: homelab ${group} <command> \\[options\\]\n`));
+    }
+    const charts = await run(["charts", "-h"]);
+    expect(charts.stdout.match(/^ {2}charts \w+/gm)).toEqual(["  charts lock", "  charts fetch", "  charts verify"]);
+    const release = await run(["release", "--help"]);
+    expect(release.stdout).toContain("  release chart-upgrade  ");
+    // The bare group is a usage error, with the list to choose from (as the bare program is).
+    const bare = await run(["release"]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toContain("  release gate");
+    const typo = await run(["charts", "lokc"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('homelab: unknown command "charts lokc" (did you mean charts lock?); run `homelab charts --help` for its commands\n');
+  });
+
+  it("codegen's flags are the CLI's: an unknown one is a usage error with a suggestion", async () => {
+    const typo = await run(["codegen", "--chart-dri", "x"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("homelab: unknown option --chart-dri (did you mean --chart-dir?); see `homelab codegen --help`\n");
+    const missing = await run(["codegen", "--out", "x"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("homelab: no chart given: --chart-dir, --tgz or --repo; see `homelab codegen --help`\n");
+  });
+
+  it("gives run() every flag of the table typed: booleans false, repeatables [] when absent, choices checked", async () => {
+    const { defineCommand } = await import("./spec.js");
+    const seen: unknown[] = [];
+    const command = defineCommand({
+      path: ["probe"],
+      summary: "probe",
+      positionals: [],
+      flags: {
+        dry: { type: "boolean", description: "d" },
+        many: { type: "string", multiple: true, description: "m" },
+        mode: { type: "string", choices: ["a", "b"], description: "c" },
+      },
+      load: async () => async (args) => {
+        // Typed from the table: these lines would not compile if FlagValues were wrong.
+        const dry: boolean = args.flags.dry;
+        const many: string[] = args.flags.many;
+        const mode: "a" | "b" | undefined = args.flags.mode;
+        seen.push({ dry, many, mode, root: args.flags.root });
+        return 0;
+      },
+    });
+    const { COMMANDS } = await import("./commands/index.js");
+    (COMMANDS as unknown as unknown[]).push(command);
+    try {
+      expect((await run(["probe"])).code).toBe(0);
+      expect((await run(["probe", "--dry", "--many", "x", "--many", "y", "--mode", "b", "--root", "r"])).code).toBe(0);
+      const bad = await run(["probe", "--mode", "c"]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('homelab: --mode must be one of a, b, not "c"\n');
+    } finally {
+      (COMMANDS as unknown as unknown[]).pop();
+    }
+    expect(seen).toEqual([
+      { dry: false, many: [], mode: undefined, root: undefined },
+      { dry: true, many: ["x", "y"], mode: "b", root: "r" },
+    ]);
+  });
+
   it("validates a values file with file:line:column and exit 1", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
     await writeFile(path.join(dir, "values.yaml"), "crds:\n  enabled: true\nreplicaCont: 2\n");

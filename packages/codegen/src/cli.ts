@@ -5,65 +5,29 @@ import { MIRROR_ENV, mirrorDir } from "@homelab/workspace";
 import { REPO_ROOT, codegen, codegenAll, readComponent } from "./codegen.js";
 import type { ChartInput } from "./load.js";
 
-/** Flags of `homelab codegen` and of the codegen script, in one table (help is printed from it). */
-export const CODEGEN_FLAGS = {
-  component: {
-    value: "NAME",
-    help: "component package under packages/components/ (output to its generated/, chart pin and patches from it; without a chart input: <charts-dir>/<chart>/<version> when present, else the pinned Helm repository)",
-  },
-  "chart-dir": { value: "DIR", help: "chart directory (Chart.yaml, values.yaml, values.schema.json)" },
-  tgz: { value: "FILE", help: "chart archive (.tgz)" },
-  repo: { value: "URL", help: "Helm repository URL (reads its index.yaml), with --chart and --version" },
-  chart: { value: "NAME", help: "chart name in --repo" },
-  version: { value: "VERSION", help: "chart version in --repo" },
-  repository: { value: "URL", help: "repository URL recorded in the output (defaults to the component pin or --repo)" },
-  out: { value: "DIR", help: "output folder (defaults to the component's generated/)" },
-  all: { value: undefined, help: "every component, from --charts-dir/<chart>/<version>/" },
-  "allow-remote-refs": {
-    value: undefined,
-    help: "fetch http(s) $refs of the chart's schema (10 s timeout per attempt, 2 retries); without it a chart's schema may reference files inside the chart only",
-  },
-  "chart-packages-dir": {
-    value: "DIR",
-    help: "local mirror of whole chart packages <chart>/<version>/ with templates and subcharts, for the template read-set (default: $HOMELAB_CHART_PACKAGES_DIR, else ../shared/chart-packages beside the repository when it exists)",
-  },
-  "charts-dir": {
-    value: "DIR",
-    help: "local mirror of chart directories <chart>/<version>/ used when there is no chart packages mirror (default: $HOMELAB_CHARTS_DIR, else ../shared/charts beside the repository when it exists); values only: no template analysis",
-  },
-} as const;
-
-type Flag = keyof typeof CODEGEN_FLAGS;
-
-export function codegenHelp(): string {
-  const lines = [
-    "usage: codegen (--component NAME | --out DIR) (--chart-dir DIR | --tgz FILE | --repo URL --chart NAME --version V)",
-    "       codegen --all [--chart-packages-dir DIR | --charts-dir DIR]",
-    "",
-  ];
-  for (const [flag, spec] of Object.entries(CODEGEN_FLAGS)) lines.push(`  --${flag}${spec.value ? ` ${spec.value}` : ""}`.padEnd(28) + spec.help);
-  return lines.join("\n");
+/**
+ * What `homelab codegen` asks for (its typed flags, parsed by the CLI's command table): which chart to read and
+ * where the output goes. One chart input (chartDir, tgz, repo + chart + version, or the component's pin), or all.
+ */
+export interface CodegenRequest {
+  component?: string | undefined;
+  chartDir?: string | undefined;
+  tgz?: string | undefined;
+  repo?: string | undefined;
+  chart?: string | undefined;
+  version?: string | undefined;
+  repository?: string | undefined;
+  out?: string | undefined;
+  all?: boolean | undefined;
+  allowRemoteRefs?: boolean | undefined;
+  chartPackagesDir?: string | undefined;
+  chartsDir?: string | undefined;
 }
 
-export function parseCodegenArgs(argv: readonly string[]): Partial<Record<Flag, string | true>> {
-  const out: Partial<Record<Flag, string | true>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf("=");
-    const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)) as Flag;
-    if (!arg.startsWith("--") || !(name in CODEGEN_FLAGS)) throw new UsageError(`unknown argument ${arg}`, codegenHelp());
-    if (CODEGEN_FLAGS[name].value === undefined) {
-      out[name] = true;
-      continue;
-    }
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value.startsWith("--")) throw new UsageError(`--${name} needs a value`, codegenHelp());
-    out[name] = value;
-  }
-  return out;
-}
+const HELP = "see `homelab codegen --help`";
 
-export interface CodegenCliResult {
+export interface CodegenReport {
+  /** What the command prints, one line each. */
   lines: string[];
 }
 
@@ -76,12 +40,12 @@ function chartsMirror(cwd: string, packagesFlag: string | undefined, chartsFlag:
   return flag !== undefined ? path.resolve(cwd, flag) : (mirrorDir("chart-packages") ?? mirrorDir("charts"));
 }
 
-/** The command behind `homelab codegen` and the Nx target: returns what to print. */
-export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()): Promise<CodegenCliResult> {
-  const flags = parseCodegenArgs(argv);
-  const str = (f: Flag) => (typeof flags[f] === "string" ? (flags[f] as string) : undefined);
-  if (flags.all) {
-    const chartsDir = chartsMirror(cwd, str("chart-packages-dir"), str("charts-dir"));
+/** The work behind `homelab codegen` (and the Nx codegen target, which runs it): returns what to print. */
+export async function runCodegen(request: CodegenRequest, cwd = process.cwd()): Promise<CodegenReport> {
+  // An empty value (`--out=`) names nothing.
+  const str = (key: Exclude<keyof CodegenRequest, "all" | "allowRemoteRefs">): string | undefined => request[key] || undefined;
+  if (request.all) {
+    const chartsDir = chartsMirror(cwd, str("chartPackagesDir"), str("chartsDir"));
     if (chartsDir === undefined) {
       throw new HomelabError(ErrorCode.MissingArtifact, "codegen --all needs a local mirror of the pinned charts and found none", {
         hint: `pass --charts-dir DIR or set ${MIRROR_ENV.charts}`,
@@ -96,28 +60,28 @@ export async function runCodegenCli(argv: readonly string[], cwd = process.cwd()
     return { lines };
   }
   let input: ChartInput;
-  if (str("chart-dir")) input = { kind: "dir", dir: path.resolve(cwd, str("chart-dir")!) };
+  if (str("chartDir")) input = { kind: "dir", dir: path.resolve(cwd, str("chartDir")!) };
   else if (str("tgz")) input = { kind: "tgz", file: path.resolve(cwd, str("tgz")!) };
   else if (str("repo")) {
-    if (!str("chart") || !str("version")) throw new UsageError("--repo needs --chart and --version", codegenHelp());
+    if (!str("chart") || !str("version")) throw new UsageError("--repo needs --chart and --version", HELP);
     input = { kind: "repo", repo: str("repo")!, chart: str("chart")!, version: str("version")! };
   } else if (str("component")) {
     // The Nx target's default: the pinned chart from a local mirror when it has it (no network needed), else from its Helm repository.
     const { chart } = await readComponent(REPO_ROOT, str("component")!);
-    const mirror = chartsMirror(cwd, str("chart-packages-dir"), str("charts-dir"));
+    const mirror = chartsMirror(cwd, str("chartPackagesDir"), str("chartsDir"));
     const local = mirror === undefined ? undefined : path.join(mirror, chart.name, chart.version);
     input =
       local !== undefined && existsSync(local)
         ? { kind: "dir", dir: local }
         : { kind: "repo", repo: chart.repository, chart: chart.name, version: chart.version };
-  } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", codegenHelp());
+  } else throw new UsageError("no chart given: --chart-dir, --tgz or --repo", HELP);
   const started = performance.now();
   const result = await codegen({
     input,
     ...(str("component") ? { component: str("component")! } : {}),
     ...(str("out") ? { outDir: path.resolve(cwd, str("out")!) } : {}),
     ...(str("repository") ? { repository: str("repository")! } : {}),
-    ...(flags["allow-remote-refs"] ? { allowRemoteRefs: true } : {}),
+    ...(request.allowRemoteRefs ? { allowRemoteRefs: true } : {}),
   });
   return {
     lines: [

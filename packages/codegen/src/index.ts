@@ -16,4 +16,4 @@ export {
 export { applyPatches, readPatchFile, type SchemaPatch, type SchemaPatchFile } from "./patch.js";
 export { buildIR, emitFiles, GENERATOR, type ChartIR } from "./pipeline.js";
 export { emitValuesInterface } from "./emit-types.js";
-export { CODEGEN_FLAGS, parseCodegenArgs, runCodegenCli, type CodegenCliResult } from "./cli.js";
+export { runCodegen, type CodegenReport, type CodegenRequest } from "./cli.js";

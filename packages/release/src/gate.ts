@@ -139,3 +139,19 @@ export function formatGate(result: GateResult): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * GitHub Actions workflow commands for the gate (`--format github`): an `::error::` per uncovered component and
+ * per unknown package, so the run's summary and the PR's checks list each one.
+ */
+export function formatGateAnnotations(result: GateResult): string {
+  const escape = (value: string) => value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const lines: string[] = [];
+  for (const c of result.uncovered) {
+    lines.push(`::error title=${escape(`changeset missing: ${c.component}`)}::${escape(`${c.reason ?? ""}. Add one: npx changeset (select ${c.package})`)}`);
+  }
+  for (const u of result.unknownPackages) {
+    lines.push(`::error file=${escape(u.file)},line=1,title=unknown package in changeset::${escape(`${u.name} is no workspace package`)}`);
+  }
+  return lines.map((line) => `${line}\n`).join("");
+}

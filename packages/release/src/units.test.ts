@@ -4,6 +4,7 @@ import { HomelabError, UsageError } from "@homelab/errors";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addChangeset } from "./add.js";
+import { formatGateAnnotations } from "./gate.js";
 import { createChangelog, githubRepoFromUrl, prFromMessage } from "./changelog.js";
 import { isChangesetFile, parseChangeset } from "./changesets.js";
 import { findPackage, workspacePackages, workspacePackagesAt } from "./workspace.js";
@@ -122,6 +123,37 @@ describe("changelog", () => {
     expect(await offline.getReleaseLine({ id: "x", summary: "No commit" }, "patch", null)).toBe("- No commit");
     expect(await offline.getDependencyReleaseLine([], [{ name: "@homelab/core", newVersion: "0.2.0" }], null)).toBe(
       "- Updated dependencies\n  - @homelab/core@0.2.0",
+    );
+  });
+});
+
+describe("formatGateAnnotations", () => {
+  it("one ::error:: per uncovered component and unknown package, with newlines and % escaped as workflow commands need", () => {
+    const uncovered = {
+      component: "traefik",
+      package: "@homelab/component-traefik",
+      change: "changed" as const,
+      files: 2,
+      covered: false,
+      by: null,
+      changesets: [],
+      reason: "rendered output changed (2 files)\n100% new",
+    };
+    const text = formatGateAnnotations({
+      ok: false,
+      base: "a".repeat(40),
+      head: "b".repeat(40),
+      components: [uncovered],
+      uncovered: [uncovered],
+      changesets: [],
+      unknownPackages: [{ changeset: "x", file: ".changeset/x.md", name: "@homelab/nope" }],
+    });
+    expect(text).toBe(
+      [
+        "::error title=changeset missing: traefik::rendered output changed (2 files)%0A100%25 new. Add one: npx changeset (select @homelab/component-traefik)",
+        "::error file=.changeset/x.md,line=1,title=unknown package in changeset::@homelab/nope is no workspace package",
+        "",
+      ].join("\n"),
     );
   });
 });

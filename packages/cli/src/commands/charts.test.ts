@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packageChart } from "@homelab/helm";
+import { LOCK_FILE, packageChart } from "@homelab/helm";
 import { helmRepo, type HelmRepo } from "@homelab/test-fixtures/helm-repo";
 import { describeWithMirror } from "@homelab/test-fixtures/mirrors";
 import { main } from "../main.js";
+import { LOCK_FILE_NAME } from "./charts.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const work = mkdtempSync(path.join(tmpdir(), "homelab-cli-charts-"));
@@ -20,6 +21,10 @@ async function run(argv: string[], env: Record<string, string> = {}, cwd = repoR
 }
 
 describe("homelab charts", () => {
+  it("names the lock file in its help as @homelab/helm does", () => {
+    expect(LOCK_FILE_NAME).toBe(LOCK_FILE);
+  });
+
   it("the committed lock matches every component's chart pin", async () => {
     const result = await run(["charts", "verify", "--no-cache"]);
     expect(result.stdout).toMatch(/^charts\.lock\.yaml: 13 chart\(s\) locked, matching the pins\n$/);

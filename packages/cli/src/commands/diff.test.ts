@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTempGitRepo, type TempGitRepo } from "@homelab/test-fixtures";
 import { main } from "../main.js";
-import { objectDiffOf } from "./diff.js";
+import { objectDiffOf } from "../object-diff.js";
 
 const REPO_URL = "https://git.example.invalid/cluster.git";
 

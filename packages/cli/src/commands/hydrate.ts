@@ -1,12 +1,19 @@
-import path from "node:path";
-import { findRoot, loadConfig } from "@homelab/core";
-import { ErrorCode, HomelabError } from "@homelab/errors";
-import { defaultChartResolver, helmEngine, hydrate, hydratedLayout, mirrorChartResolver, type HydrateResult } from "@homelab/hydrate";
-import type { CommandSpec } from "../spec.js";
+import { defineCommand, type FlagTable, type ParsedArgs } from "../spec.js";
 
-const CHARTS_ENV = "HOMELAB_CHART_PACKAGES_DIR";
+/** The chart packages folder hydrate reads when --charts-dir is not given (@homelab/workspace MIRROR_ENV["chart-packages"]). */
+export const CHARTS_ENV = "HOMELAB_CHART_PACKAGES_DIR";
 
-export const hydrateCommand: CommandSpec = {
+const hydrateFlags = {
+  "charts-dir": {
+    type: "string",
+    value: "DIR",
+    description: `read chart packages from <DIR>/<chart>/<version>/ instead of the chart lock and cache (env ${CHARTS_ENV})`,
+  },
+  format: { type: "string", choices: ["text", "json"], description: "output format (default text)" },
+} as const satisfies FlagTable;
+export type HydrateArgs = ParsedArgs<typeof hydrateFlags>;
+
+export const hydrateCommand = defineCommand({
   path: ["hydrate"],
   summary: "render every ArgoCD Application into the objects ArgoCD would apply (dist/hydrated/)",
   description:
@@ -14,62 +21,6 @@ export const hydrateCommand: CommandSpec = {
   positionals: [
     { name: "components", description: "components to write (default: all; every chart is still rendered for the cluster's API list)", variadic: true },
   ],
-  flags: [
-    {
-      name: "charts-dir",
-      type: "string",
-      value: "DIR",
-      description: `read chart packages from <DIR>/<chart>/<version>/ instead of the chart lock and cache (env ${CHARTS_ENV})`,
-    },
-    { name: "format", type: "string", choices: ["text", "json"], description: "output format (default text)" },
-  ],
-  async run(args, io) {
-    const root = typeof args.flags.root === "string" ? path.resolve(io.cwd, args.flags.root) : findRoot(io.cwd);
-    const config = await loadConfig(root);
-    const chartsDir = typeof args.flags["charts-dir"] === "string" ? path.resolve(io.cwd, args.flags["charts-dir"]) : io.env[CHARTS_ENV];
-    const result = await hydrate({
-      root,
-      repoURL: config.cluster.git.repoURL,
-      kubeVersion: config.cluster.kubernetes.version,
-      components: args.positionals,
-      engine: helmEngine,
-      charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env as NodeJS.ProcessEnv }),
-    });
-    if (args.flags.format === "json") io.stdout(`${JSON.stringify(summary(result), null, 2)}\n`);
-    else io.stdout(text(result));
-    return result.findings.some((f) => f.severity === "error") ? 1 : 0;
-  },
-};
-
-function summary(result: HydrateResult) {
-  return {
-    engine: result.engine,
-    passes: result.passes,
-    apiVersions: { count: result.surface.apiVersions().length, digest: result.surface.digest() },
-    written: result.written,
-    applications: result.applications.map((a) => ({
-      application: a.plan.name,
-      component: a.plan.component,
-      objects: a.objects.length,
-      hooks: a.objects.filter((o) => o.record.hook).length,
-      index: hydratedLayout.indexFile(a.plan.component, a.plan.name),
-    })),
-    findings: result.findings,
-  };
-}
-
-function text(result: HydrateResult): string {
-  const lines = [
-    `hydrate: ${result.applications.length} Application(s) with ${result.engine}, ${result.surface.apiVersions().length} API versions (${result.passes === 0 ? "settled list reused from dist/hydrated/.api-surface" : `${result.passes} pass(es) over every chart to settle the cluster's CRDs`})`,
-  ];
-  for (const app of result.applications) {
-    const hooks = app.objects.filter((o) => o.record.hook).length;
-    lines.push(
-      `  ${app.plan.name.padEnd(28)} ${String(app.objects.length).padStart(4)} object(s)${hooks ? `, ${hooks} hook(s)` : ""}${app.index.findings.length ? `, ${app.index.findings.length} finding(s)` : ""}`,
-    );
-  }
-  for (const f of result.findings) lines.push(`${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.application}: ${f.message}`);
-  if (result.written.length) lines.push(`written: ${result.written.join(", ")}`);
-  if (result.applications.length === 0) throw new HomelabError(ErrorCode.Config, "no Application to hydrate");
-  return `${lines.join("\n")}\n`;
-}
+  flags: hydrateFlags,
+  load: async () => (await import("./hydrate.run.js")).run,
+});

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Io } from "../spec.js";
-import { importCommand } from "./import.js";
+import { main } from "../main.js";
 
 // Targets inside the repository (gitignored .tmp/) so the written package resolves @homelab/* when it is rendered.
 const TMP = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.tmp");
@@ -32,7 +32,7 @@ describe("homelab import (command)", () => {
   it("exit 0 and says so when the render is semantically equal", async () => {
     const folder = wrapper("lb-equal", "metallb:\n  controller:\n    logLevel: info\n");
     const captured = io();
-    const code = await importCommand.run({ flags: { root: path.join(dir, "root"), "source-root": path.join(dir, "gitops") }, positionals: [folder] }, captured);
+    const code = await main(["import", folder, "--root", path.join(dir, "root"), "--source-root", path.join(dir, "gitops")], captured);
     expect(code).toBe(0);
     const text = captured.out.join("");
     expect(text).toContain("imported wrapper chart as component lb-equal (@homelab/component-lb-equal) in packages/components/lb-equal\n");
@@ -43,10 +43,7 @@ describe("homelab import (command)", () => {
   it("exit 1 with the differences when the original values cannot render as they are", async () => {
     const folder = wrapper("lb-bad", "metallb:\n  controller:\n    logLevel: loud\n");
     const captured = io();
-    const code = await importCommand.run(
-      { flags: { root: path.join(dir, "root"), "source-root": path.join(dir, "gitops"), format: "json" }, positionals: [folder] },
-      captured,
-    );
+    const code = await main(["import", folder, "--root", path.join(dir, "root"), "--source-root", path.join(dir, "gitops"), "--format", "json"], captured);
     expect(code).toBe(1);
     const result = JSON.parse(captured.out.join("")) as { valueIssues: string[]; comparison: { equal: boolean; differences: string[] } };
     expect(result.valueIssues).toEqual([expect.stringMatching(/^cluster-init-apps\/lb-bad\/values\.yaml:3:5: controller\.logLevel: must be/)]);

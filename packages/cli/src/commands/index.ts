@@ -1,4 +1,6 @@
-import type { CommandSpec } from "../spec.js";
+// The table only: each module here declares its commands' paths, flags and help, and imports nothing heavy;
+// a command's implementation (its *.run.ts and the libraries behind it) loads when it runs.
+import type { AnyCommand } from "../spec.js";
 import { chartsCommands } from "./charts.js";
 import { checkCommand } from "./check.js";
 import { codegenCommand } from "./codegen.js";
@@ -11,7 +13,7 @@ import { renderCommand } from "./render.js";
 import { valuesValidateCommand } from "./values.js";
 
 /** Every command of the CLI, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [
+export const COMMANDS: readonly AnyCommand[] = [
   renderCommand,
   hydrateCommand,
   checkCommand,
@@ -23,3 +25,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...releaseCommands,
   ...chartsCommands,
 ];
+
+/** Summaries of the command groups (`homelab charts --help` lists the group's subcommands). */
+export const GROUPS: Readonly<Record<string, string>> = {
+  values: "Helm values files",
+  release: "changesets, the changeset gate, release tags and chart upgrades",
+  charts: "the chart lock and the content-addressed chart cache",
+};

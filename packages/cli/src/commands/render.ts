@@ -1,45 +1,18 @@
-import { findRoot, render, renderCheck, type HandEdits } from "@homelab/core";
-import { UsageError } from "@homelab/errors";
-import type { CommandSpec } from "../spec.js";
+import { defineCommand, type FlagTable, type ParsedArgs } from "../spec.js";
 
-export const renderCommand: CommandSpec = {
+const renderFlags = {
+  check: { type: "boolean", description: "write nothing; exit 1 and list the files when the committed output differs from a fresh render" },
+  force: { type: "boolean", description: "overwrite (or delete, when no longer rendered) files edited by hand since render wrote them" },
+  keep: { type: "boolean", description: "keep files edited by hand since render wrote them as they are, and render the rest" },
+} as const satisfies FlagTable;
+export type RenderArgs = ParsedArgs<typeof renderFlags>;
+
+export const renderCommand = defineCommand({
   path: ["render"],
   summary: "write the layered folders ArgoCD syncs from the component packages",
   description:
     "Renders values, extra manifests and ApplicationSets of the named components (all when none is named; then components that no longer exist are pruned). Render only writes, updates and deletes files it wrote itself.",
   positionals: [{ name: "components", description: "component names", variadic: true }],
-  flags: [
-    { name: "check", type: "boolean", description: "write nothing; exit 1 and list the files when the committed output differs from a fresh render" },
-    { name: "force", type: "boolean", description: "overwrite (or delete, when no longer rendered) files edited by hand since render wrote them" },
-    { name: "keep", type: "boolean", description: "keep files edited by hand since render wrote them as they are, and render the rest" },
-  ],
-  async run(args, io) {
-    const root = typeof args.flags.root === "string" ? args.flags.root : findRoot(io.cwd);
-    const components = args.positionals;
-    if (args.flags.check) {
-      const changes = await renderCheck({ root, components });
-      const lines = [...changes.changed.map((f) => `  changed  ${f}`), ...changes.stale.map((f) => `  stale    ${f}`)];
-      if (lines.length === 0) {
-        io.stdout("render --check: committed output is current\n");
-        return 0;
-      }
-      io.stdout(
-        `render --check: ${lines.length} file(s) differ from a fresh render:\n${lines.join("\n")}\nrun \`npx nx run-many -t render\` and commit the result\n`,
-      );
-      return 1;
-    }
-    if (args.flags.force && args.flags.keep) throw new UsageError("--force and --keep exclude each other", "--force overwrites hand edits, --keep keeps them");
-    const handEdits: HandEdits = args.flags.force ? "force" : args.flags.keep ? "keep" : "refuse";
-    const result = await render({ root, components, handEdits });
-    if (result.recovered) io.stderr("render: completed an interrupted render from .homelab/journal.json first\n");
-    for (const kept of result.kept) io.stderr(`render: kept ${kept.path}: ${kept.reason}\n`);
-    for (const file of result.overwritten) io.stderr(`render: overwrote hand edits in ${file} (--force)\n`);
-    const parts = [`${result.written} file(s) written`, `${result.stale.length} stale file(s) removed`];
-    if (result.removedComponents.length) parts.push(`pruned removed component(s) ${result.removedComponents.join(", ")}`);
-    io.stdout(`render: ${parts.join(", ")}\n`);
-    if (result.unowned.length > 0) {
-      io.stderr(`render: left alone ${result.unowned.length} file(s) it did not write:\n${result.unowned.map((f) => `  ${f}`).join("\n")}\n`);
-    }
-    return 0;
-  },
-};
+  flags: renderFlags,
+  load: async () => (await import("./render.run.js")).run,
+});
