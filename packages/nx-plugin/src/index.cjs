@@ -56,11 +56,7 @@ function componentTargets(component, projectRoot) {
       options: { component, command: `${HOMELAB} check --component ${component} --no-policy` },
       cache: true,
       dependsOn: CHECK_DEPENDS_ON,
-      inputs: [
-        { dependentTasksOutputFiles: "**/*", transitive: false },
-        "checkTools",
-        { externalDependencies: ["ajv", "yaml"] },
-      ],
+      inputs: [{ dependentTasksOutputFiles: "**/*", transitive: false }, "checkTools", { externalDependencies: ["ajv", "yaml"] }],
       outputs: [],
       metadata: { description: `Validate ${component}'s rendered manifests against Kubernetes and CRD schemas` },
     },

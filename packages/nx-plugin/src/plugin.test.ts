@@ -77,7 +77,8 @@ describe("nx plugin on this workspace", () => {
     const project = JSON.parse(nx("show", "project", "@homelab/component-metallb", "--json")) as {
       targets: Record<string, { inputs?: unknown[]; options?: { command?: string } }>;
     };
-    for (const target of ["validate", "policy"]) expect(project.targets[target]?.inputs).toContainEqual({ dependentTasksOutputFiles: "**/*", transitive: false });
+    for (const target of ["validate", "policy"])
+      expect(project.targets[target]?.inputs).toContainEqual({ dependentTasksOutputFiles: "**/*", transitive: false });
   }, 60_000);
 
   it("codegen runs through the CLI and is keyed on the chart mirrors and the template analyser", () => {
