@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ClusterFacts } from "@homelab/cluster";
@@ -160,7 +160,11 @@ async function resolveTypes(source: ImportSource, options: ImportOptions): Promi
       throw new HomelabError(ErrorCode.MissingArtifact, `generated module of component ${entry.component} is incomplete: ${name} missing`, {
         position: { file },
       });
-    files[name] = readFileSync(file, "utf8");
+  }
+  // The whole folder is codegen's output (its freshness test keeps it so): whatever codegen emits (defaults, the
+  // precompiled validator) travels with the copy without a second list of its file names here.
+  for (const item of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (item.isFile()) files[item.name] = readFileSync(path.join(dir, item.name), "utf8");
   }
   return { schema: await entry.load(), how: "registry", files };
 }

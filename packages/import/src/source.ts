@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { ErrorCode, HomelabError, UsageError } from "@homelab/errors";
+import { isBelow, realInsideSync } from "@homelab/layout";
+import { isArgoApplication, isObj, readApplication, readChart, type Application, type ChartDependency, type Obj } from "@homelab/sources";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+export { isObj, type Obj };
 export const toPosix = (p: string): string => p.split(path.sep).join("/");
 
 /** The chart the original deploys. */
@@ -78,11 +78,11 @@ export function readSource(options: ReadSourceOptions): ImportSource {
 function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: string) => string, load: (abs: string) => YamlSource): ImportSource {
   const chartFile = path.join(folder, "Chart.yaml");
   const chartSource = load(chartFile);
-  const chartDoc = chartSource.documents[0]?.value;
-  if (!isObj(chartDoc) || typeof chartDoc.name !== "string") {
+  const chart = readChart(chartSource.documents[0]?.value);
+  if (!chart) {
     throw new HomelabError(ErrorCode.ChartInvalid, "Chart.yaml needs a name", { position: { file: rel(chartFile), line: 1 } });
   }
-  const deps = (Array.isArray(chartDoc.dependencies) ? chartDoc.dependencies : []).filter(isObj);
+  const deps = chart.dependencies;
   if (deps.length === 0) {
     throw new HomelabError(
       ErrorCode.ChartInvalid,
@@ -93,7 +93,7 @@ function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: stri
       },
     );
   }
-  const keyOf = (d: Obj): string => str(d.alias) ?? str(d.name) ?? "";
+  const keyOf = (d: ChartDependency): string => d.key ?? "";
   let dep = deps[0]!;
   if (deps.length > 1) {
     const wanted = options.dependency;
@@ -106,13 +106,10 @@ function readWrapper(folder: string, options: ReadSourceOptions, rel: (abs: stri
     }
     dep = found;
   }
-  const depIndex = deps.indexOf(dep);
-  const name = str(dep.name);
-  const version = dep.version === undefined ? undefined : String(dep.version);
-  const repository = str(dep.repository);
+  const { name, version, repository } = dep;
   if (!name || !version || !repository) {
     throw new HomelabError(ErrorCode.ChartInvalid, "the dependency needs name, version and repository", {
-      position: { file: rel(chartFile), ...chartSource.locate(0, ["dependencies", depIndex]) },
+      position: { file: rel(chartFile), ...chartSource.locate(0, ["dependencies", dep.index]) },
     });
   }
   const key = keyOf(dep);
@@ -201,14 +198,14 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
     }
     parsed.push(load(abs));
   }
-  const apps: { source: YamlSource; index: number; app: Obj }[] = [];
+  const apps: { source: YamlSource; index: number; app: Application }[] = [];
   for (const source of parsed) {
     for (const doc of source.nonEmpty()) {
-      if (isObj(doc.value) && doc.value.kind === "Application" && str(doc.value.apiVersion)?.startsWith("argoproj.io/"))
-        apps.push({ source, index: doc.index, app: doc.value });
+      if (isObj(doc.value) && isArgoApplication(doc.value) && doc.value.kind === "Application")
+        apps.push({ source, index: doc.index, app: readApplication(doc.value) });
     }
   }
-  const withChart = apps.filter(({ app }) => chartSources(app).length > 0);
+  const withChart = apps.filter(({ app }) => app.sources.some((s) => s.chart));
   if (withChart.length !== 1) {
     throw new UsageError(
       withChart.length === 0
@@ -218,43 +215,49 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
     );
   }
   const { source: appSource, index: appIndex, app } = withChart[0]!;
-  const spec = isObj(app.spec) ? app.spec : {};
-  const { source: chartSource, path: chartPath } = chartSources(app)[0]!;
-  const name = str(chartSource.chart)!;
-  const version = str(chartSource.targetRevision);
-  const repository = str(chartSource.repoURL);
+  const chartSource = app.sources.find((s) => s.chart)!;
+  const chartPath = chartSource.at;
+  const name = chartSource.chart!;
+  const version = chartSource.targetRevision;
+  const repository = chartSource.repoURL;
   if (!version || !repository) {
     throw new HomelabError(ErrorCode.Config, "the chart source needs repoURL and targetRevision", {
       position: { file: appSource.file, ...appSource.locate(appIndex, chartPath) },
     });
   }
-  const allSources: Obj[] = Array.isArray(spec.sources) ? spec.sources.filter(isObj) : isObj(spec.source) ? [spec.source] : [];
-  const refs = new Set(allSources.map((s) => str(s.ref)).filter((r): r is string => r !== undefined));
-  const helm = isObj(chartSource.helm) ? chartSource.helm : {};
+  const { helm } = chartSource;
+  const at = (p: JsonPath) => ({ file: appSource.file, ...appSource.locate(appIndex, p) });
+  // A path the Application names is resolved inside the source repository before anything is looked at.
+  const inside = (relative: string, where: JsonPath, what: string): string => {
+    const abs = path.resolve(options.sourceRoot, relative);
+    if (!isBelow(path.resolve(options.sourceRoot), abs)) {
+      throw new HomelabError(ErrorCode.PathOutside, `${what} ${JSON.stringify(relative)} leaves the source repository`, { position: at(where) });
+    }
+    return realInsideSync(options.sourceRoot, abs, what);
+  };
   const values: Obj = {};
   const layers: ValuesLayer[] = [];
-  const valueFiles = Array.isArray(helm.valueFiles) ? helm.valueFiles : [];
-  valueFiles.forEach((entry, i) => {
-    const at = [...chartPath, "helm", "valueFiles", i];
-    const match = typeof entry === "string" ? /^\$([^/]+)\/(.*)$/.exec(entry) : null;
-    if (!match || !refs.has(match[1]!)) {
+  for (const skipped of app.skipped) notes.push(`${appSource.file}: ${skipped.why}: not carried over`);
+  for (const { entry, index, target } of helm.valueFiles) {
+    const where = [...chartPath, "helm", "valueFiles", index];
+    if (target.kind !== "repository") {
       // A plain path is inside the chart itself (from the chart repository), which is not here.
       notes.push(`${appSource.file}: value file ${JSON.stringify(entry)} is not a \`$ref/\` path into this repository: not carried over`);
-      return;
+      continue;
     }
-    const abs = path.join(options.sourceRoot, match[2]!);
+    const abs = inside(target.path, where, "value file");
     if (!existsSync(abs)) {
-      throw new HomelabError(ErrorCode.Io, `value file ${match[2]} does not exist`, { position: { file: appSource.file, ...appSource.locate(appIndex, at) } });
+      throw new HomelabError(ErrorCode.Io, `value file ${target.path} does not exist`, { position: at(where) });
     }
     const source = load(abs);
     const doc = source.nonEmpty()[0];
-    if (!doc) return;
+    if (!doc) continue;
     if (!isObj(doc.value)) throw new HomelabError(ErrorCode.Syntax, "a values file must be a mapping", { position: { file: source.file, line: doc.line } });
     mergeInto(values, doc.value);
     layers.push({ file: source.file, source, index: doc.index, base: [], mount: [] });
-  });
+  }
   // ArgoCD's precedence: valueFiles < values < valuesObject.
-  if (typeof helm.values === "string") {
+  if (helm.values !== null) {
     const inline = YamlSource.parse(helm.values, `${appSource.file} (helm.values)`);
     const doc = inline.nonEmpty()[0];
     if (doc && isObj(doc.value)) {
@@ -262,11 +265,11 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
       layers.push({ file: inline.file, source: inline, index: doc.index, base: [], mount: [] });
     }
   }
-  if (isObj(helm.valuesObject)) {
+  if (helm.valuesObject) {
     mergeInto(values, helm.valuesObject);
     layers.push({ file: appSource.file, source: appSource, index: appIndex, base: [...chartPath, "helm", "valuesObject"], mount: [] });
   }
-  if (Array.isArray(helm.parameters) && helm.parameters.length > 0) {
+  if (helm.parameters > 0) {
     notes.push(`${appSource.file}: helm.parameters (--set) are not carried over: move them into the values`);
   }
 
@@ -282,10 +285,9 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
     if (layers.some((l) => l.file === source.file)) continue;
     take(source);
   }
-  for (const s of allSources) {
-    const p = str(s.path);
-    if (!p || s.chart !== undefined || s.ref !== undefined) continue;
-    const dir = path.join(options.sourceRoot, p);
+  for (const s of app.sources) {
+    if (!s.path || s.chart || s.ref) continue;
+    const dir = inside(s.path, [...s.at, "path"], "source path");
     if (!existsSync(dir)) continue;
     for (const abs of walk(dir).filter((f) => /\.ya?ml$/.test(f))) {
       const text = readFileSync(abs, "utf8");
@@ -293,15 +295,14 @@ function readApplicationFolder(folder: string, options: ReadSourceOptions, rel: 
       else if (!seen.has(rel(abs))) take(load(abs));
     }
   }
-  const destination = isObj(spec.destination) ? spec.destination : {};
   return {
     kind: "application",
     folder,
     display: rel(folder),
     sourceRoot: options.sourceRoot,
     chart: { name, version, repository },
-    ...(str(helm.releaseName) ? { releaseName: str(helm.releaseName)! } : {}),
-    ...(str(destination.namespace) ? { namespace: str(destination.namespace)! } : {}),
+    ...(helm.releaseName ? { releaseName: helm.releaseName } : {}),
+    ...(app.namespace ? { namespace: app.namespace } : {}),
     values,
     layers,
     manifests,
@@ -317,14 +318,6 @@ function parsesAsYaml(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function chartSources(app: Obj): { source: Obj; path: JsonPath }[] {
-  const spec = isObj(app.spec) ? app.spec : {};
-  if (Array.isArray(spec.sources)) {
-    return spec.sources.flatMap((s, i) => (isObj(s) && typeof s.chart === "string" ? [{ source: s, path: ["spec", "sources", i] }] : []));
-  }
-  return isObj(spec.source) && typeof spec.source.chart === "string" ? [{ source: spec.source, path: ["spec", "source"] }] : [];
 }
 
 function objectsOf(source: YamlSource, notes: string[]): SourceManifest[] {
