@@ -1,7 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { declaredApplications } from "@homelab/sources";
 import { YamlSource } from "@homelab/yaml";
 import type { RenderRecord } from "@homelab/layout";
+import { policyConfig } from "../check.js";
+import { loadTree } from "../load.js";
+import { buildModel } from "../model.js";
 import { classifyDocuments, documentFacts } from "./documents.js";
 import { recordFacts } from "./records.js";
 import { applicationComponent, resolveSources, type PlacedApplication } from "./sources.js";
@@ -186,5 +192,42 @@ describe("classifyDocuments and documentFacts", () => {
       name: "c",
       namespace: "n",
     });
+  });
+});
+
+describe("buildModel's chart stages on a tree", () => {
+  const write = (files: Record<string, string>): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), "homelab-model-stages-"));
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), text);
+    }
+    return dir;
+  };
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("links a wrapper chart an Application syncs once, with its sync options; an umbrella chart no Application names gets none", () => {
+    const dir = write({
+      "apps/db.yaml":
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: db}\nspec:\n  syncPolicy: {syncOptions: [ServerSideApply=true]}\n  source: {repoURL: r, path: cluster-platform-apps/db}\n",
+      // No values.yaml: the Application's link is what says it is taken, not a values file.
+      "cluster-platform-apps/db/Chart.yaml":
+        "apiVersion: v2\nname: db\nversion: 0.1.0\ndependencies:\n  - {name: postgresql, version: 1.0.0, repository: https://c.example, alias: pg}\n",
+      "cluster-workload-apps/umbrella/Chart.yaml":
+        "apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n  - {name: sub, version: 2.0.0, repository: https://c.example}\n",
+      "cluster-workload-apps/umbrella/values.yaml": "sub: {replicas: 2}\nother: {x: 1}\n",
+    });
+    dirs.push(dir);
+    const model = buildModel(loadTree(dir, { root: dir }), policyConfig());
+    expect(model.input.charts.map((c) => [c.file, c.chart, c.version, c.component, c.layerOrder, c.syncOptionsPath])).toEqual([
+      ["cluster-platform-apps/db/Chart.yaml", "postgresql", "1.0.0", "db", 3, ["spec", "syncPolicy", "syncOptions"]],
+      ["cluster-workload-apps/umbrella/Chart.yaml", "sub", "2.0.0", "umbrella", 4, null],
+    ]);
+    expect(model.input.values.map((v) => [v.file, v.path, v.chart.name, v.values])).toEqual([
+      ["cluster-workload-apps/umbrella/values.yaml", ["sub"], "sub", { replicas: 2 }],
+    ]);
   });
 });
