@@ -378,8 +378,12 @@ describe("the 13 real charts", () => {
     // Aliased subchart (cloudnative-pg's monitoring) and a shipped schema open where the templates read key by key (vault probes).
     expect(await check("cloudnative-pg", { monitoring: { podMonitorEnabeld: true } })).toEqual(["podMonitorEnabled"]);
     expect(await check("vault", { server: { readinessProbe: { enabeld: true } } })).toEqual(["enabled"]);
-    // Stub subcharts (INDEX.md) and the global beside them stay open.
-    expect(await check("loki", { minio: { anything: 1 }, global: { anything: 2 } })).toEqual([]);
+    // Stub subcharts (INDEX.md) and the global beside them stay open while enabled.
+    const allOn = { rollout_operator: { enabled: true }, monitoring: { selfMonitoring: { grafanaAgent: { installOperator: true } } } };
+    expect(await check("loki", { ...allOn, minio: { enabled: true, anything: 1 }, global: { anything: 2 } })).toEqual([]);
+    // Disabled (their default), Helm leaves them out: what their defaults do not document, and a global no known chart reads, has no effect.
+    expect(await check("loki", { minio: { persistence: { sizee: "1Gi" } }, global: { clusterDomian: "x" } })).toEqual(["size", "clusterDomain"]);
+    expect(await check("authentik", { postgresql: { image: { rgeistry: "x" } }, global: { evn: [] } })).toEqual(["registry", "env"]);
   });
 
   itWithMirror("chart-packages", "every chart's own defaults validate against its generated schema", async (chartsDir) => {

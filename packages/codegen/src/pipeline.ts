@@ -1,5 +1,5 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { DRAFT_URIS, normaliseDraft, standaloneValidatorModule, type SchemaDraft, type ValuesSchema } from "@homelab/values";
+import { DRAFT_URIS, normaliseDraft, standaloneValidatorModule, type SchemaDraft, type UnknownSubchart, type ValuesSchema } from "@homelab/values";
 import { emitValuesInterface } from "./emit-types.js";
 import { inferSchema, type Inferred } from "./infer.js";
 import type { LoadedChart } from "./load.js";
@@ -26,6 +26,8 @@ export interface ChartIR {
   keys: KeyStats;
   /** The template analysis, when the chart carries templates. */
   readSet?: ReadSet;
+  /** Dependencies whose templates are not here (stubs, not carried), open while enabled. */
+  unknownSubcharts: UnknownSubchart[];
 }
 
 /** Keys of the generated schema (property paths outside lists) by where they come from. */
@@ -122,7 +124,32 @@ export async function buildIR(chart: LoadedChart, options: BuildOptions): Promis
     notes,
     keys,
     ...(readSet ? { readSet } : {}),
+    unknownSubcharts: unknownDependencies(chart),
   };
+}
+
+/**
+ * The dependencies whose templates nothing here knows (as {@link unknownSubcharts}), with the
+ * condition that switches each. A subchart's own dependency also hangs on its parent being
+ * enabled, which one condition cannot say: it is taken as always enabled (global stays open).
+ */
+function unknownDependencies(chart: LoadedChart, prefix: string[] = []): UnknownSubchart[] {
+  const out: UnknownSubchart[] = [];
+  for (const dep of chart.meta.dependencies) {
+    const key = dep.alias ?? dep.name;
+    const sub = chart.subcharts[key];
+    const conditions =
+      prefix.length === 0
+        ? (dep.condition ?? "")
+            .split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== "")
+            .map((c) => c.split("."))
+        : [];
+    if (!sub || isStubChart(sub)) out.push({ path: [...prefix, key], chart: dep.name, conditions });
+    else out.push(...unknownDependencies(sub, [...prefix, key]));
+  }
+  return out;
 }
 
 function hasTemplates(chart: LoadedChart): boolean {
@@ -270,7 +297,13 @@ export const valuesSchema: ValuesSchema = {
   /** The override validator precompiled from schema.json (validate.cjs), loaded on first use: no ajv compile at run time. */
   get createValidator() {
     return (createValidator ??= (createRequire(import.meta.url)("./validate.cjs") as { createValidator: CreateValidator }).createValidator);
-  },
+  },${
+    ir.unknownSubcharts.length > 0
+      ? `
+  /** Subcharts whose templates are not here: open while enabled; disabled, their undocumented keys and unread globals have no effect. */
+  unknownSubcharts: ${JSON.stringify(ir.unknownSubcharts)},`
+      : ""
+  }
 };
 `;
   // The schema as @homelab/values reads it from schema.json, so the precompiled validator is of exactly those bytes.

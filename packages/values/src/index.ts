@@ -9,6 +9,7 @@ export {
   suggestKey,
   toOverrideSchema,
   validateValues,
+  type UnknownSubchart,
   type ValuesIssue,
   type ValuesSchema,
 } from "./validate.js";

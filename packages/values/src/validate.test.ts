@@ -312,3 +312,52 @@ describe("precompiled validators (ajv standalone code, written at codegen)", () 
     );
   });
 });
+
+describe("subcharts whose templates are not here (stubs)", () => {
+  // The schema leaves the stub and `global` open (its keys are unknown while it is enabled).
+  const withStub: ValuesSchema = {
+    ...schemaOf("draft-07", {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        postgresql: { type: "object", additionalProperties: true },
+        global: { type: "object", additionalProperties: true, properties: { env: {}, image: {} } },
+        replicas: { type: "integer" },
+      },
+    }),
+    defaults: { postgresql: { enabled: false, image: { registry: "docker.io", tag: "16" }, primary: { podAnnotations: {} } }, global: { image: {} } },
+    unknownSubcharts: [{ path: ["postgresql"], chart: "postgresql", conditions: [["postgresql", "enabled"]] }],
+  };
+
+  it("disabled by its condition (the default): undocumented keys under it and unread globals have no effect", () => {
+    expect(
+      validateValues(withStub, { postgresql: { image: { rgeistry: "x", tag: "17" }, primary: { podAnnotations: { a: "b" } } }, global: { evn: [], env: [] } }),
+    ).toEqual([
+      {
+        path: ["postgresql", "image", "rgeistry"],
+        message: 'unknown key "rgeistry"; did you mean "registry"? (no effect: subchart postgresql is disabled by postgresql.enabled)',
+        suggestion: "registry",
+        keyword: "additionalProperties",
+      },
+      {
+        path: ["global", "evn"],
+        message: 'unknown key "evn"; did you mean "env"? (no effect: no chart here reads it while subchart postgresql is disabled by postgresql.enabled)',
+        suggestion: "env",
+        keyword: "additionalProperties",
+      },
+    ]);
+  });
+
+  it("enabled by the override, or with its condition deleted (Helm then enables it), everything under it and in global is accepted", () => {
+    const values = { postgresql: { image: { rgeistry: "x" } }, global: { evn: [] } };
+    expect(validateValues(withStub, { ...values, postgresql: { ...values.postgresql, enabled: true } })).toEqual([]);
+    expect(validateValues(withStub, { ...values, postgresql: { ...values.postgresql, enabled: null } })).toEqual([]);
+    // A misspelt condition leaves the default (disabled): the typo itself is the finding.
+    expect(validateValues(withStub, { postgresql: { eanbled: true } }).map((i) => i.suggestion)).toEqual(["enabled"]);
+  });
+
+  it("an unknown subchart with no condition is always enabled: nothing is reported", () => {
+    const always: ValuesSchema = { ...withStub, unknownSubcharts: [{ path: ["postgresql"], chart: "postgresql", conditions: [] }] };
+    expect(validateValues(always, { postgresql: { anything: 1 }, global: { anything: 2 } })).toEqual([]);
+  });
+});

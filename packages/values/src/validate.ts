@@ -23,6 +23,24 @@ export interface ValuesSchema {
    * at every start, loading the precompiled one a few milliseconds. Absent: compiled here.
    */
   readonly createValidator?: CreateValidator;
+  /**
+   * The chart's direct dependencies whose templates are not known here (a stub: the placeholder
+   * of an OCI dependency; or not carried): their values stay open in `schema`, and so does
+   * `global`, while they are enabled. Disabled by their condition, Helm leaves them out, so a
+   * key under them that their defaults do not have, or a `global` key no known chart reads,
+   * has no effect: {@link validateValues} reports it.
+   */
+  unknownSubcharts?: readonly UnknownSubchart[];
+}
+
+/** A dependency whose templates are not known here, and what switches it (Chart.yaml `condition`). */
+export interface UnknownSubchart {
+  /** Its values path: [alias or name], longer for a subchart's own dependency. */
+  path: readonly string[];
+  /** Its chart name, for messages. */
+  chart: string;
+  /** The condition's values paths (from the root) in order: Helm takes the first that holds a boolean; none: enabled. */
+  conditions: readonly (readonly string[])[];
 }
 
 /**
@@ -221,8 +239,79 @@ export function validateValues(schema: ValuesSchema, values: unknown): ValuesIss
   const validate = compileOverrideValidator(schema);
   const data = pruneNulls(values ?? {});
   const nullKeys = unknownNullKeys(schema.schema, values);
-  if (validate(data)) return nullKeys;
-  return [...toIssues(validate.errors ?? [], data, () => overrideOf(schema.schema)), ...nullKeys];
+  const disabled = disabledSubchartKeys(schema, values);
+  if (validate(data)) return [...nullKeys, ...disabled];
+  return [...toIssues(validate.errors ?? [], data, () => overrideOf(schema.schema)), ...nullKeys, ...disabled];
+}
+
+/** Helm's reading of a dependency condition over the merged values: the first path holding a boolean decides, else enabled. */
+function subchartEnabled(sub: UnknownSubchart, values: unknown, defaults: unknown): boolean {
+  for (const condition of sub.conditions) {
+    const given = valueAt(values, condition);
+    // null deletes the default: the path then holds nothing and the next condition is asked.
+    if (given === null) continue;
+    const value = given === undefined ? valueAt(defaults, condition) : given;
+    if (typeof value === "boolean") return value;
+  }
+  return true;
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let node = value;
+  for (const key of path) {
+    if (!isRecord(node) || !(key in node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/**
+ * Keys with no effect because the subchart they are for is disabled (its own keys are not
+ * known here, so only what its defaults document is taken as meant), and `global` keys no known
+ * chart reads while every unknown subchart is disabled.
+ */
+function disabledSubchartKeys(schema: ValuesSchema, values: unknown): ValuesIssue[] {
+  const subs = schema.unknownSubcharts ?? [];
+  if (subs.length === 0 || !isRecord(values)) return [];
+  const defaults = schema.defaults ?? {};
+  const off = subs.filter((sub) => !subchartEnabled(sub, values, defaults));
+  const out: ValuesIssue[] = [];
+  const report = (path: string[], allowed: string[], why: string) => {
+    const key = path[path.length - 1]!;
+    const suggestion = suggestKey(key, allowed);
+    out.push({
+      path,
+      message: `unknown key "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (no effect: ${why})`,
+      keyword: "additionalProperties",
+      ...(suggestion ? { suggestion } : {}),
+    });
+  };
+  const why = (list: readonly UnknownSubchart[]) =>
+    list.map((sub) => `subchart ${sub.chart} is disabled${sub.conditions[0] ? ` by ${sub.conditions.map((c) => c.join(".")).join(", ")}` : ""}`).join("; ");
+  // Under a disabled subchart: what its defaults do not document; an empty map there is free-form.
+  const walk = (value: Record<string, unknown>, def: Record<string, unknown>, path: string[], reason: string) => {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) continue;
+      if (!(key in def)) report([...path, key], Object.keys(def), reason);
+      else if (isRecord(child) && isRecord(def[key]) && Object.keys(def[key]).length > 0) walk(child, def[key], [...path, key], reason);
+    }
+  };
+  for (const sub of off) {
+    const value = valueAt(values, sub.path);
+    const def = valueAt(defaults, sub.path);
+    if (isRecord(value) && isRecord(def)) walk(value, def, [...sub.path], why([sub]));
+  }
+  if (off.length === subs.length && isRecord(values.global)) {
+    const globalSchema = isRecord(schema.schema.properties) ? (schema.schema.properties as Record<string, unknown>).global : undefined;
+    const known = new Set([
+      ...(isRecord(globalSchema) && isRecord(globalSchema.properties) ? Object.keys(globalSchema.properties) : []),
+      ...(isRecord(defaults.global) ? Object.keys(defaults.global) : []),
+    ]);
+    for (const [key, child] of Object.entries(values.global)) {
+      if (child !== null && !known.has(key)) report(["global", key], [...known], `no chart here reads it while ${why(off)}`);
+    }
+  }
+  return out;
 }
 
 /**

@@ -27,4 +27,6 @@ export const valuesSchema: ValuesSchema = {
   get createValidator() {
     return (createValidator ??= (createRequire(import.meta.url)("./validate.cjs") as { createValidator: CreateValidator }).createValidator);
   },
+  /** Subcharts whose templates are not here: open while enabled; disabled, their undocumented keys and unread globals have no effect. */
+  unknownSubcharts: [{"path":["postgresql"],"chart":"postgresql","conditions":[["postgresql","enabled"]]}],
 };
