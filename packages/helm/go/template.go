@@ -15,6 +15,7 @@ import (
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
+	goyaml "sigs.k8s.io/yaml/goyaml.v2"
 )
 
 type templateRequest struct {
@@ -50,6 +51,10 @@ type renderedDoc struct {
 	Template string   `json:"template"`
 	Content  string   `json:"content"`
 	Hook     []string `json:"hook"`
+	// Value is the document as JSON, converted as Kubernetes clients read YAML
+	// (sigs.k8s.io/yaml over go-yaml), so the caller need not parse the YAML
+	// again; absent when it does not convert (the caller's parser then names the error).
+	Value json.RawMessage `json:"value,omitempty"`
 }
 
 type crdFile struct {
@@ -162,7 +167,7 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 			// A hook annotation with no known event still is a hook, not a resource.
 			events = append(events, "unknown")
 		}
-		result.Objects = append(result.Objects, renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events})
+		result.Objects = append(result.Objects, renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events, Value: documentJSON(hook.Manifest)})
 	}
 	if req.IncludeCRDs {
 		for _, crd := range chrt.CRDObjects() {
@@ -236,10 +241,121 @@ func splitManifest(manifest string) []renderedDoc {
 			end = matches[i+1][0]
 		}
 		content := strings.TrimSuffix(manifest[match[1]:end], "\n")
-		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content})
+		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content, Value: documentJSON(content)})
 	}
 	return docs
 }
+
+// documentJSON converts one rendered document as sigs.k8s.io/yaml's YAMLToJSON
+// does (the same go-yaml decoder, the same key conversion), but keeping the
+// keys in document order; nil when it is not exactly one YAML document that
+// converts (several documents, invalid YAML, duplicate keys, a value JSON
+// cannot hold), so the caller parses it itself and reports the problem.
+func documentJSON(content string) json.RawMessage {
+	if multiDocument.MatchString(content) {
+		return nil
+	}
+	// The document as `helm template` prints it: a final block scalar keeps its line break.
+	var doc any
+	if err := goyaml.Unmarshal([]byte(content+"\n"), &orderedDocument{&doc}); err != nil {
+		return nil
+	}
+	var out bytes.Buffer
+	if err := writeOrderedJSON(&out, doc); err != nil {
+		return nil
+	}
+	return out.Bytes()
+}
+
+// orderedDocument decodes nested mappings as MapSlice (go-yaml keeps the
+// slice type for every mapping below one), so key order survives.
+type orderedDocument struct{ value *any }
+
+func (d *orderedDocument) UnmarshalYAML(unmarshal func(any) error) error {
+	var mapping goyaml.MapSlice
+	if err := unmarshal(&mapping); err == nil {
+		*d.value = mapping
+		return nil
+	}
+	return unmarshal(d.value)
+}
+
+func writeOrderedJSON(out *bytes.Buffer, value any) error {
+	switch v := value.(type) {
+	case goyaml.MapSlice:
+		out.WriteByte('{')
+		seen := make(map[string]bool, len(v))
+		for i, item := range v {
+			key, err := jsonKey(item.Key)
+			if err != nil {
+				return err
+			}
+			if seen[key] {
+				return fmt.Errorf("duplicate key %q", key)
+			}
+			seen[key] = true
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			encoded, _ := json.Marshal(key)
+			out.Write(encoded)
+			out.WriteByte(':')
+			if err := writeOrderedJSON(out, item.Value); err != nil {
+				return err
+			}
+		}
+		out.WriteByte('}')
+	case []any:
+		out.WriteByte('[')
+		for i, item := range v {
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			if err := writeOrderedJSON(out, item); err != nil {
+				return err
+			}
+		}
+		out.WriteByte(']')
+	case nil, string, bool, int, int64, uint64, float64:
+		encoded, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		out.Write(encoded)
+	default:
+		return fmt.Errorf("unsupported value of type %T", value)
+	}
+	return nil
+}
+
+// jsonKey is sigs.k8s.io/yaml's conversion of a YAML key to a JSON one.
+func jsonKey(key any) (string, error) {
+	switch k := key.(type) {
+	case string:
+		return k, nil
+	case int:
+		return strconv.Itoa(k), nil
+	case int64:
+		return strconv.FormatInt(k, 10), nil
+	case float64:
+		s := strconv.FormatFloat(k, 'g', -1, 32)
+		switch s {
+		case "+Inf":
+			s = ".inf"
+		case "-Inf":
+			s = "-.inf"
+		case "NaN":
+			s = ".nan"
+		}
+		return s, nil
+	case bool:
+		return strconv.FormatBool(k), nil
+	}
+	return "", fmt.Errorf("unsupported map key of type %T", key)
+}
+
+// A document marker on any line: YAMLToJSON would read only the first document.
+var multiDocument = regexp.MustCompile(`(?m)^(---|\.\.\.)(\s|$)`)
 
 var (
 	// "execution error at (chart/templates/x.yaml:12:3): ...", "parse error at (chart/templates/x.yaml:12): ...",

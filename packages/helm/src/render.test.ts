@@ -110,6 +110,30 @@ describe("renderReleases (Helm's engine, small charts)", () => {
     expect(result!.error).toEqual({ message: expect.stringContaining("YAML parse error"), template: "badyaml/templates/x.yaml", line: null });
   });
 
+  it("hands each document back as JSON read as Kubernetes clients read YAML, keys in document order, or not at all when it cannot", async () => {
+    const converts = writeChart("converts", {
+      "templates/cm.yaml":
+        "# a comment before the object\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\ndata:\n  z: 'last key first'\n  mode: {{ 0755 }}\n  on: yes\n  script: |\n    echo hi\n",
+      "templates/dup.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  a: 1\n  a: 2\n",
+      "templates/empty.yaml": "# only a comment\n",
+    });
+    const [result] = await renderReleases([release("converts", converts)]);
+    const byTemplate = new Map(result!.objects.map((o) => [o.template.split("/").pop(), o]));
+    const cm = byTemplate.get("cm.yaml")!.value as Record<string, Record<string, unknown>>;
+    // go-yaml's YAML 1.1: `on` and `yes` are booleans (the key becomes "true"), 0755 is octal; the block scalar keeps its line break.
+    expect(cm).toEqual({
+      kind: "ConfigMap",
+      apiVersion: "v1",
+      metadata: { name: "c" },
+      data: { z: "last key first", mode: 493, true: true, script: "echo hi\n" },
+    });
+    expect(Object.keys(cm)).toEqual(["kind", "apiVersion", "metadata", "data"]);
+    expect(Object.keys(cm.data!)).toEqual(["z", "mode", "true", "script"]);
+    // A duplicate key is left to the caller's parser, which reports it; a comment-only document is null.
+    expect(byTemplate.get("dup.yaml")!.value).toBeUndefined();
+    expect(byTemplate.get("empty.yaml")!.value).toBeNull();
+  });
+
   it("reports the engine the helper was built from", () => {
     expect(engineVersion()).toBe("helm.sh/helm/v3@v3.22.0");
   });
@@ -150,7 +174,9 @@ describeWithMirror("chart-packages", "renderReleases on real chart packages", (m
     expect(withCrds!.crds.length).toBe(readdirSync(path.join(mirror, "traefik", readdirSync(path.join(mirror, "traefik"))[0]!, "crds")).length);
     expect(withCrds!.crds.every((c) => c.file.startsWith("traefik/crds/") && c.content.includes("kind: CustomResourceDefinition"))).toBe(true);
     expect(without!.crds).toEqual([]);
-    expect(withCrds!.objects).toEqual(without!.objects.map((o) => ({ ...o, content: o.content.replaceAll("t2", "t1") })));
+    expect(withCrds!.objects).toEqual(
+      without!.objects.map((o) => ({ ...o, content: o.content.replaceAll("t2", "t1"), value: JSON.parse(JSON.stringify(o.value).replaceAll("t2", "t1")) })),
+    );
   });
 
   it("traefik's PodDisruptionBudget follows the API versions it is given", async () => {

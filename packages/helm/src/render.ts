@@ -37,6 +37,12 @@ export interface RenderedObject {
   content: string;
   /** The `helm.sh/hook` events of a hook (Helm's rel.Hooks), null for a plain resource. */
   hook: string[] | null;
+  /**
+   * The document converted as Kubernetes clients read YAML (sigs.k8s.io/yaml:
+   * YAML 1.1 over go-yaml), null for an empty one; absent when the helper could
+   * not convert it (several documents, invalid YAML), which the caller then parses itself.
+   */
+  value?: unknown;
 }
 
 export interface CrdFile {

@@ -218,20 +218,40 @@ function parseDocuments(text: string, where: { file: string; what: string }): Pa
       .slice(doc.range[0], doc.range[2])
       .replace(/^---[^\n]*\n/, "")
       .trimEnd();
-    if (typeof value !== "object" || Array.isArray(value)) {
-      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
-    }
-    const record = value as Record<string, unknown>;
-    // A `kind: List` is applied item by item.
-    if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
-      throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, {
-        position: { file: where.file },
-      });
-    }
-    out.push({ content, value: record });
+    out.push({ content, value: kubernetesObject(value, where) });
   }
   return out;
 }
+
+function kubernetesObject(value: unknown, where: { file: string; what: string }): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
+  }
+  const record = value as Record<string, unknown>;
+  // A `kind: List` is applied item by item.
+  if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
+    throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, {
+      position: { file: where.file },
+    });
+  }
+  return record;
+}
+
+/**
+ * A document the engine converted already: the same checks and the same text
+ * as parseDocuments gives it (from its first node, so without the comments
+ * before it), without parsing the YAML in JavaScript. A document that does not
+ * start with a plain key at the line start is parsed as before.
+ */
+function engineDocument(cache: DocumentCache, text: string, value: unknown, where: { file: string; what: string }): ParsedDocument[] {
+  if (value === null) return parseCached(cache, text, where);
+  const start = LEADING_COMMENTS.exec(text)![0].length;
+  if (!/^[A-Za-z0-9_"']/.test(text.slice(start, start + 1))) return parseCached(cache, text, where);
+  return [{ content: text.slice(start).trimEnd(), value: kubernetesObject(value, where) }];
+}
+
+/** Blank and comment lines before a document's first node. */
+const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
 
 interface Identity {
   apiVersion: string;
@@ -326,7 +346,9 @@ function releaseObjects(release: Release, result: ReleaseResult, cache: Document
     }
   }
   for (const object of result.objects) {
-    for (const doc of parseCached(cache, object.content, { file, what: what(object.template) })) {
+    const where = { file, what: what(object.template) };
+    const docs = object.value === undefined ? parseCached(cache, object.content, where) : engineDocument(cache, object.content, object.value, where);
+    for (const doc of docs) {
       out.push({
         id: identity(doc.value, what(object.template), file),
         ...doc,
