@@ -1,4 +1,4 @@
-// The executor of the inferred render, validate and policy targets (see index.cjs).
+// The executor of the inferred render, hydrate, validate and policy targets (see index.cjs).
 // Outside a batch a task runs its `command` option, the homelab command line it
 // stands for. In a batch (preferBatch: Nx batches these tasks by default) all
 // tasks run in this one process through run.ts: start-up, loading the

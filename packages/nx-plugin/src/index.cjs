@@ -9,7 +9,7 @@ const layout = require("@homelab/layout/layout.json");
 /** Every folder render may write a component's values and manifests into. */
 const OUTPUT_FOLDERS = layout.layers.map((/** @type {{ folder: string }} */ l) => l.folder);
 const HOMELAB = "node packages/cli/bin/homelab.js";
-/** Runs render/validate/policy tasks many per process in a batch (executor.cjs); `command` is the equivalent CLI call. */
+/** Runs render/hydrate/validate/policy tasks many per process in a batch (executor.cjs); `command` is the equivalent CLI call. */
 const EXECUTOR = "@homelab/nx-plugin:homelab";
 /** Every project this plugin infers carries this tag (createNodes below). */
 const COMPONENT_TAG = "type:component";
@@ -81,8 +81,8 @@ function componentTargets(component, projectRoot) {
     // for, so the key holds every rendered file (not only this component's), the chart lock (digests), the Helm
     // engine's sources (helm.sh/helm/v3 version) and hydrate's code.
     hydrate: {
-      command: `${HOMELAB} hydrate ${component}`,
-      options: { cwd: "{workspaceRoot}" },
+      executor: EXECUTOR,
+      options: { component, command: `${HOMELAB} hydrate ${component}` },
       cache: true,
       // It reads every component's rendered files (above), so every render comes first.
       dependsOn: [{ target: "render", projects: [`tag:${COMPONENT_TAG}`] }],
@@ -95,6 +95,7 @@ function componentTargets(component, projectRoot) {
         "{workspaceRoot}/packages/hydrate/src/**/*.ts",
         "{workspaceRoot}/packages/hydrate/generated/**/*",
         "!{workspaceRoot}/**/*.test.ts",
+        "homelabExecutor",
         { env: "HOMELAB_CHART_PACKAGES_DIR" },
         { runtime: "go version" },
       ],

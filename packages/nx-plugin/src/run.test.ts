@@ -2,7 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { check, formatResult, type CheckResult, type Violation } from "@homelab/check";
 import { describe, expect, it } from "vitest";
-import { resultFor, runTasks, type HomelabTask } from "./run.js";
+import type { HydrateResult } from "@homelab/hydrate";
+import { hydrateReport, resultFor, runTasks, type HomelabTask } from "./run.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -44,6 +45,36 @@ describe("resultFor", () => {
   });
 });
 
+describe("hydrateReport", () => {
+  // The parts of a hydrate result a task's report reads.
+  const app = (component: string, name: string, objects: number) => ({ plan: { component, name }, objects: Array.from({ length: objects }, () => ({})) });
+  const finding = (application: string, severity: "error" | "warning") => ({
+    rule: "hydrate-nondeterministic",
+    severity,
+    application,
+    message: "differs between two renders",
+    file: `dist/hydrated/${application}/index.json`,
+    line: 3,
+  });
+  const result = {
+    engine: "helm v3",
+    applications: [app("argocd", "argocd", 40), app("argocd", "argocd-init", 3), app("loki", "loki", 12)],
+    findings: [finding("argocd-init", "error"), finding("loki", "warning")],
+  } as unknown as HydrateResult;
+
+  it("gives each task its own Applications and findings; only an error finding fails it", () => {
+    const argocd = hydrateReport(result, "argocd");
+    expect(argocd.success).toBe(false);
+    expect(argocd.terminalOutput).toContain("hydrate: argocd: 2 Application(s) with helm v3\n");
+    expect(argocd.terminalOutput).toMatch(/ {2}argocd-init +3 object\(s\)\n/);
+    expect(argocd.terminalOutput).toContain("dist/hydrated/argocd-init/index.json:3: error hydrate-nondeterministic: argocd-init:");
+    expect(argocd.terminalOutput).not.toContain("loki");
+    const loki = hydrateReport(result, "loki");
+    expect(loki.success).toBe(true);
+    expect(loki.terminalOutput).toContain("warning hydrate-nondeterministic: loki:");
+  });
+});
+
 describe("runTasks on this workspace", () => {
   it("gives each policy task what `homelab check --component C --no-schema` reports", async () => {
     const components = ["metallb", "traefik", "bookmarks"];
@@ -55,6 +86,19 @@ describe("runTasks on this workspace", () => {
       const alone = await check({ dir: root, components: [component], schema: false, policy: true });
       expect(results.get(`${component}:policy`)).toEqual({ success: alone.exitCode === 0, terminalOutput: formatResult(alone, "text") });
     }
+  }, 60_000);
+
+  it("does not hydrate, validate or check policies after a failed render: each task says why", async () => {
+    const tasks: HomelabTask[] = [
+      { id: "nope:render", target: "render", component: "nope" },
+      { id: "nope:hydrate", target: "hydrate", component: "nope" },
+      { id: "metallb:validate", target: "validate", component: "metallb" },
+    ];
+    const results = new Map<string, { success: boolean; terminalOutput: string }>();
+    for await (const { task, result } of runTasks(tasks, { root })) results.set(task, result);
+    expect(results.get("nope:hydrate")).toEqual({ success: false, terminalOutput: "hydrate: not run, rendering nope failed\n" });
+    // Every validate reads every component's hydrated folder: a failed hydrate blocks them all.
+    expect(results.get("metallb:validate")).toEqual({ success: false, terminalOutput: "validate: not run, hydrating nope failed\n" });
   }, 60_000);
 
   it("fails a task whose component is unknown, with the CLI's message", async () => {
