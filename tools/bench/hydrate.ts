@@ -1,31 +1,45 @@
 /**
  * Hydration of the real cluster: cold (a fresh `homelab hydrate`, every chart
  * rendered to the API fixed point and again for determinism), cached (`nx
- * run-many -t hydrate` a second time: every task from the Nx cache), and per
- * chart our helper against native `helm template` (tools/go, built from the
- * same helm.sh/helm/v3 module) on the same chart, values and API versions.
+ * run-many -t hydrate` a second time: every task from the Nx cache), and two
+ * paired whole-process scenarios (paired.ts):
+ *
+ * - per chart: our helper as hydrate runs it (`homelab-helm template` with
+ *   the release's request on stdin) against native `helm template` (tools/go,
+ *   built from the same helm.sh/helm/v3 module) with the same chart, values,
+ *   API versions, kube version and --include-crds;
+ * - the whole cluster: `homelab render && homelab hydrate && homelab check`
+ *   against `homelab render && homelab check` without dist/hydrated (what
+ *   hydration adds to the pipeline), both cold (dist/hydrated and its API-list
+ *   memo removed before each run).
+ *
  * Needs the chart packages mirror (HOMELAB_CHART_PACKAGES_DIR or ../shared).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { homelab } from "@homelab/cluster";
+import { ensureHelper, templateRequest, type ReleaseRequest } from "@homelab/helm";
 import { helmEngine, hydrate, mirrorChartResolver, type HydrateResult } from "@homelab/hydrate";
 import { mirrorDir } from "@homelab/workspace";
 import { NX_ENV, fmt, measure, run, type Stat } from "./measure.js";
+import { paired, pairedTable, type PairedResult, type Step } from "./paired.js";
 import { goTool } from "./side-by-side.js";
-import { REPO } from "./workspace.js";
+import { REPO, createWorkspace } from "./workspace.js";
 
 export interface HydrateBench {
   cold: Stat;
   nxCold: Stat;
   nxCached: Stat;
-  perChart: { application: string; chart: string; ours: Stat; native: Stat | null }[];
+  /** One paired result per chart source (ours: the helper; B: native helm template); empty without a native helm. */
+  perChart: (PairedResult & { application: string; chart: string })[];
+  /** Whole cluster, cold: render + hydrate + check against render + check. */
+  pipeline: PairedResult;
   native: string | null;
   text: string;
 }
 
-export async function hydrateScenario(options: { runs: number; log: (line: string) => void }): Promise<HydrateBench | undefined> {
+export async function hydrateScenario(options: { runs: number; pairs: number; log: (line: string) => void }): Promise<HydrateBench | undefined> {
   const mirror = mirrorDir("chart-packages");
   if (!mirror) {
     options.log("hydrate: skipped, no chart packages mirror (HOMELAB_CHART_PACKAGES_DIR)");
@@ -47,70 +61,99 @@ export async function hydrateScenario(options: { runs: number; log: (line: strin
   try {
     native = goTool("helm");
   } catch {
-    options.log("hydrate: no native helm in tools/go; per-chart figures are ours only");
+    options.log("hydrate: no native helm in tools/go; no per-chart comparison");
   }
+  const helper = await ensureHelper(options.log);
   const perChart: HydrateBench["perChart"] = [];
   const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-hydrate-"));
   try {
-    for (const app of last!.applications) {
+    for (const app of native ? last!.applications : []) {
       for (const source of app.plan.sources) {
         if (source.type !== "helm") continue;
-        const chart = (await charts.resolve(source)).path;
-        const request = {
+        const request: ReleaseRequest = {
           id: app.plan.name,
-          chart,
+          chart: (await charts.resolve(source)).path,
           releaseName: source.releaseName,
           namespace: source.namespace,
           values: [...source.valueFiles.map((f) => f.values), ...(source.inline ? [source.inline.values] : [])],
-          kubeVersion: homelab.kubernetes.version,
-          apiVersions: last!.surface.apiVersions(),
+          kubeVersion: source.kubeVersion ?? homelab.kubernetes.version,
+          apiVersions: source.apiVersions ?? last!.surface.apiVersions(),
           includeCrds: source.includeCrds,
           isUpgrade: false,
         };
-        const ours = await measure(options.runs, () => helmEngine.renderReleases([request]));
-        let nativeStat: Stat | null = null;
-        if (native) {
-          const valueFiles = request.values.map((values, i) => {
-            const file = path.join(tmp, `${app.plan.name}-${i}.json`);
-            writeFileSync(file, JSON.stringify(values));
-            return ["-f", file];
-          });
-          const args = [
+        const requestFile = path.join(tmp, `${app.plan.name}-${source.index}.request.json`);
+        writeFileSync(requestFile, templateRequest([request]));
+        const valueFiles = request.values.map((values, i) => {
+          const file = path.join(tmp, `${app.plan.name}-${source.index}-${i}.json`);
+          writeFileSync(file, JSON.stringify(values));
+          return ["-f", file];
+        });
+        // The shell only redirects stdin (exec replaces it): the helper is the measured process.
+        const ours: Step = { cmd: "/bin/sh", args: ["-c", 'exec "$0" template < "$1" > /dev/null', helper, requestFile], cwd: tmp };
+        const theirs: Step = {
+          cmd: native!,
+          args: [
             "template",
-            source.releaseName,
-            chart,
+            request.releaseName,
+            request.chart,
             "-n",
-            source.namespace,
+            request.namespace,
             "--kube-version",
             request.kubeVersion,
             ...valueFiles.flat(),
             ...request.apiVersions.flatMap((v) => ["--api-versions", v]),
-            ...(source.includeCrds ? ["--include-crds"] : []),
-          ];
-          nativeStat = await measure(options.runs, () => run(native!, args, { cwd: tmp }));
-        }
-        perChart.push({ application: app.plan.name, chart: `${source.chart}@${source.version}`, ours, native: nativeStat });
+            ...(request.includeCrds ? ["--include-crds"] : []),
+          ],
+          cwd: tmp,
+        };
+        const chart = `${source.chart}@${source.version}`;
+        options.log(`hydrate: ${app.plan.name} (${chart}), helper against helm template, ${options.pairs} pairs`);
+        const result = paired(
+          `${app.plan.name}: ${chart}`,
+          { label: "homelab-helm template < request.json", steps: [ours] },
+          { label: "helm template …", steps: [theirs] },
+          { pairs: options.pairs },
+        );
+        perChart.push({ ...result, application: app.plan.name, chart });
       }
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const rows = perChart.map(
-    (r) =>
-      `| ${r.application} | ${r.chart} | ${fmt(r.ours)} | ${fmt(r.native ?? undefined)} | ${r.native ? (r.ours.median / r.native.median).toFixed(2) : "–"} |`,
-  );
-  const text = [
-    `### Hydration (real cluster, ${last!.applications.length} Applications, ${last!.passes} pass(es) + determinism render)`,
-    "",
-    "| scenario | seconds (median, min–max) |",
-    "|---|---|",
-    `| homelab hydrate in-process, cold | ${fmt(cold)} |`,
-    `| nx run-many -t hydrate, no cache | ${fmt(nxCold)} |`,
-    `| nx run-many -t hydrate, cached | ${fmt(nxCached)} |`,
-    "",
-    "| Application | chart | ours (helper) | native helm template | ratio |",
-    "|---|---|---|---|---|",
-    ...rows,
-  ].join("\n");
-  return { cold, nxCold, nxCached, perChart, native, text };
+
+  options.log(`hydrate: whole cluster, cold render + hydrate + check against render + check, ${options.pairs} pairs`);
+  const ws = createWorkspace(0, "hydrate");
+  try {
+    // The helper is build output like the wasm the workspace links: built once, not per copy.
+    rmSync(path.join(ws.dir, "packages/helm/build"), { recursive: true, force: true });
+    symlinkSync(path.dirname(helper), path.join(ws.dir, "packages/helm/build"));
+    const cli = (...args: string[]): Step => ({
+      cmd: process.execPath,
+      args: [path.join(ws.dir, "packages/cli/bin/homelab.js"), ...args],
+      cwd: ws.dir,
+      env: { ...process.env, HOMELAB_CHART_PACKAGES_DIR: mirror },
+      maxStatus: 1,
+    });
+    const withoutHydrated = () => rmSync(path.join(ws.dir, "dist/hydrated"), { recursive: true, force: true });
+    const pipeline = paired(
+      "real cluster: render + hydrate + check",
+      { label: "homelab render && homelab hydrate && homelab check", steps: [cli("render"), cli("hydrate"), cli("check")], before: withoutHydrated },
+      { label: "homelab render && homelab check (no dist/hydrated)", steps: [cli("render"), cli("check")], before: withoutHydrated },
+      { pairs: options.pairs, memory: true },
+    );
+    const text = [
+      `### Hydration (real cluster, ${last!.applications.length} Applications, ${last!.passes} pass(es) + determinism render)`,
+      "",
+      "| scenario | seconds (median, min–max) |",
+      "|---|---|",
+      `| homelab hydrate in-process, cold | ${fmt(cold)} |`,
+      `| nx run-many -t hydrate, no cache | ${fmt(nxCold)} |`,
+      `| nx run-many -t hydrate, cached | ${fmt(nxCached)} |`,
+      "",
+      pairedTable([pipeline, ...perChart]),
+    ].join("\n");
+    return { cold, nxCold, nxCached, perChart, pipeline, native, text };
+  } finally {
+    ws.remove();
+  }
 }

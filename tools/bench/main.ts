@@ -8,6 +8,7 @@
  *   npm run bench -- [--pairs 3] [--sizes 100,500] [--keep]
  *   npm run bench -- --detail [--sizes 10,100,500] [--runs 3] [--before 10] [--quick]
  *   npm run bench -- --yaml   YAML loading at 1, 5, 50 MB only (yaml-load.ts)
+ *   npm run bench -- --hydrate [--runs 3] [--pairs 3]   hydration only (hydrate.ts)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -38,6 +39,8 @@ const { values: args } = parseArgs({
     "no-remote-cache": { type: "boolean", default: false },
     /** Only the YAML loading scenario (1, 5, 50 MB; yaml-load.ts). */
     yaml: { type: "boolean", default: false },
+    /** Only the hydration scenarios (hydrate.ts): cold, cached, paired per chart and the whole cluster. */
+    hydrate: { type: "boolean", default: false },
   },
 });
 const quick = args.quick;
@@ -49,6 +52,26 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 if (args.yaml) {
   process.stdout.write(`${yamlLoadScenario({ log }).text}\n`);
+  process.exit(0);
+}
+
+if (args.hydrate) {
+  const startedAt = new Date().toISOString();
+  const loadBefore = os.loadavg();
+  const hydration = await hydrateScenario({ runs: RUNS, pairs: Number(args.pairs), log });
+  if (hydration) {
+    const outDir = path.join(REPO, "bench-results");
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `hydrate-${startedAt.replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, `${JSON.stringify({ date: startedAt, loadAverage: loadBefore, loadAverageAfter: os.loadavg(), ...hydration }, null, 2)}\n`);
+    process.stdout.write(
+      `\n${hydration.text}\n\nload average before ${loadBefore.map((l) => l.toFixed(1)).join(" ")}, after ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}\n`,
+    );
+    log(`\nwrote ${path.relative(REPO, file)}`);
+  }
   process.exit(0);
 }
 
@@ -221,7 +244,7 @@ for (const n of [0, ...sizes]) results.push(await bench(n));
 log("\n== codegen of the 13 charts");
 const codegen = await codegenFigure();
 log("\n== hydration of the real cluster");
-const hydration = await hydrateScenario({ runs: RUNS, log });
+const hydration = await hydrateScenario({ runs: RUNS, pairs: Number(args.pairs), log });
 const outDir = path.join(REPO, "bench-results");
 mkdirSync(outDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");

@@ -2,6 +2,7 @@ export {
   engineVersion,
   ensureHelper,
   renderReleases,
+  templateRequest,
   type CrdFile,
   type ReleaseRequest,
   type ReleaseResult,

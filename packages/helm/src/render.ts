@@ -114,6 +114,23 @@ export async function ensureHelper(log: (line: string) => void = (line) => proce
   return helperPath;
 }
 
+/** The helper's stdin for `homelab-helm template` (the bench feeds it to the helper as hydrate does). */
+export function templateRequest(requests: readonly ReleaseRequest[]): string {
+  return JSON.stringify({
+    releases: requests.map((r) => ({
+      id: r.id,
+      chart: path.resolve(r.chart),
+      releaseName: r.releaseName,
+      namespace: r.namespace,
+      values: r.values,
+      kubeVersion: r.kubeVersion,
+      apiVersions: r.apiVersions,
+      includeCrds: r.includeCrds,
+      isUpgrade: r.isUpgrade ?? false,
+    })),
+  });
+}
+
 /**
  * Renders a batch of releases with Helm's own engine in one helper process.
  * Results come back in request order; a chart that fails to render fails only
@@ -127,20 +144,7 @@ export async function renderReleases(requests: readonly ReleaseRequest[], option
     ids.add(request.id);
   }
   const binary = await ensureHelper(options.log);
-  const body = JSON.stringify({
-    releases: requests.map((r) => ({
-      id: r.id,
-      chart: path.resolve(r.chart),
-      releaseName: r.releaseName,
-      namespace: r.namespace,
-      values: r.values,
-      kubeVersion: r.kubeVersion,
-      apiVersions: r.apiVersions,
-      includeCrds: r.includeCrds,
-      isUpgrade: r.isUpgrade ?? false,
-    })),
-  });
-  const stdout = await runHelper(binary, ["template"], body, options);
+  const stdout = await runHelper(binary, ["template"], templateRequest(requests), options);
   let response: TemplateResponse;
   try {
     response = JSON.parse(stdout) as TemplateResponse;
