@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { split } from "./pool.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { homelab } from "@homelab/cluster";
+import { schemasRoot } from "./artifacts.js";
+import { build } from "./build.js";
+import { Pool, split } from "./pool.js";
+import { Shim } from "./wasm.js";
 
 const doc = (kind: string, bytes: number, apiVersion = "v1"): Buffer =>
   Buffer.from(`apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: x\ndata:\n  blob: ${"y".repeat(bytes)}\n`);
@@ -33,5 +37,26 @@ describe("split", () => {
     const files = [doc("Big", 2_000_000), two, doc("Service", 100), doc("ServiceMonitor", 100, "monitoring.coreos.com/v1")];
     const shares = split(files, 2);
     expect(shares).toEqual([[0], [1, 2, 3]]);
+  });
+});
+
+describe("Pool", () => {
+  beforeAll(async () => {
+    await build({ kubernetesVersion: homelab.kubernetes.version, native: false });
+  });
+
+  it("rejects a batch, without hanging, when a worker cannot start", async () => {
+    const preopens = { "/schemas/0": schemasRoot };
+    const config = { kubernetesVersion: homelab.kubernetes.version, strict: true, schemaLocations: ["/schemas/0"], skipKinds: [] };
+    const shim = await Shim.load(preopens, config);
+    // The calling thread's instance is fine; the worker's configuration is not.
+    const pool = new Pool(shim, preopens, { ...config, schemaLocations: ["/schemas/0/{{ .Broken"] }, 2);
+    try {
+      const files = [doc("ConfigMap", 2_100_000), doc("ConfigMap", 2_100_000)];
+      await expect(pool.validate(files)).rejects.toThrow(/kubeconform-wasm worker failed to start: .*kubeconform rejected the configuration/);
+      await expect(pool.validate(files)).rejects.toThrow(/kubeconform-wasm worker failed to start: .*kubeconform rejected the configuration/);
+    } finally {
+      pool.close();
+    }
   });
 });

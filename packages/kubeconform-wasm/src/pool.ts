@@ -27,10 +27,10 @@ interface Message {
 /**
  * Go compiled to wasm runs on one thread, so large batches are split across
  * worker threads, each with its own instance of the (once compiled) module;
- * the calling thread validates one share itself.
+ * the calling thread validates one share itself while the workers start.
  */
 export class Pool {
-  private workers: Promise<Worker[]> | undefined;
+  private readonly workers: ShimWorker[] = [];
 
   constructor(
     private readonly shim: Shim,
@@ -43,15 +43,18 @@ export class Pool {
     const bytes = files.reduce((n, f) => n + f.length, 0);
     const threads = Math.min(this.threads, files.length, Math.floor(bytes / BYTES_PER_THREAD));
     if (threads <= 1) return this.shim.validate(files);
-    const workers = (await this.start()).slice(0, threads - 1);
-    const shares = split(files, workers.length + 1);
-    const pending = workers.map((worker, i) =>
-      ask(
-        worker,
-        shares[i + 1]!.map((s) => files[s]!),
-      ),
-    );
-    const answers = [this.shim.validate(shares[0]!.map((s) => files[s]!)), ...(await Promise.all(pending))];
+    const workers = await this.start(threads - 1);
+    const shares = split(files, threads);
+    // Posted before this thread validates its own share: a starting worker queues the batch and takes it once loaded.
+    const pending = workers.map((worker, i) => worker.ask(shares[i + 1]!.map((s) => files[s]!)));
+    let own: ShimAnswer;
+    try {
+      own = this.shim.validate(shares[0]!.map((s) => files[s]!));
+    } catch (error) {
+      await Promise.allSettled(pending);
+      throw error;
+    }
+    const answers = [own, ...(await Promise.all(pending))];
     const merged: ShimAnswer = { findings: [], valid: 0, skipped: 0, empty: 0 };
     answers.forEach((answer, share) => {
       for (const finding of answer.findings) merged.findings.push({ ...finding, file: shares[share]![finding.file]! });
@@ -64,27 +67,68 @@ export class Pool {
   }
 
   close(): void {
-    void this.workers?.then((workers) => workers.forEach((w) => void w.terminate()));
-    this.workers = undefined;
+    for (const worker of this.workers.splice(0)) worker.terminate();
   }
 
-  private start(): Promise<Worker[]> {
-    this.workers ??= (async () => {
+  /** The first `count` workers, started (not waited for) when missing. */
+  private async start(count: number): Promise<ShimWorker[]> {
+    if (this.workers.length < count) {
       const module = await compiledModule();
       // Workers load TypeScript like the rest of the repo, through tsx's API (an
       // `--import tsx` in execArgv does not reach a worker's entry module on Node 20).
       const tsx = tsxApiUrl();
       const entry = new URL("./worker.ts", import.meta.url).href;
       const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
-      const workers = Array.from({ length: this.threads - 1 }, () => {
-        const worker = new Worker(boot, { eval: true, workerData: { preopens: this.preopens, config: this.config, module } });
-        worker.unref(); // a validator that is never closed must not keep the process alive
-        return worker;
-      });
-      await Promise.all(workers.map((w) => once(w)));
-      return workers;
-    })();
-    return this.workers;
+      while (this.workers.length < count) {
+        this.workers.push(new ShimWorker(new Worker(boot, { eval: true, workerData: { preopens: this.preopens, config: this.config, module } })));
+      }
+    }
+    return this.workers.slice(0, count);
+  }
+}
+
+/** One worker thread; batches are answered in the order they were posted. */
+class ShimWorker {
+  private readonly waiting: { resolve(answer: ShimAnswer): void; reject(error: Error): void }[] = [];
+  private failed: Error | undefined;
+
+  constructor(private readonly worker: Worker) {
+    worker.unref(); // a validator that is never closed must not keep the process alive
+    let ready = false;
+    worker.on("message", (message: Message) => {
+      if (message.ready) {
+        ready = true;
+        return;
+      }
+      if (message.error && !ready) {
+        // It could not start: every batch, queued or later, fails with why.
+        this.fail(new Error(`kubeconform-wasm worker failed to start: ${message.error}`));
+        return;
+      }
+      const next = this.waiting.shift();
+      if (message.error) next?.reject(new Error(`kubeconform-wasm worker failed: ${message.error}`));
+      else next?.resolve(message.answer!);
+    });
+    worker.on("error", (error) => this.fail(error));
+    worker.on("exit", (code) => this.fail(new Error(`kubeconform-wasm worker exited (code ${code})`)));
+  }
+
+  ask(files: Buffer[]): Promise<ShimAnswer> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(files);
+    });
+  }
+
+  terminate(): void {
+    this.failed ??= new Error("kubeconform-wasm validator closed");
+    void this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failed);
   }
 }
 
@@ -93,28 +137,6 @@ function tsxApiUrl(): string {
   const manifest = createRequire(import.meta.url).resolve("tsx/package.json");
   const exports = JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: { default: string } }> };
   return pathToFileURL(path.join(path.dirname(manifest), exports.exports["./esm/api"]!.import.default)).href;
-}
-
-function once(worker: Worker): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: Message) => {
-      worker.off("error", onError);
-      if (message.error) reject(new Error(`kubeconform-wasm worker failed: ${message.error}`));
-      else resolve(message);
-    };
-    const onError = (error: Error) => {
-      worker.off("message", onMessage);
-      reject(error);
-    };
-    worker.once("message", onMessage);
-    worker.once("error", onError);
-  });
-}
-
-async function ask(worker: Worker, files: Buffer[]): Promise<ShimAnswer> {
-  const reply = once(worker);
-  worker.postMessage(files);
-  return (await reply).answer!;
 }
 
 /**
