@@ -1,6 +1,7 @@
 export { DRAFT_URIS, normaliseDraft, type SchemaDraft } from "./draft.js";
 export {
   compileOverrideValidator,
+  enabledUnknownSubcharts,
   standaloneValidatorModule,
   type CreateValidator,
   pruneNulls,

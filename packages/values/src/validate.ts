@@ -244,6 +244,11 @@ export function validateValues(schema: ValuesSchema, values: unknown): ValuesIss
   return [...toIssues(validate.errors ?? [], data, () => overrideOf(schema.schema)), ...nullKeys, ...disabled];
 }
 
+/** The unknown subcharts ({@link ValuesSchema.unknownSubcharts}) these override values leave enabled. */
+export function enabledUnknownSubcharts(schema: ValuesSchema, values: unknown): UnknownSubchart[] {
+  return (schema.unknownSubcharts ?? []).filter((sub) => subchartEnabled(sub, values, schema.defaults ?? {}));
+}
+
 /** Helm's reading of a dependency condition over the merged values: the first path holding a boolean decides, else enabled. */
 function subchartEnabled(sub: UnknownSubchart, values: unknown, defaults: unknown): boolean {
   for (const condition of sub.conditions) {
