@@ -24,7 +24,7 @@ function rootOf(root: string | undefined, io: Io): string {
 }
 
 function storeOptions(flags: { offline: boolean; "repo-override": string | undefined }, io: Io): ChartStoreOptions {
-  const env = io.env as NodeJS.ProcessEnv;
+  const env = io.env;
   const override = flags["repo-override"];
   return {
     env,
@@ -72,7 +72,7 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   const lockFile = requireLock(root);
   const problems = lockProblems(await componentPins(root), lockFile).map((p) => `${LOCK_FILE}: ${p.chart}: ${p.message}`);
   if (!args.flags["no-cache"]) {
-    for (const result of verifyCache(lockFile, { env: io.env as NodeJS.ProcessEnv })) {
+    for (const result of verifyCache(lockFile, { env: io.env })) {
       const name = chartKey(result.chart);
       if (result.status === "missing") problems.push(`${name}: not in the chart cache (run \`npx homelab charts fetch\`)`);
       if (result.status === "mismatch") problems.push(`${name}: the cached package has digest ${result.actual}, ${LOCK_FILE} has ${result.chart.digest}`);

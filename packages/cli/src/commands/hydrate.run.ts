@@ -15,7 +15,7 @@ export async function run(args: HydrateArgs, io: Io): Promise<number> {
     kubeVersion: config.cluster.kubernetes.version,
     components: args.positionals,
     engine: helmEngine,
-    charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env as NodeJS.ProcessEnv }),
+    charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env }),
   });
   if (args.flags.format === "json") io.stdout(`${JSON.stringify(summary(result), null, 2)}\n`);
   else io.stdout(text(result));

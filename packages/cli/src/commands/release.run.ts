@@ -48,7 +48,7 @@ export async function chartUpgrade(args: ChartUpgradeArgs, io: Io): Promise<numb
     bump: args.flags.bump ?? "patch",
     summary: text(args.flags.summary),
     skipCodegen: args.flags["skip-codegen"],
-    env: io.env as NodeJS.ProcessEnv,
+    env: io.env,
     log: (line) => io.stdout(`${line}\n`),
     lockLog: (line) => io.stderr(`charts: ${line}\n`),
   });
