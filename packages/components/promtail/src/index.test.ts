@@ -23,7 +23,7 @@ describe("promtail", () => {
 
   it("depends on Loki and on the monitoring CRDs its ServiceMonitor needs", () => {
     expect(out.values().serviceMonitor).toEqual({ enabled: true });
-    expect(promtail(homelab).dependsOn).toEqual(["loki", "kube-prometheus-stack"]);
+    expect(promtail(homelab).dependsOn).toEqual(["kube-prometheus-stack", "loki"]);
   });
 
   it("renders custom resources that match their CRDs", () => {
