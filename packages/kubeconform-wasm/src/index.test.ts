@@ -155,6 +155,38 @@ describe("validate", () => {
     ]);
   });
 
+  it("expands a List however its kind is cased, and only a List: a CRD naming its listKind is one document", async () => {
+    const list = "apiVersion: v1\nkind: list\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    dta: {}\n";
+    expect(await validator.validate([{ file: "list.yaml", text: list }])).toEqual([
+      expect.objectContaining({ line: 8, path: "items[0].dta", code: "unknown-field", kind: "ConfigMap" }),
+    ]);
+    const crd = [
+      "apiVersion: apiextensions.k8s.io/v1",
+      "kind: CustomResourceDefinition",
+      "metadata:",
+      "  name: widgets.example.com",
+      "spec:",
+      "  group: example.com",
+      "  names:",
+      "    kind: Widget",
+      "    listKind: WidgetList",
+      "    plural: widgets",
+      "  scope: Namespaced",
+      "  scoop: x",
+      "  versions:",
+      "    - name: v1",
+      "      served: true",
+      "      storage: true",
+      "      schema:",
+      "        openAPIV3Schema:",
+      "          type: object",
+      "",
+    ].join("\n");
+    expect(await validator.validate([{ file: "crd.yaml", text: crd }])).toEqual([
+      expect.objectContaining({ line: 12, path: "spec.scoop", code: "unknown-field", kind: "CustomResourceDefinition", name: "widgets.example.com" }),
+    ]);
+  });
+
   it("validates many files and documents in one call", async () => {
     const files = Array.from({ length: 100 }, (_, f) => ({
       file: `f${f}.yaml`,
