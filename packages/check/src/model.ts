@@ -13,13 +13,13 @@
  * 6. the repository's waiver file (model/waiver-file.ts)
  */
 import { join } from "node:path";
-import type { InputComponent, PolicyConfig } from "@homelab/policy";
+import type { InputChart, InputComponent, PolicyConfig } from "@homelab/policy";
 import { relativeTo, type LoadedFile, type Tree } from "./load.js";
 import { readRecords } from "./model/records.js";
 import { addNonObjectInfos, classifyDocuments, documentFacts } from "./model/documents.js";
 import { loadSources, readValuesFile, resolveSources, unlinkedWrapperCharts, type SourceFacts } from "./model/sources.js";
 import { readWaiverFile } from "./model/waiver-file.js";
-import { DEFAULT_LAYERS, ValuesSources, placeOf, type FileOwner, type LayerFolder, type Model, type WaiverDecl } from "./model/types.js";
+import { DEFAULT_LAYERS, ValuesSources, placeOf, type FileOwner, type FolderOwner, type LayerFolder, type Model, type WaiverDecl } from "./model/types.js";
 
 export {
   DEFAULT_LAYERS,
@@ -50,7 +50,7 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
     waivers.push(...facts.waivers);
     for (const { path, read } of facts.values) {
       const abs = join(tree.root, path);
-      readValuesFile(tree, { ...read, abs }, values);
+      for (const v of readValuesFile(tree, { ...read, abs })) values.add(v);
       renderedValues.add(relativeTo(tree, abs));
     }
   }
@@ -60,18 +60,24 @@ export function buildModel(tree: Tree, config: PolicyConfig, layers: readonly La
   const { kubernetesFiles, applications } = classifyDocuments(files);
 
   // 3, 4. Charts, values and synced folders of every Application, then the wrapper charts none links.
-  const sources: SourceFacts = { charts: [], owners: [], linked: new Set() };
-  for (const placed of applications) {
-    loadSources(tree, place, resolveSources(placed, recordLayers.get(placed.component) ?? null, place), values, sources);
-  }
-  unlinkedWrapperCharts(tree, place, files, values, sources);
+  const charts: InputChart[] = [];
+  const owners: FolderOwner[] = [];
+  const linked = new Set<string>();
+  const take = (facts: SourceFacts): void => {
+    charts.push(...facts.charts);
+    for (const v of facts.values) values.add(v);
+    owners.push(...facts.owners);
+    for (const f of facts.linked) linked.add(f);
+  };
+  for (const placed of applications) take(loadSources(tree, place, resolveSources(placed, recordLayers.get(placed.component) ?? null, place)));
+  take(unlinkedWrapperCharts(tree, place, files, { linked, valueFiles: new Set(values.list().map((v) => v.file)) }));
 
   // 5. Facts for the policies.
-  const { documents, docs } = documentFacts(kubernetesFiles, { fileOwners, owners: sources.owners, recordLayers }, place);
+  const { documents, docs } = documentFacts(kubernetesFiles, { fileOwners, owners, recordLayers }, place);
   const valueSources = values.list();
-  addNonObjectInfos(docs, valueSources, components, sources.charts);
+  addNonObjectInfos(docs, valueSources, components, charts);
 
   // 6. Repository-wide waivers.
   waivers.push(...readWaiverFile(tree));
-  return { input: { config, documents, values: valueSources, charts: sources.charts, components }, docs, waivers, kubernetesFiles, renderedValues };
+  return { input: { config, documents, values: valueSources, charts, components }, docs, waivers, kubernetesFiles, renderedValues };
 }

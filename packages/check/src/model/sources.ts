@@ -5,7 +5,7 @@ import type { InputChart, InputValues } from "@homelab/policy";
 import { readChart, type DeclaredApplication, type HelmChart } from "@homelab/sources";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
 import { loadExtra, relativeTo, type LoadedFile, type Tree } from "../load.js";
-import { isObj, layerOfPath, type FolderOwner, type Place, type ValuesFileRead, type ValuesSources } from "./types.js";
+import { isObj, layerOfPath, type FolderOwner, type Place, type ValuesFileRead } from "./types.js";
 
 /** An Application of the tree with where it is declared and the component it belongs to. */
 export interface PlacedApplication {
@@ -124,35 +124,42 @@ export function resolveSources(placed: PlacedApplication, recordLayer: number | 
   return steps;
 }
 
-/** The facts the sources stage adds to the policy input. */
+/** What the sources stage adds to the policy input, in the order found. */
 export interface SourceFacts {
   charts: InputChart[];
+  values: InputValues[];
   owners: FolderOwner[];
   /** Chart.yaml files an Application links (checked-directory-relative). */
-  linked: Set<string>;
+  linked: string[];
 }
+
+const noFacts = (): SourceFacts => ({ charts: [], values: [], owners: [], linked: [] });
 
 /** Reads the values files and Chart.yaml files the steps name, through the tree's contained loader, in step order. */
-export function loadSources(tree: Tree, place: Place, steps: readonly SourceStep[], values: ValuesSources, out: SourceFacts): void {
+export function loadSources(tree: Tree, place: Place, steps: readonly SourceStep[]): SourceFacts {
+  const out = noFacts();
   for (const step of steps) {
     if (step.kind === "chart") out.charts.push(step.chart);
-    else if (step.kind === "values-file") readValuesFile(tree, step.read, values);
-    else if (step.kind === "inline-values") values.add(step.values);
+    else if (step.kind === "values-file") out.values.push(...readValuesFile(tree, step.read));
+    else if (step.kind === "inline-values") out.values.push(step.values);
     // A folder the Application names outside the repository is not probed: its files are not in the tree either.
     else if (isBelow(place.root, step.folderAbs) && existsSync(join(step.folderAbs, "Chart.yaml")))
-      linkChartFolder(tree, place, step.folderAbs, step.valueFiles, step.app, values, out);
+      linkChartFolder(tree, place, step.folderAbs, step.valueFiles, step.app, out);
     else out.owners.push(step.owner);
   }
+  return out;
 }
 
-export function readValuesFile(tree: Tree, read: ValuesFileRead, values: ValuesSources): void {
+/** The values of a values file (each document, or its part under `read.nested`), read through the tree's contained loader. */
+export function readValuesFile(tree: Tree, read: ValuesFileRead): InputValues[] {
   const loaded = loadExtra(tree, read.abs);
-  if (!loaded) return;
+  if (!loaded) return [];
+  const out: InputValues[] = [];
   for (const doc of loaded.source.documents) {
     let value: unknown = doc.value;
     for (const key of read.nested) value = isObj(value) ? value[String(key)] : undefined;
     if (value === undefined || value === null) continue;
-    values.add({
+    out.push({
       file: loaded.file,
       index: doc.index,
       path: [...read.nested],
@@ -162,6 +169,7 @@ export function readValuesFile(tree: Tree, read: ValuesFileRead, values: ValuesS
       values: value,
     });
   }
+  return out;
 }
 
 /** Chart.yaml of a repository folder, read through the tree's loader. */
@@ -176,23 +184,23 @@ function chartAt(tree: Tree, folderAbs: string): { file: LoadedFile; chart: Helm
  * its own values; a wrapper chart's dependencies each get the part under
  * their key (alias or name), and each dependency is a chart reference.
  */
-function linkChartFolder(tree: Tree, place: Place, folderAbs: string, valueFiles: string[], app: AppContext, values: ValuesSources, out: SourceFacts): void {
+function linkChartFolder(tree: Tree, place: Place, folderAbs: string, valueFiles: string[], app: AppContext, out: SourceFacts): void {
   const found = chartAt(tree, folderAbs);
   if (!found) return;
   const { file, chart } = found;
-  out.linked.add(file.file);
+  out.linked.push(file.file);
   const files = [join(folderAbs, "values.yaml"), ...valueFiles];
   const { component, instance } = app;
   if (chart.dependencies.length === 0) {
     for (const abs of files)
-      readValuesFile(tree, { abs, chart: { name: chart.name, version: chart.version, repoURL: null }, component, instance, nested: [] }, values);
+      out.values.push(...readValuesFile(tree, { abs, chart: { name: chart.name, version: chart.version, repoURL: null }, component, instance, nested: [] }));
     return;
   }
   for (const dep of chart.dependencies) {
     if (!dep.name) continue;
     const version = dep.version ?? "";
     for (const abs of files)
-      readValuesFile(tree, { abs, chart: { name: dep.name, version, repoURL: dep.repository }, component, instance, nested: [dep.key!] }, values);
+      out.values.push(...readValuesFile(tree, { abs, chart: { name: dep.name, version, repoURL: dep.repository }, component, instance, nested: [dep.key!] }));
     out.charts.push({
       file: file.file,
       index: 0,
@@ -208,18 +216,31 @@ function linkChartFolder(tree: Tree, place: Place, folderAbs: string, valueFiles
   }
 }
 
-/** Wrapper charts no Application of the tree links (umbrella charts generate theirs from templates): their values and dependencies, without sync options. */
-export function unlinkedWrapperCharts(tree: Tree, place: Place, files: readonly LoadedFile[], values: ValuesSources, out: SourceFacts): void {
+/**
+ * Wrapper charts no Application of the tree links (umbrella charts generate
+ * theirs from templates), nor whose values.yaml is already read as values:
+ * their values and dependencies, without sync options.
+ */
+export function unlinkedWrapperCharts(
+  tree: Tree,
+  place: Place,
+  files: readonly LoadedFile[],
+  seen: { linked: ReadonlySet<string>; valueFiles: ReadonlySet<string> },
+): SourceFacts {
+  const out = noFacts();
+  const valueFiles = new Set(seen.valueFiles);
   for (const loaded of files) {
     if (!/(^|\/)Chart\.yaml$/.test(loaded.file) || /(^|\/)charts\//.test(loaded.file)) continue;
+    if (seen.linked.has(loaded.file)) continue;
     const folder = join(tree.dir, loaded.file, "..");
-    if (out.linked.has(loaded.file)) continue;
     const found = chartAt(tree, folder);
     if (!found || found.chart.dependencies.length === 0) continue;
-    const valuesFile = relativeTo(tree, join(folder, "values.yaml"));
-    if (values.list().some((v) => v.file === valuesFile)) continue;
+    if (valueFiles.has(relativeTo(tree, join(folder, "values.yaml")))) continue;
     const layerOrder = layerOfPath(place.repoRel(loaded.file), place.layers);
+    const from = out.values.length;
     // Without an Application there are no sync options to check.
-    linkChartFolder(tree, place, folder, [], { component: found.chart.name, instance: null, layerOrder, syncOptions: [], syncOptionsPath: null }, values, out);
+    linkChartFolder(tree, place, folder, [], { component: found.chart.name, instance: null, layerOrder, syncOptions: [], syncOptionsPath: null }, out);
+    for (const v of out.values.slice(from)) valueFiles.add(v.file);
   }
+  return out;
 }
