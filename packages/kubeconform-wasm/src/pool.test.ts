@@ -17,6 +17,12 @@ describe("split", () => {
     ]);
   });
 
+  it("gives a share that starts with a cost (a worker still starting) less work", () => {
+    const files = Array.from({ length: 6 }, () => doc("ConfigMap", 1_000_000));
+    expect(split(files, 2).map((s) => s.length)).toEqual([3, 3]);
+    expect(split(files, 2, [0, 2_000_000]).map((s) => s.length)).toEqual([4, 2]);
+  });
+
   it("keeps small files of one kind in one share, so its schema is compiled once", () => {
     const files = [
       doc("CustomResourceDefinition", 1_000_000, "apiextensions.k8s.io/v1"),

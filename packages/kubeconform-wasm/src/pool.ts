@@ -11,6 +11,8 @@ import { compiledModule, type Shim, type ShimAnswer, type ShimConfig } from "./w
  * 1 MB does.
  */
 const BYTES_PER_THREAD = 2 * 1024 * 1024;
+/** A worker still starting gets that much less work, so it does not finish last. */
+const START_COST = 1024 * 1024;
 /**
  * What compiling a kind's schema costs, in bytes of YAML validated: a share
  * that already has the kind is preferred unless it is this much heavier
@@ -44,7 +46,7 @@ export class Pool {
     const threads = Math.min(this.threads, files.length, Math.floor(bytes / BYTES_PER_THREAD));
     if (threads <= 1) return this.shim.validate(files);
     const workers = await this.start(threads - 1);
-    const shares = split(files, threads);
+    const shares = split(files, threads, [0, ...workers.map((w) => (w.started ? 0 : START_COST))]);
     // Posted before this thread validates its own share: a starting worker queues the batch and takes it once loaded.
     const pending = workers.map((worker, i) => worker.ask(shares[i + 1]!.map((s) => files[s]!)));
     let own: ShimAnswer;
@@ -91,16 +93,17 @@ export class Pool {
 class ShimWorker {
   private readonly waiting: { resolve(answer: ShimAnswer): void; reject(error: Error): void }[] = [];
   private failed: Error | undefined;
+  /** It has loaded its instance and takes batches. */
+  started = false;
 
   constructor(private readonly worker: Worker) {
     worker.unref(); // a validator that is never closed must not keep the process alive
-    let ready = false;
     worker.on("message", (message: Message) => {
       if (message.ready) {
-        ready = true;
+        this.started = true;
         return;
       }
-      if (message.error && !ready) {
+      if (message.error && !this.started) {
         // It could not start: every batch, queued or later, fails with why.
         this.fail(new Error(`kubeconform-wasm worker failed to start: ${message.error}`));
         return;
@@ -145,13 +148,15 @@ function tsxApiUrl(): string {
  * schemas it needs, so spreading one kind over every share compiles it `n`
  * times). Largest files first; each goes where it adds least (a share that
  * already compiled its kinds) while that share stays within its fair part
- * (plus one compile), else to the share it leaves lightest.
+ * (plus one compile), else to the share it leaves lightest. `initial` is a
+ * cost each share starts with (a worker's start).
  */
-export function split(files: readonly Buffer[], n: number): number[][] {
+export function split(files: readonly Buffer[], n: number, initial: readonly number[] = []): number[][] {
   const kinds = files.map(kindsOf);
   const distinct = new Set(kinds.flatMap((k) => [...k]));
-  const fair = (files.reduce((sum, f) => sum + f.length, 0) + distinct.size * KIND_COST) / n;
-  const shares = Array.from({ length: n }, () => ({ cost: 0, kinds: new Set<string>(), files: [] as number[] }));
+  const start = (i: number): number => initial[i] ?? 0;
+  const fair = (files.reduce((sum, f) => sum + f.length, 0) + distinct.size * KIND_COST + initial.reduce((sum, c) => sum + c, 0)) / n;
+  const shares = Array.from({ length: n }, (_, i) => ({ cost: start(i), kinds: new Set<string>(), files: [] as number[] }));
   const order = files.map((_, i) => i).sort((a, b) => files[b]!.length - files[a]!.length || a - b);
   for (const index of order) {
     const added = (share: (typeof shares)[number]): number => {
