@@ -110,6 +110,19 @@ describe("loadTree: what a user would expect of odd files", () => {
     expect(thrown(() => loadTree(dir, { root: dir })).position).toEqual({ file: ".homelabignore" });
   });
 
+  it("a malformed pattern in .homelabignore is a syntax error at its line, not a RegExp stack trace", () => {
+    const dir = tree({ "ok.yaml": CM, ".homelabignore": "# retired\nlegacy/\n[$values/../etc\n" });
+    const error = thrown(() => loadTree(dir, { root: dir }));
+    expect(error.code).toBe("SYNTAX");
+    expect(error.position).toEqual({ file: ".homelabignore", line: 3 });
+    expect(error.message).toContain("[$values/../etc");
+  });
+
+  it("the valid patterns of .homelabignore still leave their files out", () => {
+    const dir = tree({ "ok.yaml": CM, "legacy/old.yaml": CM, ".homelabignore": "legacy/\n" });
+    expect([...loadTree(dir, { root: dir }).files.keys()]).toEqual(["ok.yaml"]);
+  });
+
   it("loadExtra reads nothing outside the repository, lexically or through a symlink, and lists it", () => {
     const outside = tree({ "values.yaml": "a: 1\n" });
     const dir = tree({ "ok.yaml": CM });

@@ -48,6 +48,26 @@ function isTemplate(file: string, text: string): boolean {
 }
 
 /**
+ * Adds gitignore patterns one by one: `ignore` compiles a pattern to a RegExp
+ * only when it first matches, so a malformed one (`[abc` with no `]`) would
+ * throw a SyntaxError deep in the walk. Each is tried once here instead and
+ * reported at its line.
+ */
+function addIgnorePatterns(rules: ReturnType<typeof ignore>, lines: readonly string[], file: string | undefined): void {
+  lines.forEach((pattern, index) => {
+    try {
+      ignore().add(pattern).ignores("probe");
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new HomelabError(ErrorCode.Syntax, `not a usable ignore pattern ${JSON.stringify(pattern)}: ${why}`, {
+        ...(file ? { position: { file, line: index + 1 } } : {}),
+      });
+    }
+    rules.add(pattern);
+  });
+}
+
+/**
  * Every `*.yaml`/`*.yml` under `dir`, through the one input loader of
  * @homelab/yaml: FIFOs, sockets, devices, dangling symlinks, symlink loops and
  * symlinks leaving `dir` are listed in `skipped`, never opened; files above the
@@ -61,9 +81,9 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
   }
   const rules = ignore();
   const ignoreFile = readInputFile(join(dir, IGNORE_FILE), { display: IGNORE_FILE, within: dir });
-  if (ignoreFile.kind === "file") rules.add(ignoreFile.text);
+  if (ignoreFile.kind === "file") addIgnorePatterns(rules, ignoreFile.text.split(/\r?\n/), IGNORE_FILE);
   else if (ignoreFile.why !== "missing") throw new HomelabError(ErrorCode.Io, `cannot read: ${ignoreFile.reason}`, { position: { file: IGNORE_FILE } });
-  rules.add([...(options.ignore ?? [])]);
+  addIgnorePatterns(rules, options.ignore ?? [], undefined);
 
   const files = new Map<string, LoadedFile>();
   const skipped: SkippedFile[] = [];
