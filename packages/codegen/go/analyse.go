@@ -52,6 +52,8 @@ type Open struct {
 	Path []string `json:"path"`
 	Why  string   `json:"why"`
 	At   string   `json:"at"`
+	// At the "any key" limit, where recursion is folded: the subtree's depth is unknown.
+	Folded bool `json:"folded,omitempty"`
 }
 
 type ChartInfo struct {
@@ -264,7 +266,7 @@ func (a *analyser) markOpen(p []string, why, at string) {
 	p = a.normalise(p)
 	k := key(p)
 	if _, ok := a.open[k]; !ok {
-		a.open[k] = Open{Path: append([]string{}, p...), Why: why, At: at}
+		a.open[k] = Open{Path: append([]string{}, p...), Why: why, At: at, Folded: stars(p) >= maxStars}
 	}
 }
 
@@ -394,13 +396,26 @@ func (a *analyser) node(s *scope, n parse.Node) {
 	}
 }
 
-// under: p with one "any key" segment appended; a path already under one stays as it is, so
-// recursive templates walking a tree (traefik's otlp headers) reach a fixpoint.
-func under(p []string) []string {
+// maxStars: how many "any key" levels a path may have. Maps of maps (grafana's
+// dashboards.<provider>.<name>.json) are ranged level by level and stay exact; a path at
+// the limit stays as it is, so recursive templates walking a tree (traefik's otlp headers)
+// reach a fixpoint, and what is opened there is marked folded (its depth is unknown).
+const maxStars = 3
+
+func stars(p []string) int {
+	n := 0
 	for _, seg := range p {
 		if seg == "*" {
-			return p
+			n++
 		}
+	}
+	return n
+}
+
+// under: p with one more "any key" segment, up to maxStars.
+func under(p []string) []string {
+	if stars(p) >= maxStars {
+		return p
 	}
 	return append(append([]string{}, p...), "*")
 }
@@ -686,6 +701,10 @@ func (a *analyser) function(s *scope, name string, args []*val, nodes []parse.No
 		for i := 0; i+1 < len(args); i += 2 {
 			if k, ok := constAt(i); ok {
 				out.fields[k] = args[i+1]
+			} else {
+				// A computed key (authentik's env walk: dict (printf "%s__%s" $k $sk) $sv): the value is
+				// still there for a range over the dict or an index with a computed key; no field name reaches "*".
+				out.fields["*"] = union(out.fields["*"], args[i+1])
 			}
 		}
 		return out

@@ -125,3 +125,33 @@ func TestConstantKeysFromLists(t *testing.T) {
 	expect(t, "reads", reads, "providers.crd.enabled", "providers.ingress.enabled")
 	refuse(t, "open", open, "providers")
 }
+
+func TestMapsOfMapsAndComputedDictKeys(t *testing.T) {
+	reads, open := analyse(t, &Chart{Name: "demo", Templates: map[string]string{
+		// grafana's dashboards.<provider>.<name>.json: ranged level by level, the entries read key by key.
+		"templates/dashboards.yaml": `{{- range $provider, $dashboards := .Values.dashboards }}
+{{- range $key, $value := $dashboards }}{{ $key }}: {{ $value.json }}{{ end }}
+{{- end }}`,
+		// authentik's env walk: each nested map passed on under a computed dict key, any depth.
+		"templates/_env.tpl": `{{- define "demo.env" -}}{{- range $k, $v := .values -}}
+{{- if kindIs "map" $v -}}{{- range $sk, $sv := $v -}}{{- include "demo.env" (dict "values" (dict (printf "%s__%s" $k $sk) $sv)) -}}{{- end -}}
+{{- else -}}{{ $k }}={{ $v }}{{- end -}}{{- end -}}{{- end -}}`,
+		"templates/env.yaml": `{{ include "demo.env" (dict "values" .Values.env) }}`,
+	}})
+	expect(t, "reads", reads, "dashboards.*.*.json")
+	refuse(t, "reads", reads, "dashboards.*.json")
+	expect(t, "open", open, "dashboards", "dashboards.*", "env", "env.*", "env.*.*")
+	res, err := Analyse(&Chart{Name: "demo", Templates: map[string]string{"templates/env.yaml": `{{ range $k, $v := .Values.a }}{{ range $k2, $v2 := $v }}{{ range $k3, $v3 := $v2 }}{{ range $v3 }}{{ . }}{{ end }}{{ end }}{{ end }}{{ end }}`}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range res.Open {
+		// Past maxStars levels the walk is folded: its depth is unknown, and the open says so.
+		if want := stars(o.Path) >= maxStars; o.Folded != want {
+			t.Errorf("open %v: folded %v, want %v", o.Path, o.Folded, want)
+		}
+	}
+	if len(res.Open) == 0 || !res.Open[len(res.Open)-1].Folded {
+		t.Errorf("the deepest open of a 4-level walk is folded: %v", res.Open)
+	}
+}

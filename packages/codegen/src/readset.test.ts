@@ -86,6 +86,21 @@ describe("template read-set", () => {
     expect(stubbed.result.ir.notes).toContain("subchart values `db` are a stub's (no templates): open");
   });
 
+  it("a map of maps ranged level by level types its entries by what the templates read of them", async () => {
+    const { errors } = await generate({
+      "Chart.yaml": CHART,
+      "values.yaml": "dashboards: {}\n",
+      "templates/d.yaml": [
+        "{{- range $provider, $dashboards := .Values.dashboards }}",
+        "{{- range $key, $value := $dashboards }}{{ $key }}: {{ $value.json }} {{ $value.gnetId }}{{ end }}",
+        "{{- end }}",
+      ].join("\n"),
+    });
+    // Any provider and dashboard name; inside an entry only what the templates read.
+    expect(errors({ dashboards: { default: { a: { json: "{}" }, b: { gnetId: 1 } }, other: {} } })).toEqual([]);
+    expect(errors({ dashboards: { default: { a: { josn: "{}" } } } })).toEqual(['dashboards.default.a.josn: unknown key "josn"; did you mean "json"?']);
+  });
+
   it("a template Go's parser rejects is a ChartInvalid error with file and line", async () => {
     await expect(generate({ "Chart.yaml": CHART, "values.yaml": "a: 1\n", "templates/x.yaml": "ok\n{{ .Values.a | nosuchfunc }}\n" })).rejects.toMatchObject({
       code: "CHART_INVALID",

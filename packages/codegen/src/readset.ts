@@ -52,8 +52,8 @@ function trieOf(readSet: ReadSet): Trie {
   for (const read of readSet.reads) node(read.path);
   for (const open of readSet.open) {
     const t = node(open.path);
-    // Under "*" the analyser folds recursion (a template walking a tree): depth is unknown, so open deep.
-    if (SHALLOW.has(open.why) && !open.path.includes("*")) t.shallow ??= { why: open.why, at: open.at };
+    // Where the analyser folds recursion (a template walking a tree) the depth is unknown: open deep.
+    if (SHALLOW.has(open.why) && !open.folded) t.shallow ??= { why: open.why, at: open.at };
     else t.deep ??= { why: open.why, at: open.at };
   }
   return root;
@@ -115,19 +115,19 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
       walk(child, t?.children.get(key), childWild, [...path, key]);
     }
     const open = node.additionalProperties;
+    const ranged = [t, ...wild].find((x) => x?.shallow);
     const hasPatterns = isRecord(node.patternProperties) || isRecord(open);
     if (shallowForce) {
       node.additionalProperties = true;
       node.$comment = `Open at the top level: ${shallowForce.why}.`;
       result.opened.push(shallowForce);
-    } else if (t?.shallow) {
+    } else if (ranged?.shallow) {
       // A map ranged over whose entries are read key by key (promtail's extraPorts.<name>.containerPort): new entries are typed by those reads.
-      const star = t.shallow.why === "range" ? t.children.get("*") : undefined;
-      const entry = star && !star.deep && !star.shallow ? fromTrie(star, [...path, "*"], forced) : {};
-      const entrySchema: Schema | true = Object.keys(entry).length > 0 ? entry : true;
+      // Ranged as the entry of a map ranged over itself (wild), it is so for every entry.
+      const entrySchema = entryOf(ranged, [...path, "*"], forced);
       if (!upstreamClosed && !hasPatterns && (open === false || entrySchema !== true)) {
         node.additionalProperties = entrySchema;
-        result.opened.push({ path, why: t.shallow.why, at: t.shallow.at });
+        result.opened.push({ path, why: ranged.shallow.why, at: ranged.shallow.at });
       }
     } else if (readKeys.length > 0 && !hasPatterns && open !== false) {
       node.additionalProperties = false;
@@ -144,6 +144,23 @@ export function mergeReadSet(schema: Schema, readSet: ReadSet, options: MergeOpt
     }
   }
   return result;
+}
+
+/**
+ * The schema of each entry of a map the templates range over, from what they read of an entry
+ * (`$value.json`), level by level for a map of maps (grafana's dashboards.<provider>.<name>);
+ * true (anything) when an entry is consumed whole, indexed by a computed key, or not read.
+ */
+function entryOf(t: Trie, path: string[], forced: ReadonlyMap<string, OpenedSubtree>): Schema | true {
+  const star = t.shallow?.why === "range" ? t.children.get("*") : undefined;
+  if (!star || star.deep) return true;
+  if (star.shallow) {
+    const inner = entryOf(star, [...path, "*"], forced);
+    if (inner === true || [...star.children.keys()].some((k) => k !== "*")) return true;
+    return { type: "object", additionalProperties: inner };
+  }
+  const entry = fromTrie(star, path, forced);
+  return Object.keys(entry).length > 0 ? entry : true;
 }
 
 /** The schema of a key only the templates know: its read children typed the same way, leaves unknown. */

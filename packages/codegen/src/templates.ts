@@ -20,6 +20,8 @@ export interface OpenSubtree {
   /** printed | toYaml | tpl | range | index | dig | hasKey | keys | values */
   why: string;
   at: string;
+  /** At the analyser's limit of "*" levels, where recursion is folded: its depth is unknown. */
+  folded?: boolean;
 }
 
 export interface AnalysedChart {

@@ -2226,7 +2226,24 @@ export interface Values {
     };
     defaultCurlOptions?: string;
     dashboards?: {
-      [key: string]: unknown;
+      [key: string]: {
+        [key: string]: {
+          acceptHeader?: unknown;
+          b64content?: unknown;
+          basic?: unknown;
+          bearerToken?: unknown;
+          curlOptions?: unknown;
+          datasource?: unknown;
+          file?: unknown;
+          gitlabToken?: unknown;
+          gnetId?: unknown;
+          json?: unknown;
+          revision?: unknown;
+          title?: unknown;
+          token?: unknown;
+          url?: unknown;
+        };
+      };
     };
     dashboardsConfigMaps?: {
       [key: string]: unknown;
