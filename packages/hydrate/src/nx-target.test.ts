@@ -24,7 +24,8 @@ describe("the inferred hydrate target", () => {
   const target = node.projects["packages/components/traefik"]!.targets.hydrate!;
 
   it("runs homelab hydrate for the component after every component's render (any may install a CRD it tests for), cached, into the layout's folder", () => {
-    expect(target.command).toBe("node packages/cli/bin/homelab.js hydrate traefik");
+    // The batch executor runs it; `command` is the CLI call it stands for.
+    expect((target.options as { command: string }).command).toBe("node packages/cli/bin/homelab.js hydrate traefik");
     expect(target.cache).toBe(true);
     expect(target.dependsOn).toEqual([{ target: "render", projects: ["tag:type:component"] }]);
     expect(target.outputs).toEqual([`{workspaceRoot}/${componentFolder("traefik")}`]);
