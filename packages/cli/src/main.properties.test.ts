@@ -3,8 +3,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { yamlBytes, yamlHostile } from "@homelab/yaml/testing";
 import { main } from "./main.js";
+
+// Imported lazily as main.ts imports @homelab/yaml (only to draw an error's line): Nx's module boundaries
+// refuse a static import of a library some file of the project loads lazily.
+const { yamlBytes, yamlHostile } = await import("@homelab/yaml/testing");
 
 /** No generated input may reach the "internal error" exit (70) or print a stack trace. */
 async function run(argv: string[], cwd: string): Promise<{ code: number; out: string }> {
