@@ -8,9 +8,8 @@
  */
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { LABELS } from "@homelab/layout";
-import { YamlSource, type JsonPath } from "@homelab/yaml";
+import { GO_YAML, YamlSource, type JsonPath } from "@homelab/yaml";
 import { parse as parseYaml } from "yaml";
-import { GO_YAML } from "./yaml11.js";
 import { TemplateError, renderFastTemplate, renderGoTemplate, type TemplateOptions } from "./gotemplate.js";
 
 export const APPLICATIONS_FOLDER = "apps-root-config/applications";

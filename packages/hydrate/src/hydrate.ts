@@ -47,7 +47,7 @@ import {
 } from "./layout.js";
 import { planApplication, type ApplicationPlan, type DirectorySourcePlan, type HelmSourcePlan, type RepositoryFacts } from "./plan.js";
 import { writeComponents, type OutputFile } from "./write.js";
-import { GO_YAML } from "./yaml11.js";
+import { GO_YAML } from "@homelab/yaml";
 
 export interface HydrateOptions extends RepositoryFacts {
   /** The cluster's Kubernetes version (`--kube-version`). */

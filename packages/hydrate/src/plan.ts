@@ -22,7 +22,7 @@ import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
 import { parse as parseYaml } from "yaml";
-import { GO_YAML } from "./yaml11.js";
+import { GO_YAML } from "@homelab/yaml";
 import { isValidReleaseName, type ApplicationSource, type DefinedApplication } from "./applications.js";
 
 export interface RepositoryFacts {

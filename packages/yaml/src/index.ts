@@ -1,4 +1,4 @@
-export { stringifyYaml, stringifyYamlDocuments, commentBlock } from "./stringify.js";
+export { stringifyYaml, stringifyYamlDocuments, commentBlock, goYamlReadsOtherwise } from "./stringify.js";
 export { YamlSource, pointerToPath, formatPath, DEFAULT_MAX_ALIAS_COUNT, type JsonPath, type YamlDocument, type YamlParseOptions } from "./source.js";
 export {
   readInputFile,
@@ -13,3 +13,4 @@ export {
   type ReadInputOptions,
   type SkipReason,
 } from "./read.js";
+export { GO_YAML } from "./go-yaml.js";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HomelabError } from "@homelab/errors";
 import { YamlSource, formatPath, pointerToPath } from "./source.js";
+import { parse as parseYaml } from "yaml";
+import { GO_YAML } from "./go-yaml.js";
 import { stringifyYaml, stringifyYamlDocuments } from "./stringify.js";
 
 const TWO_DOCS = `# leading comment
@@ -76,7 +78,41 @@ describe("stringify", () => {
 
   it("writes a shared object twice instead of an alias", () => {
     const shared = { a: 1 };
-    expect(stringifyYaml({ x: shared, y: shared })).toBe("x:\n  a: 1\ny:\n  a: 1\n");
+    expect(stringifyYaml({ x: shared, z: shared })).toBe("x:\n  a: 1\nz:\n  a: 1\n");
+  });
+
+  it("quotes strings that Helm, kubectl and ArgoCD (go-yaml v2, YAML 1.1) would read as booleans, numbers or merge keys", () => {
+    const strings = [
+      "on",
+      "Off",
+      "yes",
+      "NO",
+      "y",
+      "n",
+      "~",
+      "0755",
+      "0o17",
+      "1_000",
+      "0x1F",
+      "0b101",
+      "+12",
+      ".5",
+      "<<",
+      "2024-04-01",
+      "v1.2.3",
+      "10:30",
+      "true",
+    ];
+    const value = Object.fromEntries(strings.map((s) => [s, s]));
+    const text = stringifyYaml(value);
+    // Read back both ways: as go-yaml would (YAML 1.1) and as YAML 1.2; every key and value is still the same string.
+    expect(parseYaml(text, GO_YAML)).toEqual(value);
+    expect(parseYaml(text, { version: "1.2" })).toEqual(value);
+    expect(text).toContain('"on": "on"\n');
+    expect(text).toContain('"0o17": "0o17"\n');
+    // Only what needs it: a date stays a string in go-yaml, and plain words stay plain.
+    expect(text).toContain("2024-04-01: 2024-04-01\n");
+    expect(text).toContain("v1.2.3: v1.2.3\n");
   });
 
   it("joins documents under a comment header", () => {
