@@ -204,10 +204,14 @@ export function standaloneValidatorModule(schema: ValuesSchema, header: string):
   try {
     code = standaloneCode(ajv, ajv.compile(overrideOf(schema.schema)));
   } catch (error) {
-    throw new HomelabError(ErrorCode.SchemaInvalid, `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`, {
-      position: { file: `${schema.chart.name}/values.schema.json` },
-      cause: error,
-    });
+    throw new HomelabError(
+      ErrorCode.SchemaInvalid,
+      `values schema of chart ${schema.chart.name}@${schema.chart.version} cannot be compiled: ${(error as Error).message}`,
+      {
+        position: { file: `${schema.chart.name}/values.schema.json` },
+        cause: error,
+      },
+    );
   }
   return `${header}"use strict";
 /** \`require\` is the caller's (@homelab/values): it resolves ajv's run-time helpers, so this file imports nothing itself. */
