@@ -241,10 +241,13 @@ export function policyConfig(options: Pick<CheckOptions, "publicClasses" | "tlsE
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const dir = resolve(options.dir);
   const now = options.now ?? new Date();
-  const tree =
+  const loaded =
     options.tree ?? loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
   const config = policyConfig(options);
-  const model = buildModel(tree, config, options.layers ?? DEFAULT_LAYERS);
+  const model = buildModel(loaded, config, options.layers ?? DEFAULT_LAYERS);
+  // The hydrated files join a copy: a caller's tree (the Nx batch checks one twice, validate then policy) must not
+  // come back holding the charts' objects as files of its own, without their Application.
+  const tree: Tree = { ...loaded, files: new Map(loaded.files) };
   const hydrated: HydratedSet | undefined =
     options.hydrated === false
       ? undefined

@@ -8,6 +8,7 @@ import { coreSchemaDir } from "@homelab/kubeconform-wasm";
 import { homelab } from "@homelab/cluster";
 import { YamlSource } from "@homelab/yaml";
 import { check, formatText } from "./index.js";
+import { loadTree } from "./load.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -177,6 +178,27 @@ describe("checks on the charts' hydrated objects", () => {
     expect((await check({ dir: fixed, root: fixed, schema: false, policy: false, references: true })).violations).toEqual([]);
     // Without the hydrated objects the chart's Service is unknown, so nothing is claimed about it.
     expect((await check({ dir: root, root, schema: false, policy: false, references: true, hydrated: false })).violations).toEqual([]);
+  });
+
+  it("checks one loaded tree twice (the Nx batch: validate, then policy) with the same result: the charts' objects never become files of the tree", async () => {
+    const root = repo(files("metrics"));
+    const secret: ChartObject = {
+      kind: "Secret",
+      apiVersion: "v1",
+      name: "web-config",
+      namespace: "web",
+      template: "web/templates/secret.yaml",
+      text: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: web-config\n  namespace: web\nstringData:\n  config.yaml: 'log: info'\n",
+    };
+    hydrate(root, [service, smCrd, secret]);
+    const tree = loadTree(root, { root });
+    const first = await check({ dir: root, root, tree, schema: false });
+    const second = await check({ dir: root, root, tree, schema: false });
+    const summary = (r: typeof first) => r.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`]);
+    // A Secret the chart renders is made at deploy time: not secret data in git.
+    expect(summary(first)).toEqual([["ref-monitor", "port-missing", "cluster-workload-apps/web/manifests/servicemonitor.yaml:10"]]);
+    expect(summary(second)).toEqual(summary(first));
+    expect(second.summary).toEqual(first.summary);
   });
 
   it("reports findings on a chart's object at the hydrated file and line, naming Application, chart, template and values file", async () => {
