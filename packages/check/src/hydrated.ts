@@ -67,7 +67,7 @@ function lazyFile(file: string, text: string): LoadedFile {
   return {
     file,
     get source(): YamlSource {
-      source ??= YamlSource.parse(text, file);
+      source ??= YamlSource.parse(text, file, { goYaml: true });
       return source;
     },
   };
@@ -105,7 +105,7 @@ function addApplication(
     } else {
       let loaded = tree.files.get(file);
       if (!loaded) {
-        loaded = { file, source: YamlSource.parse(text, file) };
+        loaded = { file, source: YamlSource.parse(text, file, { goYaml: true }) };
         tree.files.set(file, loaded);
         set.files.push({ file, text });
       }

@@ -61,6 +61,17 @@ describe("YamlSource", () => {
   });
 });
 
+describe("YamlSource dialects", () => {
+  it("reads YAML 1.2 by default and, with goYaml, as Helm and the API server do (YAML 1.1), lines unchanged", () => {
+    const text = "kind: Secret\nmode: 0755\nflag: on\nday: 2024-04-01\n";
+    expect(YamlSource.parse(text, "a.yaml").documents[0]!.value).toEqual({ kind: "Secret", mode: 755, flag: "on", day: "2024-04-01" });
+    const go = YamlSource.parse(text, "a.yaml", { goYaml: true });
+    expect(go.documents[0]!.value).toEqual({ kind: "Secret", mode: 493, flag: true, day: "2024-04-01" });
+    expect(go.locate(0, ["flag"])).toEqual(YamlSource.parse(text, "a.yaml").locate(0, ["flag"]));
+    expect(go.locate(0, ["flag"]).line).toBe(3);
+  });
+});
+
 describe("paths", () => {
   it("converts JSON pointers and prints readable paths", () => {
     expect(pointerToPath("/a~1b/0/c~0d")).toEqual(["a/b", "0", "c~d"]);

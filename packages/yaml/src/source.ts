@@ -1,5 +1,6 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
+import { GO_YAML } from "./go-yaml.js";
 
 export type JsonPath = readonly (string | number)[];
 
@@ -21,6 +22,12 @@ export interface YamlParseOptions {
    * error, not a hang). Default {@link DEFAULT_MAX_ALIAS_COUNT}.
    */
   maxAliasCount?: number;
+  /**
+   * Read the values as Helm, kubectl and the API server do (go-yaml v2, YAML
+   * 1.1: `0755` is 493, `on` is true) instead of YAML 1.2: for objects a
+   * chart rendered, whose meaning is the one the cluster gives them.
+   */
+  goYaml?: boolean;
   /**
    * `kind: List` (and `*List` kinds with `items`, as kubectl writes them): each
    * item becomes a document of its own, so policies see a Secret inside a List.
@@ -59,7 +66,12 @@ export class YamlSource {
     let docs: Document.Parsed[];
     try {
       // uniqueKeys off: the library compares each key with every earlier one (quadratic); duplicateKey() is linear.
-      const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, version: "1.2" });
+      const parsed = parseAllDocuments(text, {
+        ...(options.goYaml ? GO_YAML : { version: "1.2" as const }),
+        lineCounter: lines,
+        uniqueKeys: false,
+        prettyErrors: false,
+      });
       docs = Array.isArray(parsed) ? parsed : [];
     } catch (error) {
       throw tooDeep(error, { file, line: 1 });
