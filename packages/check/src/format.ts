@@ -37,14 +37,7 @@ export function formatText(result: CheckResult): string {
 export function formatJson(result: CheckResult): string {
   const body = {
     violations: result.violations.map((v) => ({
-      rule: v.rule,
-      severity: v.severity,
-      component: v.component,
-      file: v.file,
-      line: v.line,
-      column: v.column,
-      message: v.message,
-      code: v.code,
+      ...findingOf(v),
       ...(v.kind ? { kind: v.kind } : {}),
       ...(v.name ? { name: v.name } : {}),
       ...(v.namespace ? { namespace: v.namespace } : {}),
@@ -81,18 +74,14 @@ const SARIF_LEVEL: Record<FindingSeverity, string> = { error: "error", warning: 
 /** A finding at its file, line and column, as far as it has them. */
 const located = (f: Finding): string => (f.file ? [f.file, f.line, f.line ? f.column : undefined].filter((p) => p !== undefined && p !== null).join(":") : "");
 
-/** check's own result as findings: the shape every writer below takes. */
+/** A violation as a finding (its fields in the findings format's order): the shape every writer takes. */
+function findingOf(v: Violation): Finding {
+  return { rule: v.rule, severity: v.severity, component: v.component, file: v.file, line: v.line, column: v.column, message: v.message, code: v.code };
+}
+
+/** check's own result as findings. */
 function findingsOfResult(result: CheckResult): Finding[] {
-  return result.violations.map((v) => ({
-    rule: v.rule,
-    severity: v.severity,
-    component: v.component,
-    file: v.file,
-    line: v.line,
-    column: v.column,
-    message: v.message,
-    code: v.code,
-  }));
+  return result.violations.map(findingOf);
 }
 
 /**
