@@ -8,6 +8,7 @@ import { ErrorCode, HomelabError } from "@homelab/errors";
 import { buildPolicy } from "../../policy/scripts/build.mjs";
 import { check } from "./check.js";
 import { loadExtra, loadTree } from "./load.js";
+import { aliasBomb } from "@homelab/yaml/testing";
 
 const temps: string[] = [];
 afterEach(() => {
@@ -71,16 +72,7 @@ describe("loadTree: what a user would expect of odd files", () => {
   });
 
   it("an alias bomb is an exit-2 error naming the file, with the other malformed files listed", () => {
-    const bomb = [
-      "a: &a [x, x, x, x, x, x, x, x, x]",
-      ...Array.from(
-        { length: 8 },
-        (_, i) =>
-          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
-            .fill(`*${String.fromCharCode(97 + i)}`)
-            .join(", ")}]`,
-      ),
-    ].join("\n");
+    const bomb = aliasBomb();
     const dir = tree({ "bomb.yaml": `${bomb}\n`, "z-latin1.yaml": Buffer.from([0x6b, 0x3a, 0x20, 0xe9, 0x0a]) });
     const error = thrown(() => loadTree(dir, { root: dir }));
     expect(error.code).toBe(ErrorCode.Syntax);

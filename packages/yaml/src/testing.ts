@@ -124,3 +124,22 @@ export const yamlHostile: fc.Arbitrary<string> = fc.oneof(
       ),
     ),
 );
+
+/**
+ * A "billion laughs" document: nine anchors, each a list of nine aliases of
+ * the one before, so expanding it takes 9^9 nodes. A parser that follows
+ * aliases without a limit hangs on it.
+ */
+export function aliasBomb(): string {
+  const letter = (i: number): string => String.fromCharCode(97 + i);
+  return [
+    "a: &a [x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${letter(i + 1)}: &${letter(i + 1)} [${Array(9)
+          .fill(`*${letter(i)}`)
+          .join(", ")}]`,
+    ),
+  ].join("\n");
+}
