@@ -1,4 +1,4 @@
-import { dirname, resolve, relative, join, sep } from "node:path";
+import { resolve, relative, join, sep } from "node:path";
 import { homelab } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type PolicyInput, type PolicyReport, type Severity } from "@homelab/policy";
@@ -156,19 +156,11 @@ async function defaultValidator(options: SchemaValidatorOptions): Promise<Schema
   return module.createValidator(options);
 }
 
-/**
- * Default schema locations with the charts' CRD schemas before @homelab/crds':
- * the built core schemas, then `chartCrds`, then the generated CRD schemas.
- */
+/** Default schema locations with the charts' CRD schemas before @homelab/crds' (core schemas built on first use). */
 async function schemaLocationsWith(chartCrds: string): Promise<string[]> {
   const name = "@homelab/kubeconform-wasm";
-  const module = (await import(name)) as {
-    coreSchemaDir(v: string, strict: boolean): string;
-    crdSchemaDir(): string | undefined;
-    crdLocation(dir: string): string;
-  };
-  const generated = module.crdSchemaDir();
-  return [dirname(module.coreSchemaDir(homelab.kubernetes.version, true)), chartCrds, ...(generated ? [module.crdLocation(generated)] : [])];
+  const module = (await import(name)) as { defaultSchemaLocations(v: string, strict: boolean, extra: readonly string[]): string[] };
+  return module.defaultSchemaLocations(homelab.kubernetes.version, true, [chartCrds]);
 }
 
 async function defaultCharts(): Promise<readonly ChartSchemaEntry[]> {

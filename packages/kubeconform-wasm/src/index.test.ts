@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homelab } from "@homelab/cluster";
 import { HomelabError } from "@homelab/errors";
 import { packageDir } from "./artifacts.js";
-import { build, coreSchemaDir, createValidator, validate, type Validator } from "./index.js";
+import { build, coreSchemaDir, createValidator, crdLocation, crdSchemaDir, defaultSchemaLocations, validate, type Validator } from "./index.js";
 
 const kubernetesVersion = homelab.kubernetes.version;
 
@@ -288,6 +288,23 @@ describe("configuration errors", () => {
       code: "MISSING_ARTIFACT",
       hint: expect.stringContaining("npm run build -w @homelab/kubeconform-wasm -- --kubernetes-version 1.0.0"),
     });
+  });
+
+  // check passes the charts' CRD folder as an extra location; that path once skipped the
+  // first-use build and failed on a fresh clone with "folder .../build/schemas does not exist".
+  it("builds or names the core schemas first when extra locations are given, and keeps them between core and ours", () => {
+    let error: unknown;
+    try {
+      defaultSchemaLocations("1.0.0", true, ["/charts/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: "MISSING_ARTIFACT", hint: expect.stringContaining("--kubernetes-version 1.0.0") });
+    const extra = "/charts/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json";
+    const locations = defaultSchemaLocations(kubernetesVersion, true, [extra]);
+    expect(locations[0]).toBe(path.dirname(coreSchemaDir(kubernetesVersion, true)));
+    expect(locations[1]).toBe(extra);
+    expect(locations.slice(2)).toEqual(crdSchemaDir() ? [crdLocation(crdSchemaDir()!)] : []);
   });
 
   it("refuses remote schema locations: validation is offline", async () => {

@@ -47,7 +47,7 @@ export async function createValidator(options: ValidateOptions): Promise<Validat
       throw new HomelabError(ErrorCode.Config, `skipKinds["${kind}"] needs a reason: a skipped kind is never validated`);
     }
   }
-  const locations = options.schemaLocations ?? defaultLocations(options.kubernetesVersion, strict);
+  const locations = options.schemaLocations ?? defaultSchemaLocations(options.kubernetesVersion, strict);
   const { preopens, guest } = mapLocations(locations);
   const config = {
     kubernetesVersion: options.kubernetesVersion,
@@ -85,7 +85,12 @@ function defaultThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
-function defaultLocations(kubernetesVersion: string, strict: boolean): string[] {
+/**
+ * The default schema locations: the built core schemas (built on first use), then
+ * `extra` (for example the CRDs a cluster's charts install, which must win over
+ * ours), then the CRD schemas of @homelab/crds.
+ */
+export function defaultSchemaLocations(kubernetesVersion: string, strict: boolean, extra: readonly string[] = []): string[] {
   const core = coreSchemaDir(kubernetesVersion, strict);
   if (!existsSync(core)) ensureArtifacts(kubernetesVersion);
   if (!existsSync(core)) {
@@ -94,7 +99,7 @@ function defaultLocations(kubernetesVersion: string, strict: boolean): string[] 
     });
   }
   const crds = crdSchemaDir();
-  return crds ? [schemasRoot, crdLocation(crds)] : [schemasRoot];
+  return [schemasRoot, ...extra, ...(crds ? [crdLocation(crds)] : [])];
 }
 
 /**
