@@ -10,6 +10,7 @@ import { isExpired, matches, rawViolation, type AppliedWaiver, type RawViolation
 import { manifestObjects, referenceViolations, unhydratedCharts, type OrderingNote } from "./cluster-objects.js";
 import { applicationsOf } from "./applications.js";
 import { writeCrdSchemas } from "./crd-schemas.js";
+import { workspaceCacheDir } from "@homelab/workspace";
 import { addToModel, describeOrigin, hydratedClusterObjects, hydratedFromResult, loadHydrated, type HydratedOrigin, type HydratedSet } from "./hydrated.js";
 import { REFERENCE_RULES } from "./references/index.js";
 
@@ -36,6 +37,11 @@ export interface CheckOptions {
   now?: Date;
   /** Run schema validation before policy (default true). */
   schema?: boolean;
+  /**
+   * Remember the files that validated clean, in the workspace cache, and skip them
+   * while their text, the schemas and the engine are unchanged (default true).
+   */
+  cache?: boolean;
   /** Evaluate the OPA policies (default true). */
   policy?: boolean;
   /** Schema validator to use instead of loading @homelab/kubeconform-wasm (tests, long-lived callers). */
@@ -274,10 +280,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         kubernetesVersion: homelab.kubernetes.version,
         strict: true,
         ...(chartCrds ? { schemaLocations: await schemaLocationsWith(chartCrds.location) } : {}),
+        ...(options.cache === false ? {} : { memoDir: workspaceCacheDir("schema-results") }),
         ...options.schemaOptions,
-      }).catch((error: unknown) => {
-        chartCrds?.dispose();
-        throw error;
       }));
     try {
       const all = [...model.kubernetesFiles.map((f) => ({ file: f.file, text: f.source.text })), ...(hydrated?.files ?? [])];
@@ -298,7 +302,6 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       }
     } finally {
       if (owned) await validator.close();
-      chartCrds?.dispose();
     }
   }
 

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { keepNewest, workspaceCacheDir } from "@homelab/workspace";
 import { strictJsonSchema, type CrdVersion } from "@homelab/crds";
 
 type Obj = Record<string, unknown>;
@@ -35,24 +36,40 @@ export function crdVersions(crd: Obj, source: string): CrdVersion[] {
 /**
  * Strict schemas (CRDs-catalog layout, `<group>/<kind>_<version>.json`) for
  * the CRDs the cluster's charts install, at the versions they install, in a
- * temporary folder the caller removes with `dispose`. Validation tries it
- * before @homelab/crds, so a chart's own CRD wins over our generated copy.
+ * content-addressed folder of the workspace cache: the same charts give the
+ * same folder, written once (through a temporary sibling and a rename, so a
+ * folder that exists is whole). Validation tries it before @homelab/crds, so a
+ * chart's own CRD wins over our generated copy.
  */
 export function writeCrdSchemas(
   crds: readonly { object: Obj; source: string }[],
-): { dir: string; location: string; count: number; dispose(): void } | undefined {
+  cacheDir = workspaceCacheDir("crd-schemas"),
+): { dir: string; location: string; count: number } | undefined {
   const versions = crds.flatMap((c) => crdVersions(c.object, c.source));
   if (versions.length === 0) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), "homelab-crd-schemas-"));
-  for (const v of versions) {
-    const folder = join(dir, v.group);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, `${v.kind.toLowerCase()}_${v.version}.json`), JSON.stringify(strictJsonSchema(v, `from ${v.source}`)));
+  const files = new Map<string, string>();
+  for (const v of versions) files.set(`${v.group}/${v.kind.toLowerCase()}_${v.version}.json`, JSON.stringify(strictJsonSchema(v, `from ${v.source}`)));
+  const digest = createHash("sha256");
+  for (const [name, content] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) digest.update(`${name}\0${content}\0`);
+  const dir = join(cacheDir, digest.digest("hex").slice(0, 32));
+  if (!existsSync(dir)) {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = mkdtempSync(join(cacheDir, ".writing-"));
+    try {
+      for (const [name, content] of files) {
+        mkdirSync(dirname(join(tmp, name)), { recursive: true });
+        writeFileSync(join(tmp, name), content);
+      }
+      renameSync(tmp, dir);
+    } catch (error) {
+      rmSync(tmp, { recursive: true, force: true });
+      // Another process wrote the same folder first: it holds the same files.
+      if (!existsSync(dir)) throw error;
+    }
   }
-  return {
-    dir,
-    location: `${dir}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`,
-    count: versions.length,
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
-  };
+  keepNewest(cacheDir, dir, KEPT_SCHEMA_SETS);
+  return { dir, location: `${dir}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`, count: versions.length };
 }
+
+/** Chart CRD sets kept (a branch switch and back reuses its folder). */
+const KEPT_SCHEMA_SETS = 4;

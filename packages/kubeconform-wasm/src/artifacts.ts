@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,4 +57,18 @@ export function crdSchemaDir(): string | undefined {
 /** kubeconform location template for a CRDs-catalog folder. */
 export function crdLocation(dir: string): string {
   return `${dir}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`;
+}
+
+/**
+ * Names the wasm build (for the memo of clean files) without reading its 17 MB: the build's input digest
+ * (written beside it) and the file's size and modification time, so a rebuild
+ * from the same inputs with another Go is a different engine too.
+ */
+export function engineFingerprint(): string | undefined {
+  try {
+    const stat = statSync(wasmPath);
+    return `${readFileSync(`${wasmPath}.inputs`, "utf8").trim()} ${stat.size} ${stat.mtimeMs}`;
+  } catch {
+    return undefined; // not built yet: this run builds it and remembers nothing
+  }
 }

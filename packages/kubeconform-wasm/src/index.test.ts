@@ -265,6 +265,75 @@ describe("CRD schemas (CRDs-catalog layout)", () => {
   });
 });
 
+describe("the memo of clean files", () => {
+  const widgetSchema = (minimum: number): string =>
+    JSON.stringify({
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        apiVersion: { type: "string" },
+        kind: { type: "string" },
+        metadata: { type: "object" },
+        spec: { type: "object", additionalProperties: false, properties: { size: { type: "integer", minimum } } },
+      },
+    });
+  const widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 2\n";
+
+  function setUp(name: string): { crds: string; memoDir: string; options: Parameters<typeof validate>[1] } {
+    const crds = path.join(temp, name, "crds");
+    const memoDir = path.join(temp, name, "memo");
+    mkdirSync(path.join(crds, "example.com"), { recursive: true });
+    writeFileSync(path.join(crds, "example.com", "widget_v1.json"), widgetSchema(1));
+    const options = {
+      kubernetesVersion,
+      memoDir,
+      schemaLocations: [path.dirname(coreSchemaDir(kubernetesVersion, true)), `${crds}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`],
+    };
+    return { crds, memoDir, options };
+  }
+  const entries = (dir: string): number => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+
+  it("remembers only clean files, and a file with findings reports them on every run", async () => {
+    const { memoDir, options } = setUp("memo-findings");
+    const bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  portz: []\n";
+    for (let run = 0; run < 2; run++) {
+      const diagnostics = await validate(
+        [
+          { file: "good.yaml", text: widget },
+          { file: "bad.yaml", text: bad },
+        ],
+        options,
+      );
+      expect(diagnostics.map((d) => [d.file, d.path, d.code])).toEqual([["bad.yaml", "spec.portz", "unknown-field"]]);
+      expect(entries(memoDir)).toBe(1);
+    }
+  });
+
+  it("answers a clean file again without validating it, under any file name", async () => {
+    const { memoDir, options } = setUp("memo-hit");
+    expect(await validate([{ file: "a.yaml", text: widget }], options)).toEqual([]);
+    // The key is the text, not the path: a moved file is the same entry.
+    expect(await validate([{ file: "moved/b.yaml", text: widget }], options)).toEqual([]);
+    expect(entries(memoDir)).toBe(1);
+  });
+
+  it("misses when a schema's content changes, so a file the new schema rejects is reported", async () => {
+    const { crds, options } = setUp("memo-schema");
+    expect(await validate([{ file: "w.yaml", text: widget }], options)).toEqual([]);
+    writeFileSync(path.join(crds, "example.com", "widget_v1.json"), widgetSchema(5));
+    const diagnostics = await validate([{ file: "w.yaml", text: widget }], options);
+    expect(diagnostics.map((d) => [d.path, d.code])).toEqual([["spec.size", "invalid"]]);
+  });
+
+  it("misses when the configuration changes (strictness)", async () => {
+    const { memoDir, options } = setUp("memo-config");
+    const loose = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  portz: []\n";
+    expect(await validate([{ file: "s.yaml", text: loose }], { ...options, strict: false })).toEqual([]);
+    expect((await validate([{ file: "s.yaml", text: loose }], options)).map((d) => d.code)).toEqual(["unknown-field"]);
+    expect(readdirSync(memoDir)).toHaveLength(2); // one generation per configuration
+  });
+});
+
 describe("the rendered cluster", () => {
   it("validates clean against the core and @homelab/crds schemas", async () => {
     const repoRoot = path.resolve(packageDir, "..", "..");

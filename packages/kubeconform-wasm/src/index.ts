@@ -2,8 +2,9 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, ensureArtifacts, schemasRoot } from "./artifacts.js";
+import { buildCommand, coreSchemaDir, crdLocation, crdSchemaDir, engineFingerprint, ensureArtifacts, schemasRoot } from "./artifacts.js";
 import { toDiagnostics, type ManifestFile, type SchemaDiagnostic } from "./diagnostics.js";
+import { openMemo } from "./memo.js";
 import { Pool } from "./pool.js";
 import { Shim } from "./wasm.js";
 
@@ -25,6 +26,12 @@ export interface ValidateOptions {
   schemaLocations?: string[];
   /** `"group/version/Kind"` (core: `"v1/Kind"`) or `"Kind"` → why it is not validated. */
   skipKinds?: Record<string, string>;
+  /**
+   * A folder for the memo of files that validated clean (see memo.ts): a file
+   * whose text, engine, configuration and schemas are unchanged is not
+   * validated again. Default: no memo.
+   */
+  memoDir?: string;
   /**
    * Most threads for one batch: the calling thread plus worker threads, each
    * with its own instance of the module, started on the first batch large
@@ -55,17 +62,35 @@ export async function createValidator(options: ValidateOptions): Promise<Validat
     schemaLocations: guest,
     skipKinds: skipKinds.map(([kind]) => kind),
   };
-  let pool: Pool | undefined = new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? defaultThreads());
+  // The module starts on the first file the memo does not know: a run the memo answers whole never loads it.
+  let pool: Promise<Pool> | undefined;
+  let closed = false;
+  const start = async (): Promise<Pool> => new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? defaultThreads());
+  const engine = options.memoDir === undefined ? undefined : engineFingerprint();
+  const memo = engine === undefined ? undefined : openMemo(options.memoDir!, engine, config, Object.values(preopens));
   const context = { kubernetesVersion: options.kubernetesVersion };
   return {
     async validate(files) {
-      if (!pool) throw new Error("validator used after close()");
-      const buffers = files.map((f) => Buffer.from(f.text, "utf8"));
-      const answer = await pool.validate(buffers);
-      return toDiagnostics(files, buffers, answer.findings, context);
+      if (closed) throw new Error("validator used after close()");
+      const todo = memo ? files.filter((f) => !memo.isClean(f.text)) : files;
+      if (todo.length === 0) return [];
+      pool ??= start();
+      const buffers = todo.map((f) => Buffer.from(f.text, "utf8"));
+      const answer = await (await pool).validate(buffers);
+      const diagnostics = toDiagnostics(todo, buffers, answer.findings, context);
+      if (memo) {
+        const dirty = new Set(diagnostics.map((d) => d.file));
+        for (const f of todo) if (!dirty.has(f.file)) memo.rememberClean(f.text);
+      }
+      return diagnostics;
     },
     close() {
-      pool?.close(); // instances and their memory go with the last reference
+      closed = true;
+      // Instances and their memory go with the last reference.
+      void pool?.then(
+        (p) => p.close(),
+        () => undefined,
+      );
       pool = undefined;
     },
   };

@@ -13,6 +13,7 @@ export async function run(args: CheckArgs, io: Io): Promise<number> {
     ...(args.flags.component.length > 0 ? { components: args.flags.component } : {}),
     schema: !args.flags["no-schema"],
     policy: !args.flags["no-policy"],
+    cache: !args.flags["no-cache"],
   });
   io.stdout(formatResult(result, args.flags.format ?? "text"));
   return result.exitCode;

@@ -12,6 +12,10 @@ const checkFlags = {
   component: { type: "string", multiple: true, value: "NAME", description: "report only findings of this component (repeatable)" },
   "no-schema": { type: "boolean", description: "skip schema validation, run only the policies" },
   "no-policy": { type: "boolean", description: "skip the policies, run only schema and values validation" },
+  "no-cache": {
+    type: "boolean",
+    description: "validate every file again (default: files that validated clean, unchanged, with the same schemas, are skipped)",
+  },
 } as const satisfies FlagTable;
 export type CheckArgs = ParsedArgs<typeof checkFlags>;
 

@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { writeCrdSchemas } from "./crd-schemas.js";
+
+const temp = mkdtempSync(join(tmpdir(), "homelab-crd-schemas-test-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const crd = (group: string, size: string) => ({
+  source: `test ${group}`,
+  object: {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `widgets.${group}` },
+    spec: {
+      group,
+      names: { kind: "Widget", plural: "widgets" },
+      scope: "Namespaced",
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { [size]: { type: "integer" } } } } } },
+        },
+      ],
+    },
+  },
+});
+
+describe("writeCrdSchemas", () => {
+  it("writes a content-addressed folder once and hands the same folder back for the same CRDs", () => {
+    const cache = join(temp, "same");
+    const first = writeCrdSchemas([crd("example.com", "size")], cache)!;
+    const file = join(first.dir, "example.com", "widget_v1.json");
+    expect(JSON.parse(readFileSync(file, "utf8")).properties.spec.properties.size).toMatchObject({ type: "integer" });
+    const written = statSync(file).mtimeMs;
+    const second = writeCrdSchemas([crd("example.com", "size")], cache)!;
+    expect(second.dir).toBe(first.dir);
+    expect(statSync(file).mtimeMs).toBe(written);
+    expect(readdirSync(cache)).toEqual([first.dir.slice(cache.length + 1)]);
+  });
+
+  it("gives another folder when a CRD changes, and keeps only the four most recently used", () => {
+    const cache = join(temp, "changed");
+    const dirs = ["a", "b", "c", "d", "e", "f"].map((field) => writeCrdSchemas([crd("example.com", field)], cache)!.dir);
+    expect(new Set(dirs).size).toBe(6);
+    // Written within the same millisecond, which older four survive is a tie; the one in use always does.
+    const kept = readdirSync(cache);
+    expect(kept).toHaveLength(4);
+    expect(kept).toContain(dirs[5]!.slice(cache.length + 1));
+  });
+
+  it("writes nothing when no CRD has a served version", () => {
+    expect(writeCrdSchemas([], join(temp, "none"))).toBeUndefined();
+  });
+});

@@ -1,0 +1,36 @@
+import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import path from "node:path";
+import { REPO_ROOT } from "./mirrors.js";
+
+/**
+ * Caches the tools keep between runs live inside the repository, under
+ * `node_modules/.cache/homelab/<name>` (where bundlers and linters keep theirs):
+ * ignored by git, gone with `rm -rf node_modules`, and never outside the checkout.
+ * HOMELAB_CACHE_DIR moves them (a CI cache step, a read-only checkout).
+ */
+export const CACHE_DIR_ENV = "HOMELAB_CACHE_DIR";
+
+export function workspaceCacheDir(name: string, env: NodeJS.ProcessEnv = process.env, repoRoot = REPO_ROOT): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`cache name ${JSON.stringify(name)}: lower-case letters, digits and dashes only`);
+  const override = env[CACHE_DIR_ENV];
+  const base = override ? path.resolve(override) : path.join(repoRoot, "node_modules", ".cache", "homelab");
+  return path.join(base, name);
+}
+
+/**
+ * Marks the folder `current` (which the caller made) as used now and removes all but
+ * the `keep` most recently used folders beside it in `dir`.
+ */
+export function keepNewest(dir: string, current: string, keep: number): void {
+  try {
+    const now = new Date();
+    utimesSync(current, now, now);
+    const others = readdirSync(dir)
+      .map((name) => path.join(dir, name))
+      .filter((p) => p !== current && statSync(p).isDirectory())
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    for (const old of others.slice(keep - 1)) rmSync(old, { recursive: true, force: true });
+  } catch {
+    // A cache that cannot be tidied is only bigger.
+  }
+}
