@@ -3,7 +3,7 @@ import { defineCommand, type FlagTable, type ParsedArgs } from "../spec.js";
 /** @homelab/helm's LOCK_FILE, named here so help loads no chart code (charts.test.ts keeps them equal). */
 export const LOCK_FILE_NAME = "charts.lock.yaml";
 
-const offlineFlag = {
+export const offlineFlag = {
   type: "boolean",
   description: "never touch the network (also HOMELAB_OFFLINE=1): charts come from the cache or not at all",
 } as const;

@@ -15,7 +15,8 @@ export async function run(args: HydrateArgs, io: Io): Promise<number> {
     kubeVersion: config.cluster.kubernetes.version,
     components: args.positionals,
     engine: helmEngine,
-    charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env }),
+    // --offline adds to HOMELAB_OFFLINE; without the flag the environment decides.
+    charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env, ...(args.flags.offline ? { offline: true } : {}) }),
   });
   if (args.flags.format === "json") io.stdout(`${JSON.stringify(summary(result), null, 2)}\n`);
   else io.stdout(text(result));

@@ -19,6 +19,7 @@ describe("homelab hydrate", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: homelab hydrate \[components\.\.\.\] \[options\]/);
     expect(help.stdout).toContain("--charts-dir DIR");
+    expect(help.stdout).toMatch(/--offline\s+never touch the network/);
   });
 
   it("names the components it knows when given one without Applications, exit 2 before rendering anything", async () => {
@@ -44,5 +45,12 @@ describe("homelab hydrate", () => {
       /^homelab: chart \S+ \S+ is not in the chart cache \(.*homelab-hydrate-cold-\d+\) and offline mode is on\n {2}hint: run `npx homelab charts fetch`/,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("--offline is the same offline mode without the environment variable", async () => {
+    const cold = path.join(os.tmpdir(), `homelab-hydrate-cold-flag-${process.pid}`);
+    const result = await run(["hydrate", "metallb", "--offline"], { HOMELAB_CHART_CACHE: cold });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^homelab: chart \S+ \S+ is not in the chart cache \(.*homelab-hydrate-cold-flag-\d+\) and offline mode is on\n/);
   });
 });

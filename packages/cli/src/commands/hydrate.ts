@@ -1,4 +1,5 @@
 import { defineCommand, type FlagTable, type ParsedArgs } from "../spec.js";
+import { offlineFlag } from "./charts.js";
 
 /** The chart packages folder hydrate reads when --charts-dir is not given (@homelab/workspace MIRROR_ENV["chart-packages"]). */
 export const CHARTS_ENV = "HOMELAB_CHART_PACKAGES_DIR";
@@ -10,6 +11,7 @@ const hydrateFlags = {
     description: `read chart packages from <DIR>/<chart>/<version>/ instead of the chart lock and cache (env ${CHARTS_ENV})`,
   },
   format: { type: "string", choices: ["text", "json"], description: "output format (default text)" },
+  offline: offlineFlag,
 } as const satisfies FlagTable;
 export type HydrateArgs = ParsedArgs<typeof hydrateFlags>;
 
