@@ -19,18 +19,21 @@ export function workspaceCacheDir(name: string, env: NodeJS.ProcessEnv = process
 
 /**
  * Marks the folder `current` (which the caller made) as used now and removes all but
- * the `keep` most recently used folders beside it in `dir`.
+ * the `keep` most recently used folders beside it in `dir`. A folder used within the
+ * last hour is never removed: another process (a parallel Nx task) may be reading it.
  */
-export function keepNewest(dir: string, current: string, keep: number): void {
+export function keepNewest(dir: string, current: string, keep: number, now = Date.now()): void {
   try {
-    const now = new Date();
-    utimesSync(current, now, now);
+    const date = new Date(now);
+    utimesSync(current, date, date);
     const others = readdirSync(dir)
-      .map((name) => path.join(dir, name))
-      .filter((p) => p !== current && statSync(p).isDirectory())
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    for (const old of others.slice(keep - 1)) rmSync(old, { recursive: true, force: true });
+      .map((name) => ({ path: path.join(dir, name), stat: statSync(path.join(dir, name)) }))
+      .filter((o) => o.path !== current && o.stat.isDirectory())
+      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
+    for (const old of others.slice(keep - 1)) if (now - old.stat.mtimeMs > IN_USE_MS) rmSync(old.path, { recursive: true, force: true });
   } catch {
     // A cache that cannot be tidied is only bigger.
   }
 }
+
+const IN_USE_MS = 60 * 60_000;

@@ -1,0 +1,44 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CACHE_DIR_ENV, keepNewest, workspaceCacheDir } from "./cache.js";
+
+const temp = mkdtempSync(path.join(tmpdir(), "homelab-cache-test-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe("workspaceCacheDir", () => {
+  it("is inside the repository's node_modules unless HOMELAB_CACHE_DIR moves it", () => {
+    expect(workspaceCacheDir("schema-results", {}, "/repo")).toBe("/repo/node_modules/.cache/homelab/schema-results");
+    expect(workspaceCacheDir("schema-results", { [CACHE_DIR_ENV]: "/ci/cache" }, "/repo")).toBe("/ci/cache/schema-results");
+  });
+
+  it("refuses a name that could lead elsewhere", () => {
+    expect(() => workspaceCacheDir("../x", {}, "/repo")).toThrow(/lower-case letters/);
+  });
+});
+
+describe("keepNewest", () => {
+  it("keeps the most recently used folders and any used within the hour", () => {
+    const dir = path.join(temp, "gens");
+    const hour = 60 * 60_000;
+    const now = Date.now();
+    const ages: Record<string, number> = { a: 5 * hour, b: 4 * hour, c: 3 * hour, d: 2 * hour, recent: hour / 2 };
+    for (const [name, age] of Object.entries(ages)) {
+      mkdirSync(path.join(dir, name), { recursive: true });
+      const t = new Date(now - age);
+      utimesSync(path.join(dir, name), t, t);
+    }
+    mkdirSync(path.join(dir, "current"));
+    keepNewest(dir, path.join(dir, "current"), 2, now);
+    // current + the newest other (recent); c, d are older than an hour and beyond the two: gone, like a and b.
+    expect(readdirSync(dir).sort()).toEqual(["current", "recent"]);
+  });
+
+  it("never removes a folder used within the hour, however many there are", () => {
+    const dir = path.join(temp, "busy");
+    for (const name of ["x", "y", "z", "current"]) mkdirSync(path.join(dir, name), { recursive: true });
+    keepNewest(dir, path.join(dir, "current"), 1);
+    expect(readdirSync(dir).sort()).toEqual(["current", "x", "y", "z"]);
+  });
+});
