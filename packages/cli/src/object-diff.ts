@@ -41,7 +41,7 @@ async function hydratedSnapshot(root: string, options: SnapshotOptions): Promise
       root,
       repoURL: options.repoURL,
       kubeVersion: homelab.kubernetes.version,
-      engine: module.helmEngine,
+      engine: module.cachedHelmEngine(),
       charts,
       write: false,
     });
@@ -49,13 +49,16 @@ async function hydratedSnapshot(root: string, options: SnapshotOptions): Promise
       apps: result.applications.map((a) => ({
         application: a.index.application,
         component: a.index.component,
-        objects: a.objects.map((o) => ({
-          apiVersion: o.record.apiVersion,
-          kind: o.record.kind,
-          namespace: o.record.namespace,
-          name: o.record.name,
-          value: o.value,
-        })),
+        // What ArgoCD applies: not what its resource.exclusions/inclusions keep out.
+        objects: a.objects
+          .filter((o) => !o.record.excluded)
+          .map((o) => ({
+            apiVersion: o.record.apiVersion,
+            kind: o.record.kind,
+            namespace: o.record.namespace,
+            name: o.record.name,
+            value: o.value,
+          })),
       })),
     };
   } catch (error) {

@@ -5,5 +5,6 @@ export { ApiSurface, baseSurface, crdResources, type ApiResource } from "./api.j
 export { renderGoTemplate, renderFastTemplate, TemplateError } from "./gotemplate.js";
 export type { ChartResolver, ChartCoordinates, RenderEngine, ReleaseRequest, ReleaseResult, ResolvedChart } from "./engine.js";
 export * as hydratedLayout from "./layout.js";
-export { helmEngine } from "./helm.js";
+export { cachedHelmEngine, helmEngine } from "./helm.js";
+export { memoizedEngine } from "./render-memo.js";
 export { defaultChartResolver, mirrorChartResolver } from "./charts.js";

@@ -7,9 +7,9 @@
  * are 11 MB of the cluster's YAML and the same on every run until a chart moves.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import { keepNewest } from "@homelab/workspace";
+import { hashTree, keepNewest } from "@homelab/workspace";
 
 export interface ValidationMemo {
   /** Whether `text` validated clean under this memo's engine, configuration and schemas. */
@@ -25,7 +25,7 @@ export interface ValidationMemo {
  */
 export function openMemo(dir: string, engine: string, config: unknown, schemaDirs: readonly string[]): ValidationMemo {
   const base = createHash("sha256").update(engine).update("\0").update(JSON.stringify(config)).update("\0");
-  for (const schemaDir of schemaDirs) hashTree(base, schemaDir);
+  for (const schemaDir of schemaDirs) hashTree(base.update(`dir ${schemaDir}\0`), schemaDir);
   const prefix = base.digest("hex");
   // One folder per engine, configuration and schema set: the older ones are dropped whole.
   const generation = path.join(dir, prefix.slice(0, 16));
@@ -56,18 +56,3 @@ export function openMemo(dir: string, engine: string, config: unknown, schemaDir
 
 /** Schema sets and engines kept at once (a branch switch and back should still hit). */
 const KEPT_GENERATIONS = 4;
-
-/** Adds every file under `root` (relative path and content, in name order) to `hash`. */
-function hashTree(hash: ReturnType<typeof createHash>, root: string): void {
-  hash.update(`dir ${root}\0`);
-  if (!existsSync(root)) return;
-  const walk = (dir: string, rel: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      const stat = statSync(full);
-      if (stat.isDirectory()) walk(full, `${rel}${name}/`);
-      else if (stat.isFile()) hash.update(`${rel}${name}\0${stat.size}\0`).update(readFileSync(full)).update("\0");
-    }
-  };
-  walk(root, "");
-}

@@ -189,7 +189,7 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
 /** One hydrate of the batch's components, with the chart packages `homelab hydrate` would read. */
 async function hydrateAll(options: RunOptions, components: string[]): Promise<HydrateResult> {
   // Loaded on first use: the Helm engine is only needed by hydrate tasks.
-  const { defaultChartResolver, helmEngine, hydrate, mirrorChartResolver } = await import("@homelab/hydrate");
+  const { cachedHelmEngine, defaultChartResolver, hydrate, mirrorChartResolver } = await import("@homelab/hydrate");
   const config = options.config ?? (await loadConfig(options.root));
   const env = options.env ?? process.env;
   const chartsDir = env[CHART_PACKAGES_ENV];
@@ -198,7 +198,7 @@ async function hydrateAll(options: RunOptions, components: string[]): Promise<Hy
     repoURL: config.cluster.git.repoURL,
     kubeVersion: config.cluster.kubernetes.version,
     components,
-    engine: helmEngine,
+    engine: cachedHelmEngine(env),
     charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(options.root, { env }),
   });
 }

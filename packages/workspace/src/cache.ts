@@ -1,4 +1,5 @@
-import { readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import type { Hash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./mirrors.js";
 
@@ -37,3 +38,23 @@ export function keepNewest(dir: string, current: string, keep: number, now = Dat
 }
 
 const IN_USE_MS = 60 * 60_000;
+
+/**
+ * Adds every file under `root` (relative path, size and content, in name order) to
+ * `hash`: the content identity of a folder of schemas or of a chart, for cache keys.
+ * A file `root` is hashed by its content; an absent one by its absence.
+ */
+export function hashTree(hash: Hash, root: string): Hash {
+  if (!existsSync(root)) return hash.update(`absent ${root}\0`);
+  if (!statSync(root).isDirectory()) return hash.update(readFileSync(root));
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      const stat = statSync(full);
+      if (stat.isDirectory()) walk(full, `${rel}${name}/`);
+      else if (stat.isFile()) hash.update(`${rel}${name}\0${stat.size}\0`).update(readFileSync(full)).update("\0");
+    }
+  };
+  walk(root, "");
+  return hash;
+}

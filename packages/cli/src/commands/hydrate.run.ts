@@ -1,7 +1,7 @@
 import path from "node:path";
 import { findRoot, loadConfig } from "@homelab/core";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { defaultChartResolver, helmEngine, hydrate, hydratedLayout, mirrorChartResolver, type HydrateResult } from "@homelab/hydrate";
+import { cachedHelmEngine, defaultChartResolver, helmEngine, hydrate, hydratedLayout, mirrorChartResolver, type HydrateResult } from "@homelab/hydrate";
 import type { Io } from "../spec.js";
 import { CHARTS_ENV, type HydrateArgs } from "./hydrate.js";
 
@@ -14,7 +14,7 @@ export async function run(args: HydrateArgs, io: Io): Promise<number> {
     repoURL: config.cluster.git.repoURL,
     kubeVersion: config.cluster.kubernetes.version,
     components: args.positionals,
-    engine: helmEngine,
+    engine: args.flags["no-cache"] ? helmEngine : cachedHelmEngine(io.env),
     // --offline adds to HOMELAB_OFFLINE; without the flag the environment decides.
     charts: chartsDir ? mirrorChartResolver(chartsDir) : defaultChartResolver(root, { env: io.env, ...(args.flags.offline ? { offline: true } : {}) }),
   });

@@ -20,6 +20,7 @@ describe("homelab hydrate", () => {
     expect(help.stdout).toMatch(/^Usage: homelab hydrate \[components\.\.\.\] \[options\]/);
     expect(help.stdout).toContain("--charts-dir DIR");
     expect(help.stdout).toMatch(/--offline\s+never touch the network/);
+    expect(help.stdout).toMatch(/--no-cache\s+render every release again/);
   });
 
   it("names the components it knows when given one without Applications, exit 2 before rendering anything", async () => {

@@ -12,6 +12,10 @@ const hydrateFlags = {
   },
   format: { type: "string", choices: ["text", "json"], description: "output format (default text)" },
   offline: offlineFlag,
+  "no-cache": {
+    type: "boolean",
+    description: "render every release again (default: a release whose exact inputs rendered identically twice before is read from the cache)",
+  },
 } as const satisfies FlagTable;
 export type HydrateArgs = ParsedArgs<typeof hydrateFlags>;
 
