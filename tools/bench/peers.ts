@@ -18,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { DEFAULT_LAYERS, buildModel, loadTree, policyConfig } from "@homelab/check";
 import { homelab as cluster } from "@homelab/cluster";
-import { coreSchemaDir, crdLocation, crdSchemaDir, nativePath } from "@homelab/kubeconform-wasm";
+import { build as buildKubeconform, coreSchemaDir, crdLocation, crdSchemaDir, nativePath } from "@homelab/kubeconform-wasm";
 import { NX_ENV, run } from "./measure.js";
 import { paired, type PairedResult, type Side, type Step } from "./paired.js";
 import { goTool, policyDir } from "./side-by-side.js";
@@ -118,6 +118,8 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
 export async function peersBench(options: PeersOptions): Promise<PeersResult> {
   const { pairs, log } = options;
   const out: PeersResult = { results: [], trees: [] };
+  // The native peer is built from the same pins as our wasm (incremental: nothing runs when it is current).
+  await buildKubeconform({ kubernetesVersion: cluster.kubernetes.version, native: true, log });
   const tmp = mkdtempSync(path.join(os.tmpdir(), "homelab-bench-peers-"));
   try {
     log(`\n== real cluster: creating the workspace`);
