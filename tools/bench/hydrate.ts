@@ -139,18 +139,19 @@ export async function hydrateScenario(options: { runs: number; pairs: number; lo
       maxStatus: 1,
     });
     const withoutHydrated = () => rmSync(path.join(ws.dir, "dist/hydrated"), { recursive: true, force: true });
-    // Cold: no dist/hydrated, nothing remembered by check (--no-cache), as the first run after a chart upgrade.
+    // Cold: no dist/hydrated, nothing remembered by hydrate or check (--no-cache), as the first run after a chart upgrade.
     const pipeline = paired(
       "real cluster: render + hydrate + check, cold",
       {
-        label: "homelab render && homelab hydrate && homelab check --no-cache",
-        steps: [cli("render"), cli("hydrate"), cli("check", "--no-cache")],
+        label: "homelab render && homelab hydrate --no-cache && homelab check --no-cache",
+        steps: [cli("render"), cli("hydrate", "--no-cache"), cli("check", "--no-cache")],
         before: withoutHydrated,
       },
       { label: "homelab render && homelab check --no-cache (no dist/hydrated)", steps: [cli("render"), cli("check", "--no-cache")], before: withoutHydrated },
       { pairs: options.pairs, memory: true },
     );
-    // After a values edit: hydrate renders again (dist/hydrated removed), check's memo knows the unchanged files.
+    // A re-run: dist/hydrated removed, but hydrate's memo knows the releases and check's the files (an edit to one
+    // component's values pays that release's two renders and its changed files on top).
     const pipelineRerun = paired(
       "real cluster: render + hydrate + check, re-run",
       { label: "homelab render && homelab hydrate && homelab check", steps: [cli("render"), cli("hydrate"), cli("check")], before: withoutHydrated },
