@@ -8,6 +8,7 @@ import { coreSchemaDir } from "@homelab/kubeconform-wasm";
 import { homelab } from "@homelab/cluster";
 import { YamlSource } from "@homelab/yaml";
 import { check, formatText } from "./index.js";
+import { loadHydrated } from "./hydrated.js";
 import { loadTree } from "./load.js";
 
 const dirs: string[] = [];
@@ -61,6 +62,8 @@ interface ChartObject {
   namespace: string | null;
   template: string;
   text: string;
+  /** What hydrate records of ArgoCD's settings for it (excluded, tracking). */
+  argocd?: Pick<hydratedLayout.ObjectRecord, "excluded" | "trackingId" | "trackingLabel">;
 }
 
 /**
@@ -86,6 +89,7 @@ function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject)
       line: header.split("\n").length,
       source: { type: "helm", index: 0, template: o.template, crd: o.kind === "CustomResourceDefinition" },
       hook: null,
+      ...o.argocd,
     };
   });
   const index = {
@@ -265,6 +269,52 @@ describe("checks on the charts' hydrated objects", () => {
     const parsedOnce = await findings();
     expect(parsedOnce.map((f) => f.slice(0, 3))).toEqual([["ref-backend", "service-missing", "dist/hydrated/web/web/ingress.web.web.yaml:16"]]);
     expect(await findings(parseYaml)).toEqual(parsedOnce);
+  });
+
+  it("leaves out what ArgoCD's resource.exclusions keep it from applying: not validated, policed nor referenced", async () => {
+    const ingress: ChartObject = {
+      kind: "Ingress",
+      apiVersion: "networking.k8s.io/v1",
+      name: "web",
+      namespace: "web",
+      template: "web/templates/ingress.yaml",
+      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
+    };
+    const applied = repo(files("http"));
+    hydrate(applied, [service, smCrd, ingress]);
+    expect((await check({ dir: applied, root: applied, schema: false, references: true })).violations.map((v) => v.rule)).toContain("ref-backend");
+
+    const root = repo(files("http"));
+    hydrate(root, [service, smCrd, { ...ingress, argocd: { excluded: "resource.exclusions (argocd-cm), entry 1: apiGroups [networking.k8s.io]" } }]);
+    expect((await check({ dir: root, root, schema: false, references: true })).violations).toEqual([]);
+    const set = loadHydrated(loadTree(root, { root }))!;
+    expect(set.objects.map((o) => o.record.kind)).toEqual(["Service", "CustomResourceDefinition"]);
+    expect(set.files.some((f) => f.file.includes("ingress"))).toBe(false);
+  });
+
+  it("sees the instance label ArgoCD sets with label tracking, though the chart's file lacks it", async () => {
+    const files = {
+      "apps-root-config/web.yaml": APP,
+      "cluster-workload-apps/web/values.yaml": "replicas: 2\n",
+      "cluster-workload-apps/web/manifests/servicemonitor.yaml": monitor("http").replace(
+        "matchLabels: {app: web}",
+        "matchLabels: {app.kubernetes.io/instance: web}",
+      ),
+    };
+    const untracked = repo(files);
+    hydrate(untracked, [service, smCrd]);
+    const codes = async (root: string) =>
+      (await check({ dir: root, root, schema: false, policy: false, references: true })).violations.map((v) => `${v.rule}/${v.code}`);
+    expect(await codes(untracked)).toEqual(["ref-monitor/selects-nothing"]);
+
+    const labelled = { ...service, argocd: { excluded: null, trackingId: null, trackingLabel: { key: "app.kubernetes.io/instance", value: "web" } } };
+    const fromYaml = repo(files);
+    hydrate(fromYaml, [labelled, smCrd]);
+    expect(await codes(fromYaml)).toEqual([]);
+    // objects.json as hydrate writes it (the label already in the value) gives the same.
+    const fromSidecar = repo(files);
+    hydrate(fromSidecar, [labelled, smCrd], (o) => hydratedLayout.withTrackingLabel(parseYaml(o), o.argocd?.trackingLabel));
+    expect(await codes(fromSidecar)).toEqual([]);
   });
 
   it("reports a custom resource whose CRD no Application installs", async () => {

@@ -90,7 +90,8 @@ function addApplication(
   set.components.add(index.component);
   const helm = new Map(index.sources.filter((s): s is HelmSourceRecord => s.type === "helm").map((s) => [s.index, s]));
   for (const record of index.objects) {
-    if (record.source.type !== "helm") continue;
+    // ArgoCD never applies an excluded object (resource.exclusions/inclusions): nothing to validate, police or reference.
+    if (record.source.type !== "helm" || record.excluded) continue;
     const source = helm.get(record.source.index);
     const file = checked(record.file);
     const { text, value } = content(record);
@@ -122,7 +123,9 @@ function addApplication(
     set.objects.push({
       file,
       index: doc.index,
-      object: doc.value as Record<string, unknown>,
+      // With label tracking ArgoCD adds the instance label, which selectors then see; the YAML file keeps what the
+      // chart rendered, so an object read from it gets the label here (objects.json carries it already).
+      object: hydratedLayout.withTrackingLabel(doc.value as Record<string, unknown>, record.trackingLabel),
       record,
       origin: {
         application: index.application,

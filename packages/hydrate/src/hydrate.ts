@@ -11,7 +11,11 @@
  *    any chart may install a CRD another chart tests for.
  * 4. Each written release rendered once more with the same inputs: objects
  *    that differ are determinism findings.
- * 5. One folder per Application (layout.ts), written atomically per component.
+ * 5. ArgoCD's own settings, from the argocd-cm ConfigMap the hydrated set
+ *    renders (argocd.ts): objects resource.exclusions/inclusions keep ArgoCD
+ *    from applying are marked and reported, and each object gets the
+ *    tracking id or instance label ArgoCD gives it.
+ * 6. One folder per Application (layout.ts), written atomically per component.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -22,6 +26,16 @@ import { realInside, resolveInside } from "@homelab/layout";
 import { parseAllDocuments } from "yaml";
 import { ApiSurface, baseSurface, crdResources, listDigest, splitApiVersion, type ApiResource } from "./api.js";
 import { APPLICATIONS_FOLDER, applicationsFromFile, type DefinedApplication } from "./applications.js";
+import {
+  DEFAULT_ARGOCD_NAMESPACE,
+  IN_CLUSTER,
+  defaultSettings,
+  exclusionOf,
+  instanceName,
+  settingsFromConfigMap,
+  trackingOf,
+  type ArgoSettings,
+} from "./argocd.js";
 import { differingPaths } from "./determinism.js";
 import type { ChartResolver, ReleaseRequest, ReleaseResult, RenderEngine, ResolvedChart } from "./engine.js";
 import {
@@ -37,6 +51,7 @@ import {
   objectHeader,
   summaryFile,
   uniqueFileNames,
+  withTrackingLabel,
   type ComponentSummary,
   type HookRecord,
   type HydrateFinding,
@@ -445,6 +460,10 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const base = baseSurface(kubeVersion);
   const engineVersion = await engine.version();
   const writtenReleases = releases.filter((r) => wanted.has(r.plan.component));
+  // ArgoCD's argocd-cm lives in the namespace its Applications are in; the releases that may render it are rendered
+  // even when their component is not written, so every component sees the same settings.
+  const argocdNamespaces = new Set(plans.map((p) => p.defined.application.metadata.namespace ?? DEFAULT_ARGOCD_NAMESPACE));
+  const configReleases = releases.filter((r) => !wanted.has(r.plan.component) && (r.source.chart === "argo-cd" || argocdNamespaces.has(r.source.namespace)));
   // The fixed point depends on every release's inputs; a memo keyed on all of them lets the per-component
   // Nx tasks render only their own charts after the first task has settled the list.
   const memoKey = surfaceKey(engineVersion, base, folderCrds, releases, kubeVersion);
@@ -454,7 +473,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   let passes = 0;
   if (memo) {
     surface = memo;
-    results = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
+    results = await renderAll(engine, [...writtenReleases, ...configReleases], surface, kubeVersion, options.signal);
   } else {
     surface = base.with(folderCrds);
     results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
@@ -484,10 +503,11 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   // Same inputs once more: what differs is not reproducible.
   const again = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
 
+  const assembleOf = (plan: ApplicationPlan, argo: ArgoSettings | null) =>
+    assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion, documents, argo);
+  const argo = argoSettings(plans, releases, results, folderObjects, documents, argocdNamespaces, (plan) => assembleOf(plan, null));
   const applications: HydratedApplication[] = [];
-  for (const plan of writtenPlans) {
-    applications.push(assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion, documents));
-  }
+  for (const plan of writtenPlans) applications.push(assembleOf(plan, argo));
   const findings = applications.flatMap((a) => a.index.findings);
 
   let written: string[] = [];
@@ -560,6 +580,71 @@ async function writeSurfaceMemo(root: string, key: string, surface: ApiSurface):
   for (const old of memos.sort((a, b) => b.mtime - a.mtime).slice(SURFACE_MEMOS_KEPT)) await rm(old.file, { force: true });
 }
 
+const isArgoConfig = (apiVersion: string, kind: string, name: string) => apiVersion === "v1" && kind === "ConfigMap" && name === "argocd-cm";
+
+/**
+ * ArgoCD's settings from the argocd-cm ConfigMap in ArgoCD's namespace that
+ * some Application renders (the configuration the cluster runs, not the
+ * chart's defaults); ArgoCD 3.x's defaults when none does.
+ */
+function argoSettings(
+  plans: readonly ApplicationPlan[],
+  releases: readonly Release[],
+  results: Map<string, ReleaseResult>,
+  folderObjects: Map<string, Collected[]>,
+  documents: DocumentCache,
+  namespaces: ReadonlySet<string>,
+  assembleWithout: (plan: ApplicationPlan) => HydratedApplication,
+): ArgoSettings {
+  const found: { app: HydratedApplication; object: HydratedObject }[] = [];
+  for (const plan of plans) {
+    const own = releases.filter((r) => r.plan === plan);
+    // Not rendered in this run (an unwritten component with the API list memoised): it renders no argocd-cm (configReleases).
+    if (own.some((r) => !results.has(r.id))) continue;
+    const collected = [
+      ...own.flatMap((r) => releaseObjects(r, results.get(r.id)!, documents)),
+      ...plan.sources.flatMap((s) => folderObjects.get(`${plan.name}#${s.index}`) ?? []),
+    ];
+    if (!collected.some((c) => isArgoConfig(c.id.apiVersion, c.id.kind, c.id.name))) continue;
+    // The whole Application, for the file and line the settings are reported at.
+    const app = assembleWithout(plan);
+    for (const object of app.objects) {
+      const r = object.record;
+      if (isArgoConfig(r.apiVersion, r.kind, r.name) && r.namespace !== null && namespaces.has(r.namespace)) found.push({ app, object });
+    }
+  }
+  if (found.length > 1) {
+    throw new HomelabError(ErrorCode.Config, `${found.length} Applications render ArgoCD's argocd-cm; ArgoCD reads one`, {
+      position: { file: found[1]!.object.record.file, line: found[1]!.object.record.line },
+      details: found.map((f) => `${f.app.plan.name}: ${f.object.record.file}:${f.object.record.line}`),
+    });
+  }
+  if (found.length === 0) return defaultSettings(namespaces.size === 1 ? [...namespaces][0] : DEFAULT_ARGOCD_NAMESPACE);
+  const { app, object } = found[0]!;
+  const record = object.record;
+  const source = app.index.sources.find((s) => s.index === record.source.index);
+  const origin =
+    record.source.type === "directory"
+      ? `${record.source.file}:${record.source.line}`
+      : source?.type === "helm"
+        ? `chart ${source.chart}@${source.version} ${record.source.template}, values ${source.valueFiles.join(", ") || "(chart defaults)"}`
+        : record.file;
+  return settingsFromConfigMap(
+    object.value,
+    {
+      application: app.plan.name,
+      file: record.file,
+      line: record.line,
+      text: object.content
+        .split("\n")
+        .slice(record.line - 1)
+        .join("\n"),
+      origin,
+    },
+    record.namespace!,
+  );
+}
+
 function assemble(
   plan: ApplicationPlan,
   releases: readonly Release[],
@@ -570,6 +655,7 @@ function assemble(
   kubeVersion: string,
   engineVersion: string,
   documents: DocumentCache,
+  argo: ArgoSettings | null,
 ): HydratedApplication {
   const collected: Collected[] = [];
   const sources: SourceRecord[] = [];
@@ -603,7 +689,9 @@ function assemble(
     });
     warnings.push(...result.warnings.map((w) => `${source.chart}@${source.version}: ${w}`));
     const first = releaseObjects(release, result, documents);
-    const second = releaseObjects(release, again.get(release.id)!, documents);
+    // No second render: an Application read for ArgoCD's settings only, whose component is not written.
+    const secondResult = again.get(release.id);
+    const second = secondResult ? releaseObjects(release, secondResult, documents) : first;
     const secondByKey = new Map(second.map((c) => [objectKey(c.id), c]));
     for (const object of first) {
       const key = objectKey(object.id);
@@ -623,8 +711,28 @@ function assemble(
   const names = uniqueFileNames(effective.map((c) => objectFileName(c.id.kind, c.namespace, c.id.name)));
   const objects: HydratedObject[] = [];
   const seen = new Map<string, ObjectRecord>();
+  const destinationName = plan.defined.application.spec.destination.name;
+  // The clusters of resource.exclusions match the destination's server URL; a destination by a name other than
+  // in-cluster resolves through a cluster Secret hydrate cannot see, so it is matched as that name.
+  const cluster = plan.destination.server ?? (destinationName === "in-cluster" ? IN_CLUSTER : (destinationName ?? ""));
+  const instance = argo ? instanceName({ name: plan.name, namespace: plan.defined.application.metadata.namespace ?? null }, argo.namespace) : plan.name;
+  let excludedCount = 0;
   effective.forEach((c, i) => {
-    const header = headerLines(plan, c, sources);
+    const group = splitApiVersion(c.id.apiVersion).group;
+    const excluded = argo ? exclusionOf(argo, group, c.id.kind, cluster) : null;
+    // ArgoCD tracks only what it applies.
+    const tracking =
+      argo && !excluded
+        ? trackingOf(argo, instance, plan.destination.namespace, {
+            group,
+            kind: c.id.kind,
+            name: c.id.name,
+            namespace: c.namespace,
+            cluster: c.scope === "Cluster",
+            renderedNamespace: c.id.namespace,
+          })
+        : null;
+    const header = headerLines(plan, c, sources, excluded);
     const record: ObjectRecord = {
       apiVersion: c.id.apiVersion,
       kind: c.id.kind,
@@ -635,7 +743,25 @@ function assemble(
       line: header.length + 1,
       source: c.source,
       hook: c.hook,
+      ...(argo ? { excluded, trackingId: tracking?.id ?? null, trackingLabel: tracking?.label ?? null } : {}),
     };
+    const what = `${c.id.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.id.name}`;
+    if (excluded) {
+      excludedCount++;
+      findings.push({
+        rule: "hydrate-excluded-resource",
+        severity: "warning",
+        application: plan.name,
+        object: { apiVersion: c.id.apiVersion, kind: c.id.kind, namespace: c.namespace, name: c.id.name },
+        path: null,
+        message:
+          `${what} (${c.source.type === "helm" ? `chart template ${c.source.template}` : `manifest ${c.source.file}:${c.source.line}`}) is never applied nor tracked by ArgoCD:` +
+          ` excluded by ${excluded}; the Application only shows an ExcludedResourceWarning` +
+          (c.source.type === "helm" ? ", and homelab check leaves it out" : ""),
+        file: record.file,
+        line: record.line,
+      });
+    }
     const key = objectKey({ ...c.id, namespace: c.namespace });
     const earlier = seen.get(key);
     if (earlier) {
@@ -645,7 +771,7 @@ function assemble(
         application: plan.name,
         object: { apiVersion: c.id.apiVersion, kind: c.id.kind, namespace: c.namespace, name: c.id.name },
         path: null,
-        message: `${c.id.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.id.name} is rendered twice (also ${earlier.file}); ArgoCD applies only one of them`,
+        message: `${what} is rendered twice (also ${earlier.file}); ArgoCD applies only one of them`,
         file: record.file,
         line: record.line,
       });
@@ -671,7 +797,9 @@ function assemble(
         });
       }
     }
-    objects.push({ record, content: `${objectHeader(header)}${c.content}\n`, value: c.value });
+    // The file stays what the chart rendered (people read it); the value checks read carries the label ArgoCD sets,
+    // so a selector on the instance label sees the Application's name as it will in the cluster.
+    objects.push({ record, content: `${objectHeader(header)}${c.content}\n`, value: withTrackingLabel(c.value, tracking?.label) });
   });
 
   const index: HydratedIndex = {
@@ -687,11 +815,22 @@ function assemble(
     objects: objects.map((o) => o.record),
     findings,
     warnings,
+    ...(argo
+      ? {
+          argocd: {
+            config: argo.config,
+            instanceName: instance,
+            cluster,
+            tracking: { method: argo.trackingMethod, labelKey: argo.instanceLabelKey, installationID: argo.installationID },
+            excluded: excludedCount,
+          },
+        }
+      : {}),
   };
   return { plan, index, objects };
 }
 
-function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string | null }, sources: readonly SourceRecord[]): string[] {
+function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string | null }, sources: readonly SourceRecord[], excluded: string | null): string[] {
   const origin = plan.defined.origin;
   const lines = [
     `Hydrated by homelab hydrate: what ArgoCD applies for Application ${plan.name}. Build output; do not edit or commit.`,
@@ -720,6 +859,7 @@ function headerLines(plan: ApplicationPlan, c: Collected & { namespace: string |
           : `ArgoCD runs it as ${c.hook.phases.join(",")}, not kept as a resource`;
     lines.push(`HOOK: ${c.hook.types.join(",")} (${c.hook.annotation}${weight}${policy}): ${phases}`);
   }
+  if (excluded) lines.push(`EXCLUDED: ArgoCD never applies nor tracks this object (${excluded})`);
   return lines;
 }
 

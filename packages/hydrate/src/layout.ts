@@ -87,10 +87,46 @@ export interface ObjectRecord {
   line: number;
   source: { type: "helm"; index: number; template: string; crd: boolean } | { type: "directory"; index: number; file: string; line: number };
   hook: HookRecord | null;
+  /**
+   * Why ArgoCD never applies nor tracks the object (resource.exclusions or
+   * resource.inclusions of argocd-cm, or its built-in exclusions); null when
+   * it applies it. Checks skip an excluded object. Absent in indexes written
+   * before hydrate knew.
+   */
+  excluded?: string | null;
+  /** The `argocd.argoproj.io/tracking-id` ArgoCD sets on it; null when it sets none (label tracking, a CRD, excluded). */
+  trackingId?: string | null;
+  /**
+   * The instance label ArgoCD sets on it (label or annotation+label tracking).
+   * The file keeps what the chart rendered; objects.json and checks carry the label (withTrackingLabel).
+   */
+  trackingLabel?: { key: string; value: string } | null;
+}
+
+/** The ArgoCD settings hydrate applied to an Application's objects, and where they come from. */
+export interface ArgoCDRecord {
+  /** The hydrated argocd-cm they were read from; null: there is none in the hydrated set, so ArgoCD 3.x defaults. */
+  config: { application: string; file: string; line: number } | null;
+  /** The name ArgoCD tracks the Application by (`<namespace>_<name>` outside ArgoCD's namespace). */
+  instanceName: string;
+  /** The destination server resource.exclusions/inclusions `clusters` were matched against. */
+  cluster: string;
+  tracking: { method: "annotation" | "label" | "annotation+label"; labelKey: string; installationID: string | null };
+  /** How many of the objects ArgoCD never applies (see ObjectRecord.excluded). */
+  excluded: number;
+}
+
+/** The object as ArgoCD applies it with label tracking: a copy with its instance label (the chart's value stays as rendered). */
+export function withTrackingLabel(value: Record<string, unknown>, label: { key: string; value: string } | null | undefined): Record<string, unknown> {
+  if (!label) return value;
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const labels = isRecord(metadata.labels) ? metadata.labels : {};
+  if (labels[label.key] === label.value) return value;
+  return { ...value, metadata: { ...metadata, labels: { ...labels, [label.key]: label.value } } };
 }
 
 export interface HydrateFinding {
-  rule: "hydrate-nondeterministic" | "hydrate-duplicate-object";
+  rule: "hydrate-nondeterministic" | "hydrate-duplicate-object" | "hydrate-excluded-resource";
   severity: "error" | "warning";
   application: string;
   object: { apiVersion: string; kind: string; namespace: string | null; name: string };
@@ -116,6 +152,8 @@ export interface HydratedIndex {
   findings: HydrateFinding[];
   /** Engine warnings (coalesce, deprecated chart), one line each. */
   warnings: string[];
+  /** What ArgoCD's own settings do to the objects (absent in indexes written before hydrate knew). */
+  argocd?: ArgoCDRecord;
 }
 
 export interface ComponentSummary {
