@@ -60,9 +60,10 @@ export function crdLocation(dir: string): string {
 }
 
 /**
- * Names the wasm build (for the memo of clean files) without reading its 17 MB: the build's input digest
- * (written beside it) and the file's size and modification time, so a rebuild
- * from the same inputs with another Go is a different engine too.
+ * Names the wasm build for the memo of clean files without reading its 17 MB:
+ * the build's input digest (written beside it) and the file's size and
+ * modification time, so a rebuild from the same inputs with another Go is a
+ * different engine too.
  */
 export function engineFingerprint(): string | undefined {
   try {
