@@ -251,15 +251,17 @@ describe("checks on the charts' hydrated objects", () => {
     expect((await check({ dir: root, root, schema: false, policy: false, references: true })).violations).toEqual([]);
   });
 
+  // An Ingress routing to a Service (web-ui) that no object provides: a ref-backend finding while it is applied.
+  const ingress: ChartObject = {
+    kind: "Ingress",
+    apiVersion: "networking.k8s.io/v1",
+    name: "web",
+    namespace: "web",
+    template: "web/templates/ingress.yaml",
+    text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
+  };
+
   it("places findings on an object taken from objects.json at the same file and line as when its YAML is parsed", async () => {
-    const ingress: ChartObject = {
-      kind: "Ingress",
-      apiVersion: "networking.k8s.io/v1",
-      name: "web",
-      namespace: "web",
-      template: "web/templates/ingress.yaml",
-      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
-    };
     const findings = async (parsed?: (o: ChartObject) => Record<string, unknown>) => {
       const root = repo(files("http"));
       hydrate(root, [service, smCrd, ingress], parsed);
@@ -272,14 +274,6 @@ describe("checks on the charts' hydrated objects", () => {
   });
 
   it("leaves out what ArgoCD's resource.exclusions keep it from applying: not validated, policed nor referenced", async () => {
-    const ingress: ChartObject = {
-      kind: "Ingress",
-      apiVersion: "networking.k8s.io/v1",
-      name: "web",
-      namespace: "web",
-      template: "web/templates/ingress.yaml",
-      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
-    };
     const applied = repo(files("http"));
     hydrate(applied, [service, smCrd, ingress]);
     expect((await check({ dir: applied, root: applied, schema: false, references: true })).violations.map((v) => v.rule)).toContain("ref-backend");

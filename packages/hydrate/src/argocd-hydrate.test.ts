@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { helmEngine } from "./helm.js";
-import { hydrate, type HydrateOptions } from "./hydrate.js";
+import { hydrate } from "./hydrate.js";
 import { objectsFile, parseHydratedObjects } from "./layout.js";
-import { describeWithEngine } from "./testing.js";
+import { describeWithEngine, scratchRepository } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
 const ARGOCD_CM = "dist/hydrated/argocd/argocd/configmap.argocd.argocd-cm.yaml";
@@ -38,24 +36,12 @@ spec:
 ${source}`;
 
 describeWithEngine("ArgoCD's argocd-cm applied to the hydrated objects", () => {
+  const repo = scratchRepository("hydrate-argocd-", "web", REPO_URL);
+  const { options, write } = repo;
   let root: string;
-  let chartDir: string;
-  const options = (extra: Partial<HydrateOptions> = {}): HydrateOptions => ({
-    root,
-    repoURL: REPO_URL,
-    kubeVersion: "1.35.4",
-    engine: helmEngine,
-    charts: { resolve: async () => ({ path: chartDir, digest: null }) },
-    ...extra,
-  });
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  };
 
   beforeAll(() => {
-    root = mkdtempSync(path.join(os.tmpdir(), "hydrate-argocd-"));
-    chartDir = path.join(root, ".charts", "web");
+    root = repo.open();
     write(".charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n");
     write(
       ".charts/web/templates/objects.yaml",

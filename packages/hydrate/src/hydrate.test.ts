@@ -3,10 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { helmEngine } from "./helm.js";
-import { hydrate, type HydrateOptions } from "./hydrate.js";
+import { hydrate } from "./hydrate.js";
 import { contentDigest, indexFile, objectsFile, parseHydratedIndex, parseHydratedObjects } from "./layout.js";
-import { describeWithEngine } from "./testing.js";
+import { describeWithEngine, scratchRepository } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
 
@@ -146,25 +145,13 @@ ${templatePatch}`;
 }
 
 describeWithEngine("hydrate with Helm's engine", () => {
+  const repo = scratchRepository("hydrate-", "probe", REPO_URL);
+  const { options, write } = repo;
   let root: string;
-  let chartDir: string;
-  const options = (extra: Partial<HydrateOptions> = {}): HydrateOptions => ({
-    root,
-    repoURL: REPO_URL,
-    kubeVersion: "1.35.4",
-    engine: helmEngine,
-    charts: { resolve: async () => ({ path: chartDir, digest: null }) },
-    ...extra,
-  });
-  const write = (file: string, text: string) => {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  };
 
   beforeAll(() => {
-    root = mkdtempSync(path.join(os.tmpdir(), "hydrate-"));
-    chartDir = path.join(root, ".charts", "probe");
-    writeChart(chartDir);
+    root = repo.open();
+    writeChart(repo.chartDir());
     write("cluster-init-apps/probe/base.yaml", "order: base\nfromFile: base\n");
     write("cluster-init-apps/probe/one.yaml", "order: one\n");
     write("cluster-init-apps/probe/two.yaml", "order: two\nrandom: true\n");

@@ -4,8 +4,44 @@
  * they are registered as skipped with the reason in their title; CI
  * (HOMELAB_REQUIRE_MIRRORS=1) turns that into a failure, as for the mirrors.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "vitest";
 import { mirrorsRequired } from "@homelab/test-fixtures/mirrors";
+
+import { helmEngine } from "./helm.js";
+import type { HydrateOptions } from "./hydrate.js";
+
+/**
+ * A scratch repository for a hydrate test: `open()` (in beforeAll) makes the
+ * folder, with the test's chart under `.charts/<chart>`; `options()` hydrates it
+ * with Helm's engine and that chart for every Application.
+ */
+export function scratchRepository(prefix: string, chart: string, repoURL: string) {
+  let root = "";
+  const chartDir = () => path.join(root, ".charts", chart);
+  return {
+    open(): string {
+      root = mkdtempSync(path.join(os.tmpdir(), prefix));
+      return root;
+    },
+    chartDir,
+    write(file: string, text: string): void {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    },
+    options: (extra: Partial<HydrateOptions> = {}): HydrateOptions => ({
+      root,
+      repoURL,
+      kubeVersion: "1.35.4",
+      engine: helmEngine,
+      charts: { resolve: async () => ({ path: chartDir(), digest: null }) },
+      ...extra,
+    }),
+    remove: (): void => rmSync(root, { recursive: true, force: true }),
+  };
+}
 
 async function engineProblem(): Promise<string | undefined> {
   try {
