@@ -67,9 +67,6 @@ export function writeCrdSchemas(
       if (!existsSync(dir)) throw error;
     }
   }
-  keepNewest(cacheDir, dir, KEPT_SCHEMA_SETS);
+  keepNewest(cacheDir, dir);
   return { dir, location: `${dir}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`, count: versions.length };
 }
-
-/** Chart CRD sets kept (a branch switch and back reuses its folder). */
-const KEPT_SCHEMA_SETS = 4;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -74,6 +74,9 @@ describe("memoizedEngine", () => {
     const engines = [fakeEngine(), fakeEngine(), fakeEngine()];
     for (const e of engines) await memoizedEngine(e.engine, dir).renderReleases([request(chart)]);
     expect(engines.map((e) => e.renders())).toEqual([1, 1, 0]);
+    // Once confirmed, the unconfirmed copy is gone: one entry per request.
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.map((f) => f.name.endsWith(".once.json"))).toEqual([false]);
   });
 
   it("never remembers a release that renders differently, nor one that failed", async () => {

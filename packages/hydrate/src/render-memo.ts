@@ -12,13 +12,10 @@
  * (and reported) on every run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { hashTree, keepNewest } from "@homelab/workspace";
+import { hashTree, openGeneration } from "@homelab/workspace";
 import type { ReleaseRequest, ReleaseResult, RenderEngine } from "./engine.js";
-
-/** Engines and helper builds kept at once (a branch switch and back should still hit). */
-const KEPT_GENERATIONS = 4;
 
 export interface RenderMemoOptions {
   /** Names the engine's build beyond `engine.version()` (e.g. the helper binary's size and mtime). */
@@ -29,17 +26,9 @@ export interface RenderMemoOptions {
 export function memoizedEngine(engine: RenderEngine, dir: string, options: RenderMemoOptions = {}): RenderEngine {
   let generation: Promise<string> | undefined;
   const generationDir = (): Promise<string> =>
-    (generation ??= Promise.all([engine.version(), options.build?.() ?? ""]).then(([version, build]) => {
-      const name = createHash("sha256").update(`${version}\0${build}`).digest("hex").slice(0, 16);
-      const folder = path.join(dir, name);
-      try {
-        mkdirSync(folder, { recursive: true });
-        keepNewest(dir, folder, KEPT_GENERATIONS);
-      } catch {
-        // Unwritable cache: every lookup misses and nothing is remembered.
-      }
-      return folder;
-    }));
+    (generation ??= Promise.all([engine.version(), options.build?.() ?? ""]).then(([version, build]) =>
+      openGeneration(dir, createHash("sha256").update(`${version}\0${build}`).digest("hex").slice(0, 16)),
+    ));
   const chartDigests = new Map<string, string>();
   /** This run's first render of each request key, kept until a second render confirms it. */
   const firstRenders = new Map<string, string>();
@@ -63,8 +52,10 @@ export function memoizedEngine(engine: RenderEngine, dir: string, options: Rende
           const text = JSON.stringify({ ...result, id: "" });
           // The earlier render of the same request: this run's, else one a run before left unconfirmed.
           const first = firstRenders.get(key) ?? readText(entryFile(folder, key, ONCE));
-          if (first === text) write(entryFile(folder, key, CONFIRMED), text);
-          else if (!firstRenders.has(key)) write(entryFile(folder, key, ONCE), text);
+          if (first === text) {
+            write(entryFile(folder, key, CONFIRMED), text);
+            remove(entryFile(folder, key, ONCE)); // confirmed: the unconfirmed copy is not read again
+          } else if (!firstRenders.has(key)) write(entryFile(folder, key, ONCE), text);
           firstRenders.set(key, text);
         }
         return result;
@@ -120,5 +111,13 @@ function write(file: string, text: string): void {
     renameSync(tmp, file);
   } catch {
     // A memo that cannot be written is only slower.
+  }
+}
+
+function remove(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Left behind, it is only never read.
   }
 }

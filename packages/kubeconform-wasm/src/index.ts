@@ -67,7 +67,7 @@ export async function createValidator(options: ValidateOptions): Promise<Validat
   let closed = false;
   const start = async (): Promise<Pool> => new Pool(await Shim.load(preopens, config), preopens, config, options.threads ?? defaultThreads());
   const engine = options.memoDir === undefined ? undefined : engineFingerprint();
-  const memo = engine === undefined ? undefined : openMemo(options.memoDir!, engine, config, Object.values(preopens));
+  const memo = options.memoDir === undefined || engine === undefined ? undefined : openMemo(options.memoDir, engine, config, Object.values(preopens));
   const context = { kubernetesVersion: options.kubernetesVersion };
   return {
     async validate(files) {

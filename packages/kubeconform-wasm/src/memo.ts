@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import { hashTree, keepNewest } from "@homelab/workspace";
+import { hashTree, openGeneration } from "@homelab/workspace";
 
 export interface ValidationMemo {
   /** Whether `text` validated clean under this memo's engine, configuration and schemas. */
@@ -28,13 +28,7 @@ export function openMemo(dir: string, engine: string, config: unknown, schemaDir
   for (const schemaDir of schemaDirs) hashTree(base.update(`dir ${schemaDir}\0`), schemaDir);
   const prefix = base.digest("hex");
   // One folder per engine, configuration and schema set: the older ones are dropped whole.
-  const generation = path.join(dir, prefix.slice(0, 16));
-  try {
-    mkdirSync(generation, { recursive: true });
-  } catch {
-    // Unwritable: every lookup misses and nothing is remembered.
-  }
-  keepNewest(dir, generation, KEPT_GENERATIONS);
+  const generation = openGeneration(dir, prefix.slice(0, 16));
   const entry = (text: string): string => {
     const key = createHash("sha256").update(prefix).update("\0").update(text).digest("hex");
     return path.join(generation, key.slice(0, 2), key.slice(2));
@@ -53,6 +47,3 @@ export function openMemo(dir: string, engine: string, config: unknown, schemaDir
     },
   };
 }
-
-/** Schema sets and engines kept at once (a branch switch and back should still hit). */
-const KEPT_GENERATIONS = 4;

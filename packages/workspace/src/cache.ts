@@ -1,5 +1,5 @@
 import type { Hash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./mirrors.js";
 
@@ -23,7 +23,7 @@ export function workspaceCacheDir(name: string, env: NodeJS.ProcessEnv = process
  * the `keep` most recently used folders beside it in `dir`. A folder used within the
  * last hour is never removed: another process (a parallel Nx task) may be reading it.
  */
-export function keepNewest(dir: string, current: string, keep: number, now = Date.now()): void {
+export function keepNewest(dir: string, current: string, keep = GENERATIONS_KEPT, now = Date.now()): void {
   try {
     const date = new Date(now);
     utimesSync(current, date, date);
@@ -38,6 +38,25 @@ export function keepNewest(dir: string, current: string, keep: number, now = Dat
 }
 
 const IN_USE_MS = 60 * 60_000;
+
+/** Generations of a cache kept at once (engine builds, schema sets): a branch switch and back still hits. */
+const GENERATIONS_KEPT = 4;
+
+/**
+ * The folder of one generation of a cache (`<dir>/<name>`), made and marked as used,
+ * the older ones beyond GENERATIONS_KEPT removed. Never throws: an unwritable cache
+ * only misses (lookups under the folder find nothing, writes fail quietly).
+ */
+export function openGeneration(dir: string, name: string): string {
+  const folder = path.join(dir, name);
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch {
+    return folder;
+  }
+  keepNewest(dir, folder);
+  return folder;
+}
 
 /**
  * Adds every file under `root` (relative path, size and content, in name order) to
