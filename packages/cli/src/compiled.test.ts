@@ -83,15 +83,16 @@ describe("the compiled CLI", () => {
       import { compiledBuild, enableSourceLoading } from ${JSON.stringify(path.join(cliDir, "bin/compiled.mjs"))};
       const build = compiledBuild(${JSON.stringify(out)});
       if (!build) throw new Error("fresh build not current");
+      // As the bin does: the framework loads first, TypeScript loading starts just before a command runs.
+      const { main } = await import(build.url("@homelab/cli/main"));
+      const errors = await import(build.url("@homelab/errors"));
       await enableSourceLoading(build);
-      const errors = await import("@homelab/errors");
       const user = await import(${JSON.stringify(path.join(dir, "user.ts"))});
       let caught;
       try { user.fail(); } catch (error) { caught = error; }
-      const { main } = await import(build.url("@homelab/cli/main"));
       let help = "";
       const code = await main(["check", "--help"], { cwd: process.cwd(), env: process.env, stdout: (t) => (help += t), stderr: () => {} });
-      console.log(JSON.stringify({ same: errors.isHomelabError(caught), errorsUrl: import.meta.resolve("@homelab/errors"), code, help: help.split("\\n")[0] }));
+      console.log(JSON.stringify({ same: caught instanceof errors.HomelabError, errorsUrl: import.meta.resolve("@homelab/errors"), code, help: help.split("\\n")[0] }));
     `;
     const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
     expect(result.stderr).toBe("");

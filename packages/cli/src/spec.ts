@@ -10,6 +10,14 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Called once the command's implementation has loaded, before it runs. The
+   * bin lets the process import TypeScript (the user's homelab.config.ts and
+   * components) here, so the compiled framework's own modules load without
+   * tsx's loader hooks in the way (each hooked import is a round trip to
+   * tsx's hook thread).
+   */
+  beforeRun?(): Promise<void>;
 }
 
 interface FlagBase {

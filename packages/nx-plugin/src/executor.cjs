@@ -28,8 +28,11 @@ async function loadRunner() {
   if (!runner) {
     const compiled = await import(pathToFileURL(path.join(__dirname, "../../cli/bin/compiled.mjs")).href);
     const build = compiled.compiledBuild();
-    await compiled.enableSourceLoading(build);
+    // Compiled, the runner loads before tsx's hooks exist (each hooked import is a round trip to tsx's thread);
+    // the components it then imports are TypeScript and need them.
+    if (!build) await compiled.enableSourceLoading(undefined);
     runner = await import(build ? build.url(compiled.NX_RUNNER) : pathToFileURL(path.join(__dirname, "run.ts")).href);
+    if (build) await compiled.enableSourceLoading(build);
   }
   return runner;
 }
