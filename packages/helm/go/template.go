@@ -60,6 +60,9 @@ type renderedDoc struct {
 type crdFile struct {
 	File    string `json:"file"`
 	Content string `json:"content"`
+	// Value is the file's one document as JSON (see crdDocumentJSON); absent
+	// when the file holds several or does not convert.
+	Value json.RawMessage `json:"value,omitempty"`
 }
 
 type releaseError struct {
@@ -171,7 +174,8 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 	}
 	if req.IncludeCRDs {
 		for _, crd := range chrt.CRDObjects() {
-			result.CRDs = append(result.CRDs, crdFile{File: crd.Filename, Content: string(crd.File.Data)})
+			content := string(crd.File.Data)
+			result.CRDs = append(result.CRDs, crdFile{File: crd.Filename, Content: content, Value: crdDocumentJSON(content)})
 		}
 	}
 	return result
@@ -252,12 +256,17 @@ func splitManifest(manifest string) []renderedDoc {
 // converts (several documents, invalid YAML, duplicate keys, a value JSON
 // cannot hold), so the caller parses it itself and reports the problem.
 func documentJSON(content string) json.RawMessage {
-	if multiDocument.MatchString(content) {
+	// The document as `helm template` prints it: a final block scalar keeps its line break.
+	return yamlDocumentJSON(content + "\n")
+}
+
+// yamlDocumentJSON converts text that is exactly one YAML document, as is.
+func yamlDocumentJSON(text string) json.RawMessage {
+	if multiDocument.MatchString(text) {
 		return nil
 	}
-	// The document as `helm template` prints it: a final block scalar keeps its line break.
 	var doc any
-	if err := goyaml.Unmarshal([]byte(content+"\n"), &orderedDocument{&doc}); err != nil {
+	if err := goyaml.Unmarshal([]byte(text), &orderedDocument{&doc}); err != nil {
 		return nil
 	}
 	var out bytes.Buffer
@@ -266,6 +275,21 @@ func documentJSON(content string) json.RawMessage {
 	}
 	return out.Bytes()
 }
+
+// crdDocumentJSON converts a crds/ file as documentJSON converts a template's
+// document. Such files often open with a "---" line (after a licence comment);
+// that one leading marker, alone on its line, starts the file's only document.
+// Converting here, natively, spares the caller parsing megabytes of CRD YAML.
+func crdDocumentJSON(content string) json.RawMessage {
+	if m := leadingMarker.FindStringIndex(content); m != nil {
+		content = content[m[1]:]
+	}
+	// The file's own bytes, as the caller would parse them (no line break added).
+	return yamlDocumentJSON(content)
+}
+
+// Blank and comment lines, then a bare document marker (a comment may follow it).
+var leadingMarker = regexp.MustCompile(`^(?:[ \t]*(?:#[^\n]*)?\n)*---[ \t]*(?:#[^\n]*)?\n`)
 
 // orderedDocument decodes nested mappings as MapSlice (go-yaml keeps the
 // slice type for every mapping below one), so key order survives.

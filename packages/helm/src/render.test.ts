@@ -57,6 +57,9 @@ describe("renderReleases (Helm's engine, small charts)", () => {
         'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    "helm.sh/hook": pre-install,pre-upgrade\nspec: {}\n',
       "templates/NOTES.txt": "notes are not objects\n",
       "crds/widget.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n",
+      "crds/licensed.yaml":
+        "# Copyright the gadget authors\n\n--- # gadgets\n# the gadget\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: gadgets.example.com\n",
+      "crds/pair.yaml": "---\nkind: A\n---\nkind: B\n",
     });
   });
 
@@ -76,7 +79,13 @@ describe("renderReleases (Helm's engine, small charts)", () => {
     expect(cm).toContain('install: "true"');
     const hooks = result!.objects.filter((o) => o.hook !== null);
     expect(hooks).toEqual([expect.objectContaining({ template: "demo/templates/hook.yaml", hook: ["pre-install", "pre-upgrade"] })]);
-    expect(result!.crds).toEqual([{ file: "demo/crds/widget.yaml", content: expect.stringContaining("widgets.example.com") }]);
+    const crd = (name: string) => ({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } });
+    // Converted natively when the file is one document (after one leading `---` line); several documents: text only.
+    expect(result!.crds).toEqual([
+      { file: "demo/crds/licensed.yaml", content: expect.stringContaining("gadgets.example.com"), value: crd("gadgets.example.com") },
+      { file: "demo/crds/pair.yaml", content: "---\nkind: A\n---\nkind: B\n" },
+      { file: "demo/crds/widget.yaml", content: expect.stringContaining("widgets.example.com"), value: crd("widgets.example.com") },
+    ]);
     expect(result!.objects.some((o) => o.content.includes("notes are not objects"))).toBe(false);
   });
 

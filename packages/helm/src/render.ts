@@ -49,6 +49,11 @@ export interface CrdFile {
   /** `<chart>/crds/x.yaml` (or under a subchart); one file may hold several documents. */
   file: string;
   content: string;
+  /**
+   * The file's document converted as RenderedObject.value is (a leading `---`
+   * line skipped); absent when it holds several documents or does not convert.
+   */
+  value?: unknown;
 }
 
 export interface RenderError {

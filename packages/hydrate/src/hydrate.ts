@@ -23,7 +23,6 @@ import path from "node:path";
 import os from "node:os";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { realInside, resolveInside } from "@homelab/layout";
-import { parseAllDocuments } from "yaml";
 import { ApiSurface, baseSurface, crdResources, listDigest, splitApiVersion, type ApiResource } from "./api.js";
 import { APPLICATIONS_FOLDER, applicationsFromFile, type DefinedApplication } from "./applications.js";
 import {
@@ -37,6 +36,7 @@ import {
   type ArgoSettings,
 } from "./argocd.js";
 import { differingPaths } from "./determinism.js";
+import { engineDocument, parseCached, parseDocuments, type DocumentCache, type ParsedDocument } from "./documents.js";
 import type { ChartResolver, ReleaseRequest, ReleaseResult, RenderEngine, ResolvedChart } from "./engine.js";
 import {
   HYDRATED_FOLDER,
@@ -62,7 +62,6 @@ import {
 } from "./layout.js";
 import { planApplication, type ApplicationPlan, type DirectorySourcePlan, type HelmSourcePlan, type RepositoryFacts } from "./plan.js";
 import { writeComponents, type OutputFile } from "./write.js";
-import { GO_YAML } from "@homelab/yaml";
 
 export interface HydrateOptions extends RepositoryFacts {
   /** The cluster's Kubernetes version (`--kube-version`). */
@@ -195,79 +194,6 @@ async function renderAll(
   return byId;
 }
 
-interface ParsedDocument {
-  content: string;
-  value: Record<string, unknown>;
-}
-
-/**
- * Parsed documents by their exact text, for one hydrate run: the fixed-point
- * passes and the determinism render give mostly the same bytes again, and
- * parsing is a pure function of them, so each distinct text is parsed once.
- * Only successful parses are kept (an error names the Application it came from).
- */
-type DocumentCache = Map<string, ParsedDocument[]>;
-
-function parseCached(cache: DocumentCache, text: string, where: { file: string; what: string }): ParsedDocument[] {
-  let docs = cache.get(text);
-  if (!docs) {
-    docs = parseDocuments(text, where);
-    cache.set(text, docs);
-  }
-  return docs;
-}
-
-/** The documents of a rendered template or a manifest file, as the API server would read them (YAML 1.1, JSON-compatible). */
-function parseDocuments(text: string, where: { file: string; what: string }): ParsedDocument[] {
-  const out: ParsedDocument[] = [];
-  const docs = parseAllDocuments(text, GO_YAML);
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    const error = doc.errors[0];
-    if (error) {
-      throw new HomelabError(ErrorCode.Syntax, `${where.what} is not valid YAML: ${error.message.split("\n")[0]}`, { position: { file: where.file } });
-    }
-    const value = doc.toJS(GO_YAML) as unknown;
-    if (value === null || value === undefined) continue;
-    // trimEnd, not /\s+$/: the regex retries at every whitespace run of a megabyte CRD (quadratic in practice).
-    const content = text
-      .slice(doc.range[0], doc.range[2])
-      .replace(/^---[^\n]*\n/, "")
-      .trimEnd();
-    out.push({ content, value: kubernetesObject(value, where) });
-  }
-  return out;
-}
-
-function kubernetesObject(value: unknown, where: { file: string; what: string }): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a document that is not a Kubernetes object`, { position: { file: where.file } });
-  }
-  const record = value as Record<string, unknown>;
-  // A `kind: List` is applied item by item.
-  if (typeof record.kind === "string" && record.kind.endsWith("List") && Array.isArray(record.items)) {
-    throw new HomelabError(ErrorCode.Syntax, `${where.what} holds a ${record.kind}; homelab hydrate expects one object per document`, {
-      position: { file: where.file },
-    });
-  }
-  return record;
-}
-
-/**
- * A document the engine converted already: the same checks and the same text
- * as parseDocuments gives it (from its first node, so without the comments
- * before it), without parsing the YAML in JavaScript. A document that does not
- * start with a plain key at the line start is parsed as before.
- */
-function engineDocument(cache: DocumentCache, text: string, value: unknown, where: { file: string; what: string }): ParsedDocument[] {
-  if (value === null) return parseCached(cache, text, where);
-  const start = LEADING_COMMENTS.exec(text)![0].length;
-  if (!/^[A-Za-z0-9_"']/.test(text.slice(start, start + 1))) return parseCached(cache, text, where);
-  return [{ content: text.slice(start).trimEnd(), value: kubernetesObject(value, where) }];
-}
-
-/** Blank and comment lines before a document's first node. */
-const LEADING_COMMENTS = /^(?:[ \t]*(?:#[^\n]*)?\n)*/;
-
 interface Identity {
   apiVersion: string;
   kind: string;
@@ -351,7 +277,10 @@ function releaseObjects(release: Release, result: ReleaseResult, cache: Document
   const what = (template: string) => `${release.source.chart}@${release.source.version} ${template} (Application ${release.plan.name})`;
   const file = release.plan.defined.origin.file;
   for (const crd of result.crds) {
-    for (const doc of parseCached(cache, crd.content, { file, what: what(crd.file) })) {
+    const where = { file, what: what(crd.file) };
+    // Converted by the engine when the file is one document: the charts' CRDs are megabytes of YAML.
+    const docs = crd.value === undefined ? parseCached(cache, crd.content, where) : engineDocument(cache, crd.content, crd.value, where);
+    for (const doc of docs) {
       out.push({
         id: identity(doc.value, what(crd.file), file),
         ...doc,
