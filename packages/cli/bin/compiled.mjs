@@ -74,7 +74,17 @@ let sourceLoading;
 export async function enableSourceLoading(build) {
   sourceLoading ??= (async () => {
     const { register: registerTsx } = await import("tsx/esm/api");
-    registerTsx();
+    // tsx keeps its compile cache under os.tmpdir(), which its hooks thread reads
+    // when it starts (here): point it into the repository's cache for that moment,
+    // so running homelab writes nothing outside the checkout.
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = tsxCacheParent();
+    try {
+      registerTsx();
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
     if (build) {
       const entries = Object.fromEntries(Object.keys(build.manifest.entries).map((specifier) => [specifier, build.url(specifier)]));
       // Registered after tsx, so it is asked first.
@@ -82,4 +92,14 @@ export async function enableSourceLoading(build) {
     }
   })();
   return sourceLoading;
+}
+
+/**
+ * workspaceCacheDir("tsx") of @homelab/workspace, spelled out here because this
+ * runs before any TypeScript can load (a test holds the two equal).
+ * @param {NodeJS.ProcessEnv} env
+ */
+export function tsxCacheParent(env = process.env) {
+  const override = env.HOMELAB_CACHE_DIR;
+  return path.join(override ? path.resolve(override) : path.join(root, "node_modules", ".cache", "homelab"), "tsx");
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain JavaScript module without declarations
-import { MANIFEST, MANIFEST_FORMAT, compiledBuild } from "../bin/compiled.mjs";
+import { MANIFEST, MANIFEST_FORMAT, compiledBuild, tsxCacheParent } from "../bin/compiled.mjs";
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(cliDir, "../..");
@@ -66,6 +66,14 @@ describe("compiledBuild: the build is used only while every input is unchanged",
     }
     writeFileSync(path.join(out, MANIFEST), JSON.stringify({ format: MANIFEST_FORMAT + 1, entries: {}, inputs: {} }));
     expect(compiledBuild(out, base)).toBeUndefined();
+  });
+});
+
+describe("tsx's compile cache", () => {
+  it("is the repository's cache folder, as @homelab/workspace names it (HOMELAB_CACHE_DIR too)", async () => {
+    const { workspaceCacheDir } = await import("@homelab/workspace");
+    expect(tsxCacheParent({})).toBe(workspaceCacheDir("tsx", {}));
+    expect(tsxCacheParent({ HOMELAB_CACHE_DIR: "ci-cache" })).toBe(workspaceCacheDir("tsx", { HOMELAB_CACHE_DIR: "ci-cache" }));
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import os from "node:os";
@@ -201,6 +202,26 @@ describe("the exit point: redaction, control characters, TypeScript syntax error
       position: { file: "homelab.config.ts", line: 3, column: 6 },
     });
     expect(typeScriptSyntaxError(new Error("boom"), "/repo")).toBeUndefined();
+  });
+
+  it("compiles the user's TypeScript into the repository's cache, never into the OS temp folder", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
+    const tmp = await mkdtemp(path.join(os.tmpdir(), "homelab-tmp-"));
+    await writeFile(path.join(dir, "package.json"), '{"type":"module"}\n');
+    // Loads (tsx compiles it) and is refused after: the command stops there, exit 2.
+    await writeFile(path.join(dir, "homelab.config.ts"), "const components: unknown[] = [];\nexport default { components };\n");
+    const bin = fileURLToPath(new URL("../bin/homelab.js", import.meta.url));
+    const cache = path.join(dir, "cache");
+    const result = spawnSync(process.execPath, [bin, "render", "--root", dir], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, TMPDIR: tmp, HOMELAB_CACHE_DIR: cache },
+    });
+    expect(result.stderr).toContain("the default export must be defineConfig");
+    expect(result.status).toBe(2);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(path.join(cache, "tsx")).length).toBeGreaterThan(0);
   });
 
   it("a homelab.config.ts that does not parse gives exit 2 with its line through the real bin (tsx), not exit 70", async () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workspaceCacheDir } from "@homelab/workspace";
 import { compiledModule, type Shim, type ShimAnswer, type ShimConfig } from "./wasm.js";
 
 /**
@@ -82,7 +83,9 @@ export class Pool {
       const entry = new URL("./worker.ts", import.meta.url).href;
       const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
       while (this.workers.length < count) {
-        this.workers.push(new ShimWorker(new Worker(boot, { eval: true, workerData: { preopens: this.preopens, config: this.config, module } })));
+        // tsx's compile cache goes where the process's own goes (packages/cli/bin/compiled.mjs), not into os.tmpdir().
+        const env = { ...process.env, TMPDIR: workspaceCacheDir("tsx") };
+        this.workers.push(new ShimWorker(new Worker(boot, { eval: true, env, workerData: { preopens: this.preopens, config: this.config, module } })));
       }
     }
     return this.workers.slice(0, count);
