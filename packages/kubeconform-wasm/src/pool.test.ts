@@ -38,6 +38,20 @@ describe("split", () => {
     expect(shareOf(0)).not.toBe(shareOf(1));
   });
 
+  it("spreads a kind larger than a fair share (the charts' CRDs) and keeps the many small kinds whole beside it", () => {
+    const crds = Array.from({ length: 10 }, () => doc("CustomResourceDefinition", 500_000, "apiextensions.k8s.io/v1"));
+    const small = Array.from({ length: 40 }, (_, i) => doc(`Kind${Math.floor(i / 2)}`, 5_000, "example.com/v1"));
+    const files = [...crds, ...small];
+    const shares = split(files, 2);
+    expect(shares.flat().sort((a, b) => a - b)).toEqual(files.map((_, i) => i));
+    const shareOf = (i: number) => shares.findIndex((s) => s.includes(i));
+    // Both threads validate CRDs: one thread with all of them would finish last.
+    expect(new Set(crds.map((_, i) => shareOf(i))).size).toBe(2);
+    // Each small kind's two files stay together (one compile each), and the small kinds go to both threads.
+    for (let k = 0; k < 20; k++) expect(shareOf(10 + 2 * k)).toBe(shareOf(11 + 2 * k));
+    expect(new Set(small.map((_, i) => shareOf(10 + i))).size).toBe(2);
+  });
+
   it("tells kinds apart by apiVersion and finds every document's kind", () => {
     const two = Buffer.concat([doc("Service", 100), Buffer.from("---\n"), doc("ServiceMonitor", 100, "monitoring.coreos.com/v1")]);
     const files = [doc("Big", 2_000_000), two, doc("Service", 100), doc("ServiceMonitor", 100, "monitoring.coreos.com/v1")];
