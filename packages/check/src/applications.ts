@@ -20,7 +20,7 @@ export interface AppSpec {
   index: number;
 }
 
-/** Every Application the documents declare, ApplicationSet list elements substituted as ArgoCD's goTemplate does. */
+/** Every Application the documents declare, an ApplicationSet's as ArgoCD renders them from its list generators (@homelab/sources). */
 export function applicationsOf(documents: readonly InputDocument[]): AppSpec[] {
   const out: AppSpec[] = [];
   for (const doc of documents) {

@@ -44,17 +44,12 @@ spec:
 `;
 
 describe("applicationsFromFile", () => {
-  it("expands list elements and applies templatePatch as a strategic merge patch", () => {
+  it("takes the Applications of a set as @homelab/sources expands them, with where they are defined", () => {
     const apps = applicationsFromFile(SET, "apps-root-config/applications/demo.yaml");
     expect(apps.map((a) => a.application.metadata.name)).toEqual(["demo-a", "demo-b"]);
-    const [a, b] = apps.map((x) => x.application);
-    expect(a!.spec.sources![0]!.helm).toEqual({ releaseName: "demo-a" });
-    // Lists are replaced, finalizers merge (ObjectMeta's patch strategy), maps merge.
-    expect(b!.spec.sources![0]!.helm).toEqual({ skipCrds: true });
-    expect(b!.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io", "extra"]);
-    // The patch is YAML read by sigs.k8s.io/yaml, but "yes" in quotes stays a string.
-    expect(b!.metadata.labels).toEqual({ patched: "yes" });
-    expect(apps[0]!.origin).toMatchObject({ component: "demo", applicationSet: "demo", line: 1 });
+    // templatePatch applied (the merge itself is tested with @homelab/sources' expansion).
+    expect(apps[1]!.application.spec.sources![0]!.helm).toEqual({ skipCrds: true });
+    expect(apps[0]!.origin).toEqual({ file: "apps-root-config/applications/demo.yaml", component: "demo", applicationSet: "demo", line: 1 });
   });
 
   it("names file and line of a template error", () => {

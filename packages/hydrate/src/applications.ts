@@ -1,18 +1,16 @@
 /**
- * The Applications the repository defines, as ArgoCD's ApplicationSet
- * controller generates them from apps-root-config/applications/*.yaml: list
- * generator elements as parameters, the template rendered with goTemplate
- * (or fasttemplate), `templatePatch` rendered and applied as a strategic
- * merge patch on the Application. Plain `Application` documents are taken
- * as they are.
+ * The Applications the repository defines, from apps-root-config/applications/*.yaml:
+ * an ApplicationSet's as @homelab/sources expands them (as ArgoCD's
+ * ApplicationSet controller does: list generator elements, goTemplate or
+ * fasttemplate, templatePatch), exactly or not at all; plain `Application`
+ * documents as they are. Each must be an Application ArgoCD can render.
  */
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { LABELS } from "@homelab/layout";
-import { GO_YAML, YamlSource, type JsonPath } from "@homelab/yaml";
-import { parse as parseYaml } from "yaml";
-import { TemplateError, renderFastTemplate, renderGoTemplate, type TemplateOptions } from "./gotemplate.js";
+import { APPLICATIONS_FOLDER, LABELS } from "@homelab/layout";
+import { expandApplicationSet } from "@homelab/sources";
+import { YamlSource, type JsonPath } from "@homelab/yaml";
 
-export const APPLICATIONS_FOLDER = "apps-root-config/applications";
+export { APPLICATIONS_FOLDER };
 
 export interface ApplicationSource {
   repoURL: string;
@@ -114,153 +112,16 @@ export function applicationsFromFile(text: string, file: string): DefinedApplica
       const application = checkApplication(value, source, doc.index, []);
       out.push({ application, origin: { file, line: doc.line, applicationSet: undefined, component } });
     } else if (value.kind === "ApplicationSet") {
-      out.push(...expandApplicationSet(value, source, doc.index, doc.line, component));
+      const applicationSet = isRecord(value.metadata) && typeof value.metadata.name === "string" ? value.metadata.name : undefined;
+      for (const generated of expandApplicationSet(value, "exact", { source, index: doc.index })) {
+        const application = checkApplication(generated.object, source, doc.index, generated.element);
+        out.push({ application, origin: { file, line: doc.line, applicationSet, component } });
+      }
     } else {
       fail(source, doc.index, ["kind"], `expected kind ApplicationSet or Application, found ${JSON.stringify(value.kind)}`);
     }
   }
   return out;
-}
-
-function expandApplicationSet(set: Record<string, unknown>, source: YamlSource, doc: number, line: number, component: string): DefinedApplication[] {
-  const name = isRecord(set.metadata) && typeof set.metadata.name === "string" ? set.metadata.name : undefined;
-  if (!name) fail(source, doc, ["metadata"], "ApplicationSet has no metadata.name");
-  const spec = set.spec;
-  if (!isRecord(spec)) fail(source, doc, ["spec"], `ApplicationSet ${name} has no spec`);
-  const goTemplate = spec.goTemplate === true;
-  const templateOptions = parseTemplateOptions(spec.goTemplateOptions, source, doc);
-  if (!Array.isArray(spec.generators) || spec.generators.length === 0) fail(source, doc, ["spec", "generators"], `ApplicationSet ${name} has no generators`);
-  if (!isRecord(spec.template)) fail(source, doc, ["spec", "template"], `ApplicationSet ${name} has no template`);
-  const out: DefinedApplication[] = [];
-  spec.generators.forEach((generator: unknown, g: number) => {
-    const at: JsonPath = ["spec", "generators", g];
-    if (!isRecord(generator)) fail(source, doc, at, "a generator must be a mapping");
-    const kinds = Object.keys(generator).filter((k) => k !== "selector" && k !== "template");
-    if (kinds.length !== 1 || kinds[0] !== "list") {
-      fail(
-        source,
-        doc,
-        at,
-        `generator ${kinds.join(", ") || "(none)"} is not supported by homelab hydrate: only the list generator is`,
-        "render writes list generators; other generators need a live cluster or Git API",
-      );
-    }
-    if (generator.template !== undefined || generator.selector !== undefined) {
-      fail(source, doc, at, "per-generator template and selector are not supported by homelab hydrate");
-    }
-    const list = generator.list;
-    if (!isRecord(list)) fail(source, doc, [...at, "list"], "list generator must be a mapping");
-    if (list.elementsYaml !== undefined)
-      fail(source, doc, [...at, "list", "elementsYaml"], "list.elementsYaml is not supported by homelab hydrate; use elements");
-    if (!Array.isArray(list.elements)) fail(source, doc, [...at, "list", "elements"], "list generator has no elements");
-    list.elements.forEach((element: unknown, e: number) => {
-      const elementAt: JsonPath = [...at, "list", "elements", e];
-      if (!isRecord(element)) fail(source, doc, elementAt, "a list element must be a mapping of parameters");
-      const render = (text: string, path: JsonPath): string => {
-        try {
-          return goTemplate ? renderGoTemplate(text, element, templateOptions) : renderFastTemplate(text, element);
-        } catch (error) {
-          if (error instanceof TemplateError) {
-            fail(source, doc, path, `ApplicationSet ${name}, element ${e} (${describeElement(element)}): ${error.message}`);
-          }
-          throw error;
-        }
-      };
-      let app = renderDeep(spec.template, ["spec", "template"], render, source, doc) as Record<string, unknown>;
-      if (typeof spec.templatePatch === "string") {
-        const patchText = render(spec.templatePatch, ["spec", "templatePatch"]);
-        app = applyTemplatePatch(app, patchText, source, doc, name, e);
-      } else if (spec.templatePatch !== undefined) {
-        fail(source, doc, ["spec", "templatePatch"], "templatePatch must be a string");
-      }
-      const application = checkApplication({ apiVersion: "argoproj.io/v1alpha1", kind: "Application", ...app }, source, doc, elementAt);
-      out.push({ application, origin: { file: source.file, line, applicationSet: name, component } });
-    });
-  });
-  return out;
-}
-
-function describeElement(element: Record<string, unknown>): string {
-  const name = element.application ?? element.name ?? element.instance;
-  return typeof name === "string" ? name : JSON.stringify(element).slice(0, 60);
-}
-
-function parseTemplateOptions(value: unknown, source: YamlSource, doc: number): TemplateOptions {
-  if (value === undefined) return { missingKey: "default" };
-  if (!Array.isArray(value)) fail(source, doc, ["spec", "goTemplateOptions"], "goTemplateOptions must be a list");
-  let missingKey: TemplateOptions["missingKey"] = "default";
-  value.forEach((option: unknown, i: number) => {
-    if (option === "missingkey=error") missingKey = "error";
-    else if (option === "missingkey=default" || option === "missingkey=invalid") missingKey = "default";
-    else if (option === "missingkey=zero") fail(source, doc, ["spec", "goTemplateOptions", i], "missingkey=zero is not supported by homelab hydrate");
-    else fail(source, doc, ["spec", "goTemplateOptions", i], `unknown goTemplateOption ${JSON.stringify(option)}`);
-  });
-  return { missingKey };
-}
-
-/** Renders every string of the template (map values and list items), as ArgoCD does field by field. */
-function renderDeep(value: unknown, path: JsonPath, render: (text: string, path: JsonPath) => string, source: YamlSource, doc: number): unknown {
-  if (typeof value === "string") return render(value, path);
-  if (Array.isArray(value)) return value.map((item, i) => renderDeep(item, [...path, i], render, source, doc));
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      if (key.includes("{{")) fail(source, doc, [...path, key], "templated map keys are not supported by homelab hydrate");
-      out[key] = renderDeep(child, [...path, key], render, source, doc);
-    }
-    return out;
-  }
-  return value;
-}
-
-/**
- * ArgoCD applies the rendered templatePatch as a strategic merge patch on the
- * Application type: maps merge, `null` deletes, lists are replaced except
- * `metadata.finalizers` (patchStrategy merge in ObjectMeta).
- */
-function applyTemplatePatch(
-  app: Record<string, unknown>,
-  patchText: string,
-  source: YamlSource,
-  doc: number,
-  setName: string,
-  element: number,
-): Record<string, unknown> {
-  if (patchText.trim() === "") return app;
-  let patch: unknown;
-  try {
-    // sigs.k8s.io/yaml reads the patch: YAML 1.1.
-    patch = parseYaml(patchText, GO_YAML);
-  } catch (error) {
-    fail(
-      source,
-      doc,
-      ["spec", "templatePatch"],
-      `ApplicationSet ${setName}, element ${element}: the rendered templatePatch is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
-    );
-  }
-  if (patch === null || patch === undefined) return app;
-  if (!isRecord(patch))
-    fail(source, doc, ["spec", "templatePatch"], `ApplicationSet ${setName}, element ${element}: the rendered templatePatch must be a mapping`);
-  return mergePatch(app, patch, [], source, doc) as Record<string, unknown>;
-}
-
-function mergePatch(target: unknown, patch: unknown, path: string[], source: YamlSource, doc: number): unknown {
-  if (!isRecord(patch)) return patch;
-  const base = isRecord(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (key.startsWith("$")) fail(source, doc, ["spec", "templatePatch"], `strategic merge directive ${key} is not supported by homelab hydrate`);
-    const here = [...path, key];
-    if (value === null) {
-      delete base[key];
-    } else if (here.join(".") === "metadata.finalizers" && Array.isArray(value)) {
-      const existing = Array.isArray(base[key]) ? (base[key] as unknown[]) : [];
-      base[key] = [...existing, ...value.filter((f) => !existing.includes(f))];
-    } else {
-      base[key] = isRecord(value) ? mergePatch(base[key], value, here, source, doc) : value;
-    }
-  }
-  return base;
 }
 
 function checkApplication(value: Record<string, unknown>, source: YamlSource, doc: number, at: JsonPath): Application {

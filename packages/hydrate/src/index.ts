@@ -2,7 +2,6 @@ export { hydrate, defineApplications, type HydrateOptions, type HydrateResult, t
 export { applicationsFromFile, APPLICATIONS_FOLDER, type Application, type ApplicationSource, type DefinedApplication } from "./applications.js";
 export { planApplication, parseValuesYaml, type ApplicationPlan, type HelmSourcePlan, type DirectorySourcePlan, type RepositoryFacts } from "./plan.js";
 export { ApiSurface, baseSurface, crdResources, type ApiResource } from "./api.js";
-export { renderGoTemplate, renderFastTemplate, TemplateError } from "./gotemplate.js";
 export type { ChartResolver, ChartCoordinates, RenderEngine, ReleaseRequest, ReleaseResult, ResolvedChart } from "./engine.js";
 export * as hydratedLayout from "./layout.js";
 export { cachedHelmEngine, helmEngine } from "./helm.js";

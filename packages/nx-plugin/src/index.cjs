@@ -79,7 +79,8 @@ function componentTargets(component, projectRoot) {
     },
     // The objects ArgoCD applies (dist/hydrated/<component>). Any chart may install a CRD another chart tests
     // for, so the key holds every rendered file (not only this component's), the chart lock (digests), the Helm
-    // engine's sources (helm.sh/helm/v3 version) and hydrate's code.
+    // engine's sources (helm.sh/helm/v3 version), hydrate's code and @homelab/sources' (which expands the
+    // ApplicationSets into the Applications hydrate renders).
     hydrate: {
       executor: EXECUTOR,
       options: { component, command: `${HOMELAB} hydrate ${component}` },
@@ -94,6 +95,7 @@ function componentTargets(component, projectRoot) {
         "{workspaceRoot}/packages/helm/go/**/*",
         "{workspaceRoot}/packages/hydrate/src/**/*.ts",
         "{workspaceRoot}/packages/hydrate/generated/**/*",
+        "{workspaceRoot}/packages/sources/src/**/*.ts",
         "!{workspaceRoot}/**/*.test.ts",
         "homelabExecutor",
         { env: "HOMELAB_CHART_PACKAGES_DIR" },

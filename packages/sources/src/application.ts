@@ -1,7 +1,7 @@
 import { ANNOTATIONS, LABELS } from "@homelab/layout";
 import type { JsonPath } from "@homelab/yaml";
+import { expandApplicationSet, type DocumentPlace } from "./applicationset.js";
 import { isObj, str, type Obj } from "./object.js";
-import { substitute } from "./template.js";
 
 /** A field the reader did not take, and why (callers report or ignore it; schema validation sees the object too). */
 export interface Skipped {
@@ -148,7 +148,7 @@ export interface GeneratingSet {
 
 /** An Application a document declares: the document itself, or one an ApplicationSet's list generator makes. */
 export interface DeclaredApplication {
-  /** The Application object (for a set: its template with one list element substituted). */
+  /** The Application object (for a set: as ArgoCD generates it from one list element). */
   object: Obj;
   application: Application;
   /** Maps a path in the Application to its path in the declaring document. */
@@ -161,47 +161,45 @@ export interface DeclaredApplication {
 export const isArgoApplication = (object: Obj): boolean =>
   typeof object.apiVersion === "string" && object.apiVersion.startsWith("argoproj.io/") && (object.kind === "Application" || object.kind === "ApplicationSet");
 
+const valueAt = (root: unknown, path: JsonPath): unknown => {
+  let value = root;
+  for (const key of path) value = Array.isArray(value) ? value[Number(key)] : isObj(value) ? value[String(key)] : undefined;
+  return value;
+};
+
+/** A template string that is one parameter and nothing else: `{{ .field }}` (goTemplate) or `{{ field }}` (fasttemplate). */
+const WHOLE_PARAMETER = /^\{\{-?\s*\.?(\w+)\s*-?\}\}$/;
+
 /**
  * The Applications one document declares: an Application is itself; an
- * ApplicationSet yields one per element of its list generators, with ArgoCD's
- * goTemplate `{{.field}}` substituted (other generators are not read). Any
- * other object declares none.
+ * ApplicationSet yields the Applications its list generators make, rendered
+ * as ArgoCD renders them (expandApplicationSet: goTemplate, templatePatch);
+ * generators that cannot be read offline yield none. Any other object
+ * declares none. A template that does not render is a HomelabError at
+ * `place`'s file and line.
  */
-export function declaredApplications(object: Obj): DeclaredApplication[] {
+export function declaredApplications(object: Obj, place?: DocumentPlace): DeclaredApplication[] {
   if (!isArgoApplication(object)) return [];
   if (object.kind === "Application") {
     return [{ object, application: readApplication(object), at: (p) => p, origin: () => null, set: null }];
   }
-  const spec = isObj(object.spec) ? object.spec : {};
-  const template = isObj(spec.template) ? spec.template : null;
-  if (!template || !Array.isArray(spec.generators)) return [];
   const metadata = isObj(object.metadata) ? object.metadata : {};
   const setLabels = isObj(metadata.labels) ? metadata.labels : {};
-  const out: DeclaredApplication[] = [];
-  spec.generators.forEach((generator: unknown, g) => {
-    const elements = isObj(generator) && isObj(generator.list) && Array.isArray(generator.list.elements) ? generator.list.elements : [];
-    elements.forEach((element: unknown, e) => {
-      if (!isObj(element)) return;
-      const app = substitute(template, element) as Obj;
-      const origin = (p: JsonPath): JsonPath | null => {
-        let value: unknown = template;
-        for (const key of p) value = Array.isArray(value) ? value[Number(key)] : isObj(value) ? value[String(key)] : undefined;
-        const field = typeof value === "string" ? /^\{\{\s*\.(\w+)\s*\}\}$/.exec(value)?.[1] : undefined;
-        return field && field in element ? ["spec", "generators", g, "list", "elements", e, field] : null;
-      };
-      out.push({
-        object: app,
-        application: readApplication(app),
-        at: (p) => (p[0] === "spec" || p[0] === "metadata" ? ["spec", "template", ...p] : p),
-        origin,
-        set: {
-          name: str(metadata.name),
-          component: str(setLabels[LABELS.component]),
-          wave: waveOf(metadata),
-          element: ["spec", "generators", g, "list", "elements", e],
-        },
-      });
-    });
+  const template = isObj(object.spec) ? object.spec.template : undefined;
+  return expandApplicationSet(object, "lenient", place).map(({ object: app, params, element }) => {
+    const origin = (p: JsonPath): JsonPath | null => {
+      const written = valueAt(template, p);
+      const field = typeof written === "string" ? WHOLE_PARAMETER.exec(written)?.[1] : undefined;
+      // A templatePatch may have set the value instead: the element is the origin only of what it gave.
+      if (!field || !(field in params) || String(params[field]) !== String(valueAt(app, p))) return null;
+      return [...element, field];
+    };
+    return {
+      object: app,
+      application: readApplication(app),
+      at: (p) => (p[0] === "spec" || p[0] === "metadata" ? ["spec", "template", ...p] : p),
+      origin,
+      set: { name: str(metadata.name), component: str(setLabels[LABELS.component]), wave: waveOf(metadata), element },
+    };
   });
-  return out;
 }

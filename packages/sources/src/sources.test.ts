@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { declaredApplications, readApplication, readChart, substitute, valueFileTarget } from "./index.js";
+import { declaredApplications, readApplication, readChart, valueFileTarget } from "./index.js";
 
 const chartApp = {
   apiVersion: "argoproj.io/v1alpha1",
@@ -78,6 +78,7 @@ describe("declaredApplications", () => {
     kind: "ApplicationSet",
     metadata: { name: "traefik", labels: { "homelab.dev/component": "traefik" }, annotations: { "argocd.argoproj.io/sync-wave": "2" } },
     spec: {
+      goTemplate: true,
       generators: [{ list: { elements: [{ instance: "public", version: "41.0.0" }, "junk", { instance: "private", version: "41.0.0" }] } }, { git: {} }],
       template: {
         metadata: { name: "traefik-{{.instance}}" },
@@ -86,7 +87,7 @@ describe("declaredApplications", () => {
     },
   };
 
-  it("makes one Application per list element, substituted, with the set that made it", () => {
+  it("makes one Application per list element, rendered, with the set that made it; what it cannot read offline it skips", () => {
     const apps = declaredApplications(set);
     expect(apps.map((a) => a.application.name)).toEqual(["traefik-public", "traefik-private"]);
     expect(apps[1]!.set).toEqual({ name: "traefik", component: "traefik", wave: 2, element: ["spec", "generators", 0, "list", "elements", 2] });
@@ -145,15 +146,5 @@ describe("readChart", () => {
     expect(readChart(null)).toBeUndefined();
     expect(readChart({ version: "1.0.0" })).toBeUndefined();
     expect(readChart({ name: "" })).toBeUndefined();
-  });
-});
-
-describe("substitute", () => {
-  it("replaces known fields deep, with or without spaces and trim markers, and leaves unknown ones", () => {
-    expect(substitute({ a: ["{{.x}}-{{ .y }}", "{{- .x -}}"], b: { c: "{{.missing}}" }, n: 1 }, { x: "1", y: 2 })).toEqual({
-      a: ["1-2", "1"],
-      b: { c: "{{.missing}}" },
-      n: 1,
-    });
   });
 });

@@ -28,7 +28,8 @@ export function classifyDocuments(files: readonly LoadedFile[]): { kubernetesFil
       const obj = doc.value;
       if (!isKubernetesObject(obj)) continue;
       hasObjects = true;
-      for (const declared of declaredApplications(obj)) {
+      // A template that does not render is an error at its line (as in hydrate), never a guess at what it gives.
+      for (const declared of declaredApplications(obj, { source: loaded.source, index: doc.index })) {
         applications.push({ declared, file: loaded.file, index: doc.index, component: applicationComponent(declared, loaded.file) });
       }
     }

@@ -79,6 +79,7 @@ describe("resolveSources", () => {
 kind: ApplicationSet
 metadata: {name: s, labels: {homelab.dev/component: plat}}
 spec:
+  goTemplate: true
   generators: [{list: {elements: [{v: 1.2.3}]}}]
   template: {metadata: {name: x}, spec: {source: {repoURL: r, chart: c, targetRevision: "{{.v}}"}}}
 `,

@@ -1,11 +1,11 @@
 /**
- * The part of Go's text/template that ApplicationSet templates in this
- * repository use, with Go's semantics: field access on the generator's
- * parameters (`{{.name}}`, `{{.a.b}}`), the trim markers `{{-` and `-}}`,
- * comments, `if` / `else if` / `else` / `end`, and the builtins `eq`, `ne`,
- * `not`, `and`, `or` with string, number and boolean literals. Everything else
- * (pipelines, variables, `range`, `with`, Sprig functions); parentheses group a sub-command is refused with a
- * clear error instead of being rendered differently from ArgoCD.
+ * The part of Go's text/template that ApplicationSet templates use here, with
+ * Go's semantics: field access on the generator's parameters (`{{.name}}`,
+ * `{{.a.b}}`), the trim markers `{{-` and `-}}`, comments, `if` / `else if` /
+ * `else` / `end`, and the builtins `eq`, `ne`, `not`, `and`, `or` with string,
+ * number and boolean literals; parentheses group a sub-command. Everything
+ * else (pipelines, variables, `range`, `with`, Sprig functions) is refused
+ * with a clear error instead of being rendered differently from ArgoCD.
  *
  * `missingkey=error` (ArgoCD's goTemplateOptions) makes a missing key an
  * error; without it Go prints `<no value>`.
@@ -156,7 +156,7 @@ function parseOperand(word: Word): Expr {
   if (text.startsWith("`")) return { type: "literal", value: text.slice(1, -1), offset };
   if (text === "true" || text === "false") return { type: "literal", value: text === "true", offset };
   if (/^-?\d+(\.\d+)?$/.test(text)) return { type: "literal", value: Number(text), offset };
-  if (text.startsWith("$")) throw new TemplateError(`template variables (${text}) are not supported by homelab hydrate`, offset);
+  if (text.startsWith("$")) throw new TemplateError(`template variables (${text}) are not supported by homelab`, offset);
   throw new TemplateError(`"${text}" is not a field, literal or supported function`, offset);
 }
 
@@ -166,9 +166,9 @@ type Word = { text: string; offset: number };
 function parseExpr(ws: Word[], offset: number): Expr {
   if (ws.length === 0) throw new TemplateError("empty action", offset);
   const variable = ws.find((w) => w.text.startsWith("$"));
-  if (variable) throw new TemplateError(`template variables (${variable.text}) are not supported by homelab hydrate`, offset);
+  if (variable) throw new TemplateError(`template variables (${variable.text}) are not supported by homelab`, offset);
   const pipe = ws.find((w) => w.text === "|");
-  if (pipe) throw new TemplateError('"|" (pipelines) is not supported by homelab hydrate\'s template subset', offset);
+  if (pipe) throw new TemplateError('"|" (pipelines) is not supported by homelab\'s template subset', offset);
   let i = 0;
   const command = (closing: boolean): Expr => {
     const items: (Expr | Word)[] = [];
@@ -192,7 +192,7 @@ function parseExpr(ws: Word[], offset: number): Expr {
     const head = items[0]!;
     if (!("type" in head) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(head.text) && head.text !== "true" && head.text !== "false") {
       if (!BUILTINS.has(head.text)) {
-        throw new TemplateError(`function "${head.text}" is not supported by homelab hydrate (supported: ${[...BUILTINS].join(", ")})`, offset);
+        throw new TemplateError(`function "${head.text}" is not supported by homelab (supported: ${[...BUILTINS].join(", ")})`, offset);
       }
       return { type: "call", name: head.text, args: items.slice(1).map(operand), offset };
     }
@@ -225,7 +225,7 @@ export function parseTemplate(source: string): Node[] {
       if (first !== undefined && terminators.has(first)) return { nodes, stop: { word: first, action, rest: ws.slice(1) } };
       if (first === "end" || first === "else") throw new TemplateError(`unexpected {{${first}}}`, action.offset);
       if (first !== undefined && REFUSED_KEYWORDS.has(first)) {
-        throw new TemplateError(`{{${first}}} is not supported by homelab hydrate's template subset`, action.offset);
+        throw new TemplateError(`{{${first}}} is not supported by homelab's template subset`, action.offset);
       }
       if (first === "if") {
         nodes.push(ifNode(ws.slice(1), action));
