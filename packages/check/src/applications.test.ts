@@ -43,7 +43,14 @@ spec:
 
 const documentsOf = (text: string) => {
   const source = YamlSource.parse(text, FILE);
-  return source.documents.map((d) => ({ file: FILE, index: d.index, component: "traefik", instance: null, layerOrder: 2, object: d.value as Record<string, unknown> }));
+  return source.documents.map((d) => ({
+    file: FILE,
+    index: d.index,
+    component: "traefik",
+    instance: null,
+    layerOrder: 2,
+    object: d.value as Record<string, unknown>,
+  }));
 };
 
 describe("applicationsOf", () => {

@@ -5,7 +5,7 @@ import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, 
 import { redundantDefaults, validateValues, type ChartSchemaEntry } from "@homelab/values";
 import { formatPath } from "@homelab/yaml";
 import { loadTree, type SkippedFile, type Tree } from "./load.js";
-import { DEFAULT_LAYERS, buildModel, docKey, type DocInfo, type LayerFolder } from "./model.js";
+import { DEFAULT_LAYERS, buildModel, docKey, isKubernetesObject, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, rawViolation, type AppliedWaiver, type RawViolation } from "./waivers.js";
 import { manifestObjects, referenceViolations, unhydratedCharts, type OrderingNote } from "./cluster-objects.js";
 import { applicationsOf } from "./applications.js";
@@ -13,6 +13,7 @@ import { writeCrdSchemas } from "./crd-schemas.js";
 import { workspaceCacheDir } from "@homelab/workspace";
 import { addToModel, describeOrigin, hydratedClusterObjects, hydratedFromResult, loadHydrated, type HydratedOrigin, type HydratedSet } from "./hydrated.js";
 import { REFERENCE_RULES } from "./references/index.js";
+import { EXCLUDED_RULE, excludedManifests, excludedViolations, withoutExcluded } from "./excluded.js";
 
 // Types only: the validator itself is loaded on demand, so a policy-only check never needs its wasm built.
 export type { SchemaDiagnostic, Validator as SchemaValidator, ValidateOptions as SchemaValidatorOptions } from "@homelab/kubeconform-wasm";
@@ -128,6 +129,7 @@ const EXTRA_RULES: RuleInfo[] = [
       "Helm values match the chart's generated schema (charts this repository knows; keys the chart never reads are unknown, with a suggestion; values equal to the chart default are warnings)",
   },
   { id: "waiver", severity: "error", title: "Waivers are current and used" },
+  EXCLUDED_RULE,
 ];
 
 const engines = new Map<string, Promise<PolicyEngine>>();
@@ -253,6 +255,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         ? hydratedFromResult(tree, options.hydrated)
         : loadHydrated(tree, typeof options.hydrated === "string" ? { folder: options.hydrated } : {});
   if (hydrated) addToModel(model, hydrated);
+  // Our manifests ArgoCD excludes are, like the charts' excluded objects, nothing it applies: not validated, policed
+  // nor referenced (the model's other facts, values and Applications, stay as read).
+  const excluded = hydrated ? excludedManifests(hydrated, tree) : [];
+  const excludedKeys = withoutExcluded(model, excluded);
   const origins = new Map<string, HydratedOrigin>((hydrated?.objects ?? []).map((o) => [o.file, o.origin]));
   const infoOf = (file: string, index: number): DocInfo => model.docs.get(docKey(file, index)) ?? { component: null, instance: null };
   const only = options.components ? new Set(options.components) : null;
@@ -261,7 +267,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // validated: per-component Nx tasks then cost their own files, not the whole tree's.
   const scopedFiles = new Set<string>();
   if (only) for (const [key, info] of model.docs) if (inScope(info.component)) scopedFiles.add(key.slice(0, key.lastIndexOf("#")));
-  const raw: RawViolation[] = [];
+  const raw: RawViolation[] = excludedViolations(excluded, (file, index) => tree.files.get(file)!.source.locate(index, []), infoOf);
 
   if (options.schema !== false) {
     const owned = options.validator === undefined;
@@ -284,10 +290,16 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         ...options.schemaOptions,
       }));
     try {
-      const all = [...model.kubernetesFiles.map((f) => ({ file: f.file, text: f.source.text })), ...(hydrated?.files ?? [])];
+      // A file of excluded objects only is not validated at all; in another file their findings are dropped.
+      const ours =
+        excludedKeys.size === 0
+          ? model.kubernetesFiles
+          : model.kubernetesFiles.filter((f) => f.source.documents.some((d) => isKubernetesObject(d.value) && !excludedKeys.has(docKey(f.file, d.index))));
+      const all = [...ours.map((f) => ({ file: f.file, text: f.source.text })), ...(hydrated?.files ?? [])];
       const files = only ? all.filter((f) => scopedFiles.has(f.file)) : all;
       const diagnostics = await validator.validate(files);
       for (const d of diagnostics) {
+        if (excludedKeys.has(docKey(d.file, d.documentIndex))) continue;
         raw.push({
           rule: "schema",
           severity: "error",

@@ -66,12 +66,25 @@ interface ChartObject {
   argocd?: Pick<hydratedLayout.ObjectRecord, "excluded" | "trackingId" | "trackingLabel">;
 }
 
+/** An object of the Application's manifest folder as the index records it (hydrate copies it; check reads the folder). */
+interface ManifestObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace: string | null;
+  /** Repository-relative manifest file and the line the object starts on. */
+  file: string;
+  line: number;
+  excluded: string | null;
+}
+
 /**
  * Writes hydrate's output for the Application as @homelab/hydrate lays it out
  * (index + one file per object); with `parsed`, also objects.json holding
- * what it returns for each object (hydrate writes the parse of the file there).
+ * what it returns for each object (hydrate writes the parse of the file there);
+ * `manifests` are the index records of its manifest folder (source 2).
  */
-function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject) => Record<string, unknown>): void {
+function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject) => Record<string, unknown>, manifests: ManifestObject[] = []): void {
   const header = hydratedLayout.objectHeader(["Hydrated by test", ""]);
   const entries: hydratedLayout.HydratedObjectEntry[] = [];
   const records = objects.map((o) => {
@@ -92,6 +105,20 @@ function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject)
       ...o.argocd,
     };
   });
+  const manifestRecords = manifests.map((m) => ({
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    name: m.name,
+    namespace: m.namespace,
+    scope: m.namespace ? "Namespaced" : "Cluster",
+    file: `${hydratedLayout.applicationFolder("web", "web")}/${hydratedLayout.objectFileName(m.kind, m.namespace, m.name)}`,
+    line: header.split("\n").length,
+    source: { type: "directory", index: 2, file: m.file, line: m.line },
+    hook: null,
+    excluded: m.excluded,
+    trackingId: null,
+    trackingLabel: null,
+  }));
   const index = {
     schema: hydratedLayout.INDEX_SCHEMA,
     generator: "@homelab/hydrate",
@@ -118,8 +145,9 @@ function hydrate(root: string, objects: ChartObject[], parsed?: (o: ChartObject)
         apiVersions: { count: 0, digest: "x" },
         engine: "test",
       },
+      { type: "directory", index: 2, repoURL: "https://git.example.invalid/cluster.git", path: "cluster-workload-apps/web/manifests", recurse: false },
     ],
-    objects: records,
+    objects: [...records, ...manifestRecords],
     findings: [],
     warnings: [],
   };
@@ -286,6 +314,36 @@ describe("checks on the charts' hydrated objects", () => {
     expect(set.files.some((f) => f.file.includes("ingress"))).toBe(false);
   });
 
+  it("leaves out our manifests ArgoCD's exclusions keep it from applying, with a warning at their line; the others are still checked", async () => {
+    const sm = (excluded: string | null): ManifestObject => ({
+      kind: "ServiceMonitor",
+      apiVersion: "monitoring.coreos.com/v1",
+      name: "web",
+      namespace: "web",
+      file: "cluster-workload-apps/web/manifests/servicemonitor.yaml",
+      line: 1,
+      excluded,
+    });
+    const run = async (root: string) =>
+      (await check({ dir: root, root, schema: false, references: true })).violations.map((v) => [v.rule, v.severity, `${v.file}:${v.line}`, v.message]);
+    // The ServiceMonitor names a port the chart's Service lacks.
+    const applied = repo(files("metrics"));
+    hydrate(applied, [service, smCrd], undefined, [sm(null)]);
+    expect((await run(applied)).map((v) => v[0])).toEqual(["ref-monitor"]);
+
+    const root = repo(files("metrics"));
+    const reason = "resource.exclusions (argocd-cm), entry 1: apiGroups [monitoring.coreos.com]";
+    hydrate(root, [service, smCrd], undefined, [sm(reason)]);
+    expect(await run(root)).toEqual([
+      [
+        "hydrate-excluded-resource",
+        "warning",
+        "cluster-workload-apps/web/manifests/servicemonitor.yaml:1",
+        `ServiceMonitor web/web (Application web) is never applied nor tracked by ArgoCD: excluded by ${reason}; the Application only shows an ExcludedResourceWarning, and homelab check leaves it out`,
+      ],
+    ]);
+  });
+
   it("sees the instance label ArgoCD sets with label tracking, though the chart's file lacks it", async () => {
     const files = {
       "apps-root-config/web.yaml": APP,
@@ -362,6 +420,42 @@ describe("checks on the charts' hydrated objects", () => {
       expect(schema.map((v) => `${v.file}:${v.line}`)).toEqual([`${hydratedLayout.applicationFolder("web", "web")}/widget.web.w.yaml:10`]);
       expect(schema[0]!.message).toContain("colour");
       expect(schema[0]!.message).toContain("chart web@1.2.3");
+    });
+
+    it("does not validate our manifests ArgoCD excludes, and still validates the others of the same file", async () => {
+      const pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n  namespace: web\nspec:\n  maxUnavailable: 1\n  bogus: true\n";
+      const config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: web\nbogus: true\n";
+      const manifests = "cluster-workload-apps/web/manifests";
+      const record = (kind: string, apiVersion: string, file: string, line: number, excluded: string | null): ManifestObject => ({
+        kind,
+        apiVersion,
+        name: "web",
+        namespace: "web",
+        file: `${manifests}/${file}`,
+        line,
+        excluded,
+      });
+      const reason = "resource.exclusions (argocd-cm), entry 1: apiGroups [policy], kinds [PodDisruptionBudget]";
+      const tree = { "apps-root-config/web.yaml": APP, [`${manifests}/mixed.yaml`]: `${pdb}---\n${config}`, [`${manifests}/pdb.yaml`]: pdb };
+      const records = (excluded: string | null) => [
+        record("PodDisruptionBudget", "policy/v1", "mixed.yaml", 1, excluded),
+        record("ConfigMap", "v1", "mixed.yaml", 10, null),
+        record("PodDisruptionBudget", "policy/v1", "pdb.yaml", 1, excluded),
+      ];
+      const run = async (root: string) =>
+        (await check({ dir: root, root, policy: false, references: false })).violations.map((v) => `${v.rule} ${v.file}:${v.line}`);
+
+      const applied = repo(tree);
+      hydrate(applied, [service, smCrd], undefined, records(null));
+      expect(await run(applied)).toEqual([`schema ${manifests}/mixed.yaml:8`, `schema ${manifests}/mixed.yaml:15`, `schema ${manifests}/pdb.yaml:8`]);
+
+      const root = repo(tree);
+      hydrate(root, [service, smCrd], undefined, records(reason));
+      expect(await run(root)).toEqual([
+        `hydrate-excluded-resource ${manifests}/mixed.yaml:1`,
+        `schema ${manifests}/mixed.yaml:15`,
+        `hydrate-excluded-resource ${manifests}/pdb.yaml:1`,
+      ]);
     });
   });
 });

@@ -685,8 +685,7 @@ function assemble(
         path: null,
         message:
           `${what} (${c.source.type === "helm" ? `chart template ${c.source.template}` : `manifest ${c.source.file}:${c.source.line}`}) is never applied nor tracked by ArgoCD:` +
-          ` excluded by ${excluded}; the Application only shows an ExcludedResourceWarning` +
-          (c.source.type === "helm" ? ", and homelab check leaves it out" : ""),
+          ` excluded by ${excluded}; the Application only shows an ExcludedResourceWarning, and homelab check leaves it out`,
         file: record.file,
         line: record.line,
       });

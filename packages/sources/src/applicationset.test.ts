@@ -103,7 +103,9 @@ describe("expandApplicationSet", () => {
       expandApplicationSet(invalid.set, "lenient", invalid.place);
       expect.unreachable();
     } catch (error) {
-      expect((error as HomelabError).message).toMatch(/^ApplicationSet demo, element 1: the rendered templatePatch is not valid YAML \(line 3 of the rendered patch\): /);
+      expect((error as HomelabError).message).toMatch(
+        /^ApplicationSet demo, element 1: the rendered templatePatch is not valid YAML \(line 3 of the rendered patch\): /,
+      );
       expect((error as HomelabError).position).toMatchObject({ file: "apps/demo.yaml", line: 24 });
     }
   });
