@@ -344,6 +344,37 @@ describe("checks on the charts' hydrated objects", () => {
     ]);
   });
 
+  it("installs no CRD from our manifests ArgoCD excludes: a custom resource of its kind has none", async () => {
+    const manifests = "cluster-workload-apps/web/manifests";
+    const crd = smCrd.text
+      .replace(/servicemonitors\.monitoring\.coreos\.com/, "widgets.example.test")
+      .replace("group: monitoring.coreos.com", "group: example.test")
+      .replace("{kind: ServiceMonitor, plural: servicemonitors}", "{kind: Widget, plural: widgets}");
+    const tree = {
+      "apps-root-config/web.yaml": APP,
+      [`${manifests}/widget-crd.yaml`]: crd,
+      [`${manifests}/widget.yaml`]: "apiVersion: example.test/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: web\n",
+    };
+    const record = (excluded: string | null): ManifestObject => ({
+      kind: "CustomResourceDefinition",
+      apiVersion: "apiextensions.k8s.io/v1",
+      name: "widgets.example.test",
+      namespace: null,
+      file: `${manifests}/widget-crd.yaml`,
+      line: 1,
+      excluded,
+    });
+    const run = async (root: string) =>
+      (await check({ dir: root, root, schema: false, policy: false, references: true })).violations.map((v) => `${v.rule}/${v.code} ${v.file}:${v.line}`);
+    const installed = repo(tree);
+    hydrate(installed, [service], undefined, [record(null)]);
+    expect(await run(installed)).toEqual([]);
+
+    const root = repo(tree);
+    hydrate(root, [service], undefined, [record("resource.exclusions (argocd-cm), entry 1: apiGroups [apiextensions.k8s.io]")]);
+    expect(await run(root)).toEqual([`hydrate-excluded-resource/excluded ${manifests}/widget-crd.yaml:1`, `ref-crd/missing ${manifests}/widget.yaml:1`]);
+  });
+
   it("sees the instance label ArgoCD sets with label tracking, though the chart's file lacks it", async () => {
     const files = {
       "apps-root-config/web.yaml": APP,

@@ -152,6 +152,53 @@ describeWithEngine("ArgoCD's argocd-cm applied to the hydrated objects", () => {
     }
   });
 
+  it("counts no API for a CustomResourceDefinition ArgoCD excludes: it is never applied, so Helm is not told the cluster serves it", async () => {
+    const crd = (kind: string) =>
+      [
+        "apiVersion: apiextensions.k8s.io/v1",
+        "kind: CustomResourceDefinition",
+        "metadata:",
+        `  name: ${kind.toLowerCase()}s.example.test`,
+        "spec:",
+        "  group: example.test",
+        "  scope: Namespaced",
+        `  names: { kind: ${kind}, plural: ${kind.toLowerCase()}s }`,
+        "  versions:",
+        "    - name: v1",
+        "      served: true",
+        "      storage: true",
+        "      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }",
+        "",
+      ].join("\n");
+    // One CRD in a manifests folder, one in the chart's crds/; the chart tests for both.
+    write("cluster-init-apps/argocd/manifests/widget-crd.yaml", crd("Widget"));
+    write(".charts/web/crds/gadget.yaml", crd("Gadget"));
+    write(
+      ".charts/web/templates/capabilities.yaml",
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-apis\ndata:\n  widget: {{ .Capabilities.APIVersions.Has "example.test/v1/Widget" | quote }}\n  gadget: {{ .Capabilities.APIVersions.Has "example.test/v1/Gadget" | quote }}\n',
+    );
+    // Written, so the settled API list is memoised: an argocd-cm edit in a manifests folder must settle it again.
+    const seen = async () => {
+      const result = await hydrate(options());
+      const web = result.applications.find((a) => a.plan.name === "web")!;
+      const crds = result.applications.flatMap((a) => a.objects.filter((o) => o.record.kind === "CustomResourceDefinition").map((o) => o.record.excluded));
+      return {
+        surface: [result.surface.has("example.test/v1", "Widget"), result.surface.has("example.test/v1", "Gadget")],
+        chart: web.objects.find((o) => o.record.name === "web-apis")!.value.data,
+        excluded: crds.map((e) => e !== null),
+      };
+    };
+    try {
+      expect(await seen()).toEqual({ surface: [true, true], chart: { widget: "true", gadget: "true" }, excluded: [false, false] });
+      write("cluster-init-apps/argocd/manifests/argocd-cm.yaml", `${CONFIG}    - apiGroups: [apiextensions.k8s.io]\n      kinds: [CustomResourceDefinition]\n`);
+      expect(await seen()).toEqual({ surface: [false, false], chart: { widget: "false", gadget: "false" }, excluded: [true, true] });
+    } finally {
+      for (const file of ["cluster-init-apps/argocd/manifests/widget-crd.yaml", ".charts/web/crds/gadget.yaml", ".charts/web/templates/capabilities.yaml"])
+        rmSync(path.join(root, file));
+      write("cluster-init-apps/argocd/manifests/argocd-cm.yaml", CONFIG);
+    }
+  });
+
   it("fails on malformed exclusions at the hydrated argocd-cm's file and line", async () => {
     const good = await hydrate(options({ write: false }));
     const cm = good.applications.find((a) => a.plan.name === "argocd")!.objects.find((o) => o.record.name === "argocd-cm")!;

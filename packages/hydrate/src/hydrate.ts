@@ -344,8 +344,26 @@ function parseDocumentsWithLines(text: string, file: string): (ParsedDocument & 
   });
 }
 
-function installedCrds(collected: readonly Collected[], origin: string) {
-  return collected.flatMap((c) => crdResources(c.value, `${origin} ${c.source.type === "helm" ? c.source.template : c.source.file}`));
+/**
+ * The cluster resource.exclusions/inclusions `clusters` match for an Application: its destination's server URL; a
+ * destination by a name other than in-cluster resolves through a cluster Secret hydrate cannot see, so it is that name.
+ */
+function destinationCluster(plan: ApplicationPlan): string {
+  const name = plan.defined.application.spec.destination.name;
+  return plan.destination.server ?? (name === "in-cluster" ? IN_CLUSTER : (name ?? ""));
+}
+
+/**
+ * The APIs the CRDs among an Application's objects serve. A CRD ArgoCD's settings exclude is never applied and
+ * serves none; without the settings (not rendered yet) every CRD counts.
+ */
+function installedCrds(collected: readonly Collected[], plan: ApplicationPlan, argo: ArgoSettings | null): ApiResource[] {
+  const cluster = destinationCluster(plan);
+  return collected.flatMap((c) =>
+    argo && exclusionOf(argo, splitApiVersion(c.id.apiVersion).group, c.id.kind, cluster) !== null
+      ? []
+      : crdResources(c.value, `Application ${plan.name} ${c.source.type === "helm" ? c.source.template : c.source.file}`),
+  );
 }
 
 export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
@@ -384,7 +402,10 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
       if (source.type === "directory") folderObjects.set(`${plan.name}#${source.index}`, await directoryObjects(root, source));
     }
   }
-  const folderCrds = [...folderObjects.entries()].flatMap(([id, objects]) => installedCrds(objects, `Application ${id.split("#")[0]}`));
+  const folderCrds = (argo: ArgoSettings | null) =>
+    plans.flatMap((plan) =>
+      plan.sources.flatMap((s) => (s.type === "directory" ? installedCrds(folderObjects.get(`${plan.name}#${s.index}`)!, plan, argo) : [])),
+    );
 
   const base = baseSurface(kubeVersion);
   const engineVersion = await engine.version();
@@ -395,7 +416,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   const configReleases = releases.filter((r) => !wanted.has(r.plan.component) && (r.source.chart === "argo-cd" || argocdNamespaces.has(r.source.namespace)));
   // The fixed point depends on every release's inputs; a memo keyed on all of them lets the per-component
   // Nx tasks render only their own charts after the first task has settled the list.
-  const memoKey = surfaceKey(engineVersion, base, folderCrds, releases, kubeVersion);
+  const memoKey = surfaceKey(engineVersion, base, folderCrds(null), folderObjects, releases, kubeVersion);
   const memo = options.write === false ? undefined : await readSurfaceMemo(root, memoKey);
   let surface: ApiSurface;
   let results: Map<string, ReleaseResult>;
@@ -404,13 +425,19 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
     surface = memo;
     results = await renderAll(engine, [...writtenReleases, ...configReleases], surface, kubeVersion, options.signal);
   } else {
-    surface = base.with(folderCrds);
+    // Which CRDs ArgoCD excludes is known once the argocd-cm renders: the first pass counts every CRD.
+    surface = base.with(folderCrds(null));
     results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
     passes = 1;
     const maxPasses = options.maxPasses ?? 4;
     for (;;) {
-      const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, results.get(r.id)!, documents), `Application ${r.plan.name}`));
-      const next = base.with([...folderCrds, ...crds]);
+      const rendered = results;
+      const settled = surface;
+      const settings = argoSettings(plans, releases, rendered, folderObjects, documents, argocdNamespaces, (plan) =>
+        assemble(plan, releases, rendered, new Map(), folderObjects, settled, kubeVersion, engineVersion, documents, null),
+      );
+      const crds = releases.flatMap((r) => installedCrds(releaseObjects(r, rendered.get(r.id)!, documents), r.plan, settings));
+      const next = base.with([...folderCrds(settings), ...crds]);
       if (next.sameAs(surface)) {
         surface = next;
         break;
@@ -467,15 +494,29 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
 const SURFACE_MEMO = `${HYDRATED_FOLDER}/.api-surface`;
 const SURFACE_MEMOS_KEPT = 8;
 
-function surfaceKey(engineVersion: string, base: ApiSurface, folderCrds: readonly ApiResource[], releases: readonly Release[], kubeVersion: string): string {
+/** How the list is derived; a change to that makes every memoised list stale (2: CRDs ArgoCD excludes serve no API). */
+const SURFACE_DERIVATION = 2;
+
+function surfaceKey(
+  engineVersion: string,
+  base: ApiSurface,
+  folderCrds: readonly ApiResource[],
+  folderObjects: ReadonlyMap<string, readonly Collected[]>,
+  releases: readonly Release[],
+  kubeVersion: string,
+): string {
   const inputs = releases.map((r) => ({
     id: r.id,
     // A pinned package is its digest; a folder is its path (chart versions are immutable once published).
     chart: r.chart.digest ?? `${r.chart.path}@${r.source.version}`,
     request: { ...releaseRequest(r, base, kubeVersion), chart: undefined, apiVersions: r.source.apiVersions },
   }));
+  // An argocd-cm in a manifests folder decides which CRDs count (one a chart renders is in the release inputs).
+  const folderSettings = [...folderObjects.values()].flatMap((objects) =>
+    objects.filter((c) => isArgoConfig(c.id.apiVersion, c.id.kind, c.id.name)).map((c) => c.content),
+  );
   return createHash("sha256")
-    .update(JSON.stringify({ engineVersion, base: base.digest(), folderCrds, inputs }))
+    .update(JSON.stringify({ derivation: SURFACE_DERIVATION, engineVersion, base: base.digest(), folderCrds, folderSettings, inputs }))
     .digest("hex");
 }
 
@@ -640,10 +681,7 @@ function assemble(
   const names = uniqueFileNames(effective.map((c) => objectFileName(c.id.kind, c.namespace, c.id.name)));
   const objects: HydratedObject[] = [];
   const seen = new Map<string, ObjectRecord>();
-  const destinationName = plan.defined.application.spec.destination.name;
-  // The clusters of resource.exclusions match the destination's server URL; a destination by a name other than
-  // in-cluster resolves through a cluster Secret hydrate cannot see, so it is matched as that name.
-  const cluster = plan.destination.server ?? (destinationName === "in-cluster" ? IN_CLUSTER : (destinationName ?? ""));
+  const cluster = destinationCluster(plan);
   const instance = argo ? instanceName({ name: plan.name, namespace: plan.defined.application.metadata.namespace ?? null }, argo.namespace) : plan.name;
   let excludedCount = 0;
   effective.forEach((c, i) => {
