@@ -1,88 +1,44 @@
 import { HomelabError } from "@homelab/errors";
+import { APPLICATION_SET } from "@homelab/sources/testing";
 import { YamlSource } from "@homelab/yaml";
 import { describe, expect, it } from "vitest";
 import { applicationsOf } from "./applications.js";
 import { classifyDocuments } from "./model/documents.js";
 
-const FILE = "apps-root-config/applications/traefik.yaml";
+const FILE = "apps-root-config/applications/demo.yaml";
 
-// The wave comes from a conditional, the private instance's extra source and sync options from the templatePatch:
-// what ArgoCD (and hydrate) make of it, which a `{{.field}}` substitution of the template alone does not see.
-const SET = `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: traefik
-  labels: { homelab.dev/component: traefik }
-spec:
-  goTemplate: true
-  goTemplateOptions: [missingkey=error]
-  generators:
-    - list:
-        elements:
-          - instance: public
-          - instance: private
-  template:
-    metadata:
-      name: "traefik-{{ .instance }}"
-      annotations:
-        argocd.argoproj.io/sync-wave: '{{ if eq .instance "private" }}3{{ else }}2{{ end }}'
-    spec:
-      project: default
-      destination: { server: https://kubernetes.default.svc, namespace: "traefik-{{.instance}}" }
-      sources:
-        - { repoURL: https://traefik.github.io/charts, chart: traefik, targetRevision: 41.3.0 }
-  templatePatch: |
-    {{- if eq .instance "private" }}
-    spec:
-      syncPolicy: { syncOptions: [ServerSideApply=true] }
-      sources:
-        - { repoURL: https://traefik.github.io/charts, chart: traefik, targetRevision: 41.3.0, helm: { releaseName: traefik-private } }
-        - { repoURL: https://git.example/homelab.git, path: cluster-critical-apps/traefik/private/manifests }
-    {{- end }}
-`;
-
-const documentsOf = (text: string) => {
-  const source = YamlSource.parse(text, FILE);
-  return source.documents.map((d) => ({
+const documentsOf = (text: string) =>
+  YamlSource.parse(text, FILE).documents.map((d) => ({
     file: FILE,
     index: d.index,
-    component: "traefik",
+    component: "demo",
     instance: null,
-    layerOrder: 2,
+    layerOrder: 1,
     object: d.value as Record<string, unknown>,
   }));
-};
 
 describe("applicationsOf", () => {
-  it("sees the Applications an ApplicationSet renders to, templatePatch and conditionals included", () => {
-    const apps = applicationsOf(documentsOf(SET));
+  it("sees the Applications an ApplicationSet renders to, conditionals and templatePatch included, as hydrate does", () => {
+    // Element b's wave is a conditional; its sync options, manifests folder and chart settings come from the templatePatch.
+    const apps = applicationsOf(documentsOf(APPLICATION_SET));
     expect(apps.map(({ name, wave, syncOptions, namespace, paths }) => ({ name, wave, syncOptions, namespace, paths }))).toEqual([
-      { name: "traefik-public", wave: 2, syncOptions: [], namespace: "traefik-public", paths: [] },
-      {
-        name: "traefik-private",
-        wave: 3,
-        syncOptions: ["ServerSideApply=true"],
-        namespace: "traefik-private",
-        paths: ["cluster-critical-apps/traefik/private/manifests"],
-      },
+      { name: "demo-a", wave: 2, syncOptions: [], namespace: "demo-a", paths: [] },
+      { name: "demo-b", wave: 3, syncOptions: ["ServerSideApply=true"], namespace: "demo-b", paths: ["cluster-workload-apps/demo/b/manifests"] },
     ]);
-    expect(apps[1]!.charts).toEqual([
-      { chart: "traefik", version: "41.3.0", repoURL: "https://traefik.github.io/charts", releaseName: "traefik-private", valueFiles: [] },
-    ]);
+    expect(apps.map((a) => a.charts.map((c) => c.releaseName))).toEqual([["demo-a"], [null]]);
   });
 });
 
 describe("classifyDocuments", () => {
   it("stops at a template that does not render, naming its file and line (exit 2), as hydrate does", () => {
-    const broken = SET.replace('"traefik-{{ .instance }}"', '"traefik-{{ .name }}"');
-    const files = [{ file: FILE, source: YamlSource.parse(broken, FILE) }];
+    const broken = APPLICATION_SET.replace('name: "{{.application}}"', 'name: "{{.app}}"');
     try {
-      classifyDocuments(files);
+      classifyDocuments([{ file: FILE, source: YamlSource.parse(broken, FILE) }]);
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(HomelabError);
-      expect((error as HomelabError).message).toBe('ApplicationSet traefik, element 0 (public): map has no entry for key "name"');
-      expect((error as HomelabError).position).toMatchObject({ file: FILE, line: 16 });
+      expect((error as HomelabError).message).toBe('ApplicationSet demo, element 0 (demo-a): map has no entry for key "app"');
+      expect((error as HomelabError).position).toMatchObject({ file: FILE, line: 19 });
     }
   });
 });

@@ -2,46 +2,13 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HomelabError } from "@homelab/errors";
+import { APPLICATION_SET } from "@homelab/sources/testing";
 import { describe, expect, it } from "vitest";
 import { applicationsFromFile } from "./applications.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-const SET = `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: demo
-  labels:
-    homelab.dev/component: demo
-spec:
-  goTemplate: true
-  goTemplateOptions: [missingkey=error]
-  generators:
-    - list:
-        elements:
-          - instance: a
-            application: demo-a
-          - instance: b
-            application: demo-b
-  template:
-    metadata:
-      name: "{{.application}}"
-      finalizers: [resources-finalizer.argocd.argoproj.io]
-    spec:
-      project: default
-      destination: { server: https://kubernetes.default.svc, namespace: demo }
-      sources:
-        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { releaseName: "{{.application}}" } }
-  templatePatch: |
-    {{- if eq .instance "b" }}
-    metadata:
-      finalizers: [extra]
-      labels: { patched: "yes" }
-    spec:
-      sources:
-        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { skipCrds: true } }
-    {{- end }}
-`;
+const SET = APPLICATION_SET;
 
 describe("applicationsFromFile", () => {
   it("takes the Applications of a set as @homelab/sources expands them, with where they are defined", () => {

@@ -4,7 +4,7 @@ import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hydrate } from "./hydrate.js";
 import { objectsFile, parseHydratedObjects } from "./layout.js";
-import { describeWithEngine, scratchRepository } from "./testing.js";
+import { crdYaml, describeWithEngine, scratchRepository } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
 const ARGOCD_CM = "dist/hydrated/argocd/argocd/configmap.argocd.argocd-cm.yaml";
@@ -153,26 +153,9 @@ describeWithEngine("ArgoCD's argocd-cm applied to the hydrated objects", () => {
   });
 
   it("counts no API for a CustomResourceDefinition ArgoCD excludes: it is never applied, so Helm is not told the cluster serves it", async () => {
-    const crd = (kind: string) =>
-      [
-        "apiVersion: apiextensions.k8s.io/v1",
-        "kind: CustomResourceDefinition",
-        "metadata:",
-        `  name: ${kind.toLowerCase()}s.example.test`,
-        "spec:",
-        "  group: example.test",
-        "  scope: Namespaced",
-        `  names: { kind: ${kind}, plural: ${kind.toLowerCase()}s }`,
-        "  versions:",
-        "    - name: v1",
-        "      served: true",
-        "      storage: true",
-        "      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }",
-        "",
-      ].join("\n");
     // One CRD in a manifests folder, one in the chart's crds/; the chart tests for both.
-    write("cluster-init-apps/argocd/manifests/widget-crd.yaml", crd("Widget"));
-    write(".charts/web/crds/gadget.yaml", crd("Gadget"));
+    write("cluster-init-apps/argocd/manifests/widget-crd.yaml", crdYaml("example.test", "Widget"));
+    write(".charts/web/crds/gadget.yaml", crdYaml("example.test", "Gadget"));
     write(
       ".charts/web/templates/capabilities.yaml",
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-apis\ndata:\n  widget: {{ .Capabilities.APIVersions.Has "example.test/v1/Widget" | quote }}\n  gadget: {{ .Capabilities.APIVersions.Has "example.test/v1/Gadget" | quote }}\n',

@@ -5,7 +5,7 @@ import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { hydrate } from "./hydrate.js";
 import { contentDigest, indexFile, objectsFile, parseHydratedIndex, parseHydratedObjects } from "./layout.js";
-import { describeWithEngine, scratchRepository } from "./testing.js";
+import { crdYaml, describeWithEngine, scratchRepository } from "./testing.js";
 
 const REPO_URL = "https://git.example.test/homelab.git";
 
@@ -81,25 +81,7 @@ function writeChart(dir: string): void {
     ].join("\n"),
   );
   // A CRD in crds/: installed unless skipCrds, and it adds its API to what every chart sees.
-  writeFileSync(
-    path.join(dir, "crds", "probe.yaml"),
-    [
-      "apiVersion: apiextensions.k8s.io/v1",
-      "kind: CustomResourceDefinition",
-      "metadata:",
-      "  name: probes.monitoring.example.test",
-      "spec:",
-      "  group: monitoring.example.test",
-      "  scope: Namespaced",
-      "  names: { kind: Probe, plural: probes, singular: probe, listKind: ProbeList }",
-      "  versions:",
-      "    - name: v1",
-      "      served: true",
-      "      storage: true",
-      "      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }",
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(path.join(dir, "crds", "probe.yaml"), crdYaml("monitoring.example.test", "Probe"));
 }
 
 function applicationSet(elements: string, sourcesExtra = "", templatePatch = ""): string {

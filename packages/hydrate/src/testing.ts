@@ -43,6 +43,27 @@ export function scratchRepository(prefix: string, chart: string, repoURL: string
   };
 }
 
+/** A CustomResourceDefinition serving `<group>/v1` `kind`, schemaless, as YAML text. */
+export function crdYaml(group: string, kind: string): string {
+  const plural = `${kind.toLowerCase()}s`;
+  return [
+    "apiVersion: apiextensions.k8s.io/v1",
+    "kind: CustomResourceDefinition",
+    "metadata:",
+    `  name: ${plural}.${group}`,
+    "spec:",
+    `  group: ${group}`,
+    "  scope: Namespaced",
+    `  names: { kind: ${kind}, plural: ${plural} }`,
+    "  versions:",
+    "    - name: v1",
+    "      served: true",
+    "      storage: true",
+    "      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }",
+    "",
+  ].join("\n");
+}
+
 async function engineProblem(): Promise<string | undefined> {
   try {
     const specifier = "@homelab/helm";

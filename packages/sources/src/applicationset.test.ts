@@ -2,40 +2,9 @@ import { HomelabError } from "@homelab/errors";
 import { YamlSource } from "@homelab/yaml";
 import { describe, expect, it } from "vitest";
 import { declaredApplications, expandApplicationSet, type Obj } from "./index.js";
+import { APPLICATION_SET } from "./testing.js";
 
-const SET = `apiVersion: argoproj.io/v1alpha1
-kind: ApplicationSet
-metadata:
-  name: demo
-spec:
-  goTemplate: true
-  goTemplateOptions: [missingkey=error]
-  generators:
-    - list:
-        elements:
-          - instance: a
-            application: demo-a
-          - instance: b
-            application: demo-b
-  template:
-    metadata:
-      name: "{{.application}}"
-      finalizers: [resources-finalizer.argocd.argoproj.io]
-    spec:
-      project: default
-      destination: { server: https://kubernetes.default.svc, namespace: demo }
-      sources:
-        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { releaseName: "{{.application}}" } }
-  templatePatch: |
-    {{- if eq .instance "b" }}
-    metadata:
-      finalizers: [extra]
-      labels: { patched: "yes" }
-    spec:
-      sources:
-        - { repoURL: https://charts.example.test, chart: demo, targetRevision: 1.0.0, helm: { skipCrds: true } }
-    {{- end }}
-`;
+const SET = APPLICATION_SET;
 
 const parsed = (text: string) => {
   const source = YamlSource.parse(text, "apps/demo.yaml");
@@ -90,7 +59,7 @@ describe("expandApplicationSet", () => {
       } catch (error) {
         expect(error).toBeInstanceOf(HomelabError);
         expect((error as HomelabError).message).toBe('ApplicationSet demo, element 0 (demo-a): map has no entry for key "app"');
-        expect((error as HomelabError).position).toEqual({ file: "apps/demo.yaml", line: 17, column: 7 });
+        expect((error as HomelabError).position).toEqual({ file: "apps/demo.yaml", line: 19, column: 7 });
       }
     }
   });
@@ -106,7 +75,7 @@ describe("expandApplicationSet", () => {
       expect((error as HomelabError).message).toMatch(
         /^ApplicationSet demo, element 1: the rendered templatePatch is not valid YAML \(line 3 of the rendered patch\): /,
       );
-      expect((error as HomelabError).position).toMatchObject({ file: "apps/demo.yaml", line: 24 });
+      expect((error as HomelabError).position).toMatchObject({ file: "apps/demo.yaml", line: 28 });
     }
   });
 
