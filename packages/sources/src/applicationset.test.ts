@@ -89,6 +89,24 @@ describe("expandApplicationSet", () => {
   });
 });
 
+describe("a template homelab's subset cannot evaluate (valid for ArgoCD)", () => {
+  it.each([
+    ["a Sprig function", 'name: "{{.application}}"', 'name: "{{ lower .application }}"', /function "lower" is not supported/],
+    ["a pipeline", 'name: "{{.application}}"', "name: '{{ .application | printf \"%s\" }}'", /pipelines\) is not supported/],
+    ["a variable", 'name: "{{.application}}"', 'name: "{{ $.application }}"', /template variables/],
+  ])("%s: refused when exact (hydrate must render it), the set skipped when lenient (check reads any repository)", (_, from, to, message) => {
+    expect(SET).toContain(from);
+    const { set, place } = parsed(SET.replace(from, to));
+    expect(() => expandApplicationSet(set, "exact", place)).toThrow(message);
+    expect(expandApplicationSet(set, "lenient", place)).toEqual([]);
+  });
+
+  it("a template that ArgoCD would fail to render is still an error when lenient", () => {
+    const { set, place } = parsed(SET.replace('name: "{{.application}}"', 'name: "{{ .application"'));
+    expect(() => expandApplicationSet(set, "lenient", place)).toThrow(/unclosed action/);
+  });
+});
+
 describe("declaredApplications of an ApplicationSet", () => {
   it("reads the Applications as ArgoCD renders them, templatePatch included", () => {
     const { set, place } = parsed(SET);

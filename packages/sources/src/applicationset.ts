@@ -9,7 +9,7 @@
  */
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { YamlSource, type JsonPath } from "@homelab/yaml";
-import { TemplateError, renderFastTemplate, renderGoTemplate, type TemplateOptions } from "./gotemplate.js";
+import { TemplateError, UnsupportedTemplateError, renderFastTemplate, renderGoTemplate, type TemplateOptions } from "./gotemplate.js";
 import { isObj, str, type Obj } from "./object.js";
 import { PatchDirectiveError, applyTemplatePatch } from "./template-patch.js";
 
@@ -32,9 +32,11 @@ export interface DocumentPlace {
  * What to do with what cannot be expanded offline. `exact` (hydrate, which
  * must render every Application) refuses it: other generators, a set without
  * a template, an element that is not a mapping. `lenient` (check, over any
- * repository) expands the list generators it can read and skips the rest.
- * Either way a template or templatePatch that does not render as ArgoCD
- * renders it is an error: no stage guesses what it gives.
+ * repository) expands the list generators it can read and skips the rest,
+ * including a set whose template uses what homelab's template subset does
+ * not evaluate (pipelines, variables, Sprig). Either way a template or
+ * templatePatch that ArgoCD would fail to render is an error: no stage
+ * guesses what it gives.
  */
 export type Expansion = "exact" | "lenient";
 
@@ -49,6 +51,15 @@ function fail(place: DocumentPlace | undefined, path: JsonPath, message: string,
 
 /** The Applications an ApplicationSet's list generators make, in generator and element order. */
 export function expandApplicationSet(set: Obj, expansion: Expansion, place?: DocumentPlace): GeneratedApplication[] {
+  try {
+    return expand(set, expansion, place);
+  } catch (error) {
+    if (error instanceof Unreadable) return [];
+    throw error;
+  }
+}
+
+function expand(set: Obj, expansion: Expansion, place?: DocumentPlace): GeneratedApplication[] {
   const exact = expansion === "exact";
   const name = isObj(set.metadata) ? str(set.metadata.name) : null;
   if (!name && exact) fail(place, ["metadata"], "ApplicationSet has no metadata.name");
@@ -61,7 +72,7 @@ export function expandApplicationSet(set: Obj, expansion: Expansion, place?: Doc
   if (!isObj(spec.template)) return exact ? fail(place, ["spec", "template"], `${what} has no template`) : [];
   const template = spec.template;
   const goTemplate = spec.goTemplate === true;
-  const options = templateOptions(spec.goTemplateOptions, place);
+  const options = templateOptions(spec.goTemplateOptions, exact, place);
   if (spec.templatePatch !== undefined && typeof spec.templatePatch !== "string") fail(place, ["spec", "templatePatch"], "templatePatch must be a string");
   const patch = spec.templatePatch as string | undefined;
 
@@ -78,6 +89,7 @@ export function expandApplicationSet(set: Obj, expansion: Expansion, place?: Doc
         try {
           return goTemplate ? renderGoTemplate(text, element, options) : renderFastTemplate(text, element);
         } catch (error) {
+          if (error instanceof UnsupportedTemplateError && !exact) throw new Unreadable();
           if (error instanceof TemplateError) fail(place, path, `${what}, element ${e} (${describeElement(element)}): ${error.message}`);
           throw error;
         }
@@ -89,6 +101,9 @@ export function expandApplicationSet(set: Obj, expansion: Expansion, place?: Doc
   });
   return out;
 }
+
+/** Leniently, a set whose template uses what the subset cannot evaluate generates nothing we can know, as other generators. */
+class Unreadable extends Error {}
 
 /** A list generator's elements; any other generator is refused (exact) or has none (lenient). */
 function listElements(generator: unknown, at: JsonPath, exact: boolean, place: DocumentPlace | undefined): unknown[] {
@@ -120,15 +135,17 @@ function describeElement(element: Obj): string {
   return typeof name === "string" ? name : JSON.stringify(element).slice(0, 60);
 }
 
-function templateOptions(value: unknown, place: DocumentPlace | undefined): TemplateOptions {
+function templateOptions(value: unknown, exact: boolean, place: DocumentPlace | undefined): TemplateOptions {
   if (value === undefined) return { missingKey: "default" };
   if (!Array.isArray(value)) fail(place, ["spec", "goTemplateOptions"], "goTemplateOptions must be a list");
   let missingKey: TemplateOptions["missingKey"] = "default";
   value.forEach((option: unknown, i: number) => {
     if (option === "missingkey=error") missingKey = "error";
     else if (option === "missingkey=default" || option === "missingkey=invalid") missingKey = "default";
-    else if (option === "missingkey=zero") fail(place, ["spec", "goTemplateOptions", i], "missingkey=zero is not supported by homelab");
-    else fail(place, ["spec", "goTemplateOptions", i], `unknown goTemplateOption ${JSON.stringify(option)}`);
+    else if (option === "missingkey=zero") {
+      if (!exact) throw new Unreadable();
+      fail(place, ["spec", "goTemplateOptions", i], "missingkey=zero is not supported by homelab");
+    } else fail(place, ["spec", "goTemplateOptions", i], `unknown goTemplateOption ${JSON.stringify(option)}`);
   });
   return { missingKey };
 }

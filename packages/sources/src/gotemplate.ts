@@ -21,6 +21,19 @@ export class TemplateError extends Error {
   }
 }
 
+/**
+ * Valid Go template that homelab's subset does not evaluate (pipelines,
+ * variables, range/with, Sprig functions): ArgoCD renders it, we cannot say
+ * what it gives. Not the template's fault, so callers reading a repository
+ * leniently skip what holds it rather than refuse the repository.
+ */
+export class UnsupportedTemplateError extends TemplateError {
+  constructor(message: string, offset: number) {
+    super(message, offset);
+    this.name = "UnsupportedTemplateError";
+  }
+}
+
 export interface TemplateOptions {
   missingKey: "error" | "default";
 }
@@ -150,13 +163,13 @@ function parseOperand(word: Word): Expr {
     try {
       return { type: "literal", value: JSON.parse(text) as string, offset };
     } catch {
-      throw new TemplateError(`string literal ${text} uses an escape this template subset does not read`, offset);
+      throw new UnsupportedTemplateError(`string literal ${text} uses an escape this template subset does not read`, offset);
     }
   }
   if (text.startsWith("`")) return { type: "literal", value: text.slice(1, -1), offset };
   if (text === "true" || text === "false") return { type: "literal", value: text === "true", offset };
   if (/^-?\d+(\.\d+)?$/.test(text)) return { type: "literal", value: Number(text), offset };
-  if (text.startsWith("$")) throw new TemplateError(`template variables (${text}) are not supported by homelab`, offset);
+  if (text.startsWith("$")) throw new UnsupportedTemplateError(`template variables (${text}) are not supported by homelab`, offset);
   throw new TemplateError(`"${text}" is not a field, literal or supported function`, offset);
 }
 
@@ -166,9 +179,9 @@ type Word = { text: string; offset: number };
 function parseExpr(ws: Word[], offset: number): Expr {
   if (ws.length === 0) throw new TemplateError("empty action", offset);
   const variable = ws.find((w) => w.text.startsWith("$"));
-  if (variable) throw new TemplateError(`template variables (${variable.text}) are not supported by homelab`, offset);
+  if (variable) throw new UnsupportedTemplateError(`template variables (${variable.text}) are not supported by homelab`, offset);
   const pipe = ws.find((w) => w.text === "|");
-  if (pipe) throw new TemplateError('"|" (pipelines) is not supported by homelab\'s template subset', offset);
+  if (pipe) throw new UnsupportedTemplateError('"|" (pipelines) is not supported by homelab\'s template subset', offset);
   let i = 0;
   const command = (closing: boolean): Expr => {
     const items: (Expr | Word)[] = [];
@@ -192,7 +205,7 @@ function parseExpr(ws: Word[], offset: number): Expr {
     const head = items[0]!;
     if (!("type" in head) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(head.text) && head.text !== "true" && head.text !== "false") {
       if (!BUILTINS.has(head.text)) {
-        throw new TemplateError(`function "${head.text}" is not supported by homelab (supported: ${[...BUILTINS].join(", ")})`, offset);
+        throw new UnsupportedTemplateError(`function "${head.text}" is not supported by homelab (supported: ${[...BUILTINS].join(", ")})`, offset);
       }
       return { type: "call", name: head.text, args: items.slice(1).map(operand), offset };
     }
@@ -225,7 +238,7 @@ export function parseTemplate(source: string): Node[] {
       if (first !== undefined && terminators.has(first)) return { nodes, stop: { word: first, action, rest: ws.slice(1) } };
       if (first === "end" || first === "else") throw new TemplateError(`unexpected {{${first}}}`, action.offset);
       if (first !== undefined && REFUSED_KEYWORDS.has(first)) {
-        throw new TemplateError(`{{${first}}} is not supported by homelab's template subset`, action.offset);
+        throw new UnsupportedTemplateError(`{{${first}}} is not supported by homelab's template subset`, action.offset);
       }
       if (first === "if") {
         nodes.push(ifNode(ws.slice(1), action));
@@ -248,7 +261,7 @@ export function parseTemplate(source: string): Node[] {
         cond = parseExpr(stop.rest.slice(1), stop.action.offset);
         continue;
       }
-      if (stop.rest.length > 0) throw new TemplateError(`{{else ${stop.rest.map((w) => w.text).join(" ")}}} is not supported`, stop.action.offset);
+      if (stop.rest.length > 0) throw new UnsupportedTemplateError(`{{else ${stop.rest.map((w) => w.text).join(" ")}}} is not supported`, stop.action.offset);
       const tail = block(new Set(["end"]));
       if (!tail.stop) throw new TemplateError("{{else}} without {{end}}", stop.action.offset);
       return { type: "if", branches, otherwise: tail.nodes };
