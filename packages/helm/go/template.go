@@ -8,8 +8,10 @@ import (
 	"log"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/chart"
@@ -155,6 +157,26 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 		values = mergeMaps(values, layer)
 	}
 
+	// The CRD files convert while the templates render: they do not depend on
+	// the values, and both are CPU work on a machine with more than one core.
+	crds := []crdFile{}
+	crdsDone := make(chan struct{})
+	if req.IncludeCRDs {
+		objects := chrt.CRDObjects()
+		crds = make([]crdFile, len(objects))
+		go func() {
+			defer close(crdsDone)
+			parallel(len(objects), func(i int) {
+				content := string(objects[i].File.Data)
+				crds[i] = crdFile{File: objects[i].Filename, Content: content}
+				crds[i].Value = crdDocumentJSON(content)
+			})
+		}()
+	} else {
+		close(crdsDone)
+	}
+	defer func() { <-crdsDone }()
+
 	rel, err := client.Run(chrt, values)
 	if err != nil {
 		result.Error = toReleaseError(err)
@@ -172,13 +194,38 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 		}
 		result.Objects = append(result.Objects, renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events, Value: documentJSON(hook.Manifest)})
 	}
-	if req.IncludeCRDs {
-		for _, crd := range chrt.CRDObjects() {
-			content := string(crd.File.Data)
-			result.CRDs = append(result.CRDs, crdFile{File: crd.Filename, Content: content, Value: crdDocumentJSON(content)})
-		}
-	}
+	<-crdsDone
+	result.CRDs = crds
 	return result
+}
+
+// parallel runs f(0) … f(n-1) on as many goroutines as there are CPUs. A
+// panic in one item leaves that item as f left it (its value unset, so the
+// caller parses the text itself) instead of ending the helper.
+func parallel(n int, f func(i int)) {
+	workers := runtime.NumCPU()
+	if workers > n {
+		workers = n
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				func() {
+					defer func() { _ = recover() }()
+					f(i)
+				}()
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // loadChart reads a chart directory or archive. Archive bytes are kept for the
@@ -245,8 +292,9 @@ func splitManifest(manifest string) []renderedDoc {
 			end = matches[i+1][0]
 		}
 		content := strings.TrimSuffix(manifest[match[1]:end], "\n")
-		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content, Value: documentJSON(content)})
+		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content})
 	}
+	parallel(len(docs), func(i int) { docs[i].Value = documentJSON(docs[i].Content) })
 	return docs
 }
 
