@@ -3,7 +3,7 @@
 // else the caller runs the TypeScript sources through tsx as before, so a fresh
 // clone or an edited package never runs stale code.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -76,9 +76,11 @@ export async function enableSourceLoading(build) {
     const { register: registerTsx } = await import("tsx/esm/api");
     // tsx keeps its compile cache under os.tmpdir(), which its hooks thread reads
     // when it starts (here): point it into the repository's cache for that moment,
-    // so running homelab writes nothing outside the checkout.
+    // so running homelab writes nothing outside the checkout. A folder it cannot
+    // write (a read-only checkout) would fail every import: then tsx keeps its own.
+    const cache = tsxCacheParent();
     const tmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = tsxCacheParent();
+    if (writable(cache)) process.env.TMPDIR = cache;
     try {
       registerTsx();
     } finally {
@@ -92,6 +94,17 @@ export async function enableSourceLoading(build) {
     }
   })();
   return sourceLoading;
+}
+
+/** @param {string} dir */
+function writable(dir) {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

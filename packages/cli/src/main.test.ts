@@ -222,6 +222,17 @@ describe("the exit point: redaction, control characters, TypeScript syntax error
     expect(result.status).toBe(2);
     expect(readdirSync(tmp)).toEqual([]);
     expect(readdirSync(path.join(cache, "tsx")).length).toBeGreaterThan(0);
+
+    // A cache folder it cannot write (here under a file; a read-only checkout) does not break loading TypeScript.
+    await writeFile(path.join(dir, "not-a-folder"), "");
+    const readOnly = spawnSync(process.execPath, [bin, "render", "--root", dir], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, TMPDIR: tmp, HOMELAB_CACHE_DIR: path.join(dir, "not-a-folder", "cache") },
+    });
+    expect(readOnly.stderr).toContain("the default export must be defineConfig");
+    expect(readOnly.status).toBe(2);
   });
 
   it("a homelab.config.ts that does not parse gives exit 2 with its line through the real bin (tsx), not exit 70", async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { workspaceCacheDir } from "@homelab/workspace";
+import { writableCacheDir } from "@homelab/workspace";
 import { compiledModule, type Shim, type ShimAnswer, type ShimConfig } from "./wasm.js";
 
 /**
@@ -84,8 +84,10 @@ export class Pool {
       const entry = new URL("./worker.ts", import.meta.url).href;
       const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
       while (this.workers.length < count) {
-        // tsx's compile cache goes where the process's own goes (packages/cli/bin/compiled.mjs), not into os.tmpdir().
-        const env = { ...process.env, TMPDIR: workspaceCacheDir("tsx") };
+        // tsx's compile cache goes where the process's own goes (packages/cli/bin/compiled.mjs), not into os.tmpdir(),
+        // unless the checkout is read-only.
+        const tsxCache = writableCacheDir("tsx");
+        const env = tsxCache ? { ...process.env, TMPDIR: tsxCache } : process.env;
         this.workers.push(new ShimWorker(new Worker(boot, { eval: true, env, workerData: { preopens: this.preopens, config: this.config, module } })));
       }
     }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CACHE_DIR_ENV, keepNewest, workspaceCacheDir } from "./cache.js";
+import { CACHE_DIR_ENV, keepNewest, workspaceCacheDir, writableCacheDir } from "./cache.js";
 
 const temp = mkdtempSync(path.join(tmpdir(), "homelab-cache-test-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -11,6 +11,14 @@ describe("workspaceCacheDir", () => {
   it("is inside the repository's node_modules unless HOMELAB_CACHE_DIR moves it", () => {
     expect(workspaceCacheDir("schema-results", {}, "/repo")).toBe("/repo/node_modules/.cache/homelab/schema-results");
     expect(workspaceCacheDir("schema-results", { [CACHE_DIR_ENV]: "/ci/cache" }, "/repo")).toBe("/ci/cache/schema-results");
+  });
+
+  it("writableCacheDir makes the folder, or says it cannot (a read-only checkout) instead of throwing", () => {
+    const dir = writableCacheDir("tsx", { [CACHE_DIR_ENV]: path.join(temp, "writable") });
+    expect(dir).toBe(path.join(temp, "writable", "tsx"));
+    expect(existsSync(dir!)).toBe(true);
+    writeFileSync(path.join(temp, "a-file"), "");
+    expect(writableCacheDir("tsx", { [CACHE_DIR_ENV]: path.join(temp, "a-file", "cache") })).toBeUndefined();
   });
 
   it("refuses a name that could lead elsewhere", () => {

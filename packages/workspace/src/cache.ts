@@ -1,5 +1,5 @@
 import type { Hash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./mirrors.js";
 
@@ -16,6 +16,22 @@ export function workspaceCacheDir(name: string, env: NodeJS.ProcessEnv = process
   const override = env[CACHE_DIR_ENV];
   const base = override ? path.resolve(override) : path.join(repoRoot, "node_modules", ".cache", "homelab");
   return path.join(base, name);
+}
+
+/**
+ * The cache folder `name`, made if missing, when this process can write to it;
+ * undefined otherwise (a read-only checkout without HOMELAB_CACHE_DIR), so a
+ * caller can fall back instead of failing on its first write.
+ */
+export function writableCacheDir(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = workspaceCacheDir(name, env);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
