@@ -96,7 +96,11 @@ export async function enableSourceLoading(build) {
   return sourceLoading;
 }
 
-/** @param {string} dir */
+/**
+ * writableCacheDir's test in @homelab/workspace, for the same reason as
+ * tsxCacheParent below: nothing TypeScript can load yet.
+ * @param {string} dir
+ */
 function writable(dir) {
   try {
     mkdirSync(dir, { recursive: true });
