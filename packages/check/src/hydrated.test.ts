@@ -233,17 +233,20 @@ describe("checks on the charts' hydrated objects", () => {
     expect(second.summary).toEqual(first.summary);
   });
 
+  // An Ingress routing to a Service (web-ui) that no object provides: a ref-backend finding while it is applied.
+  const ingress: ChartObject = {
+    kind: "Ingress",
+    apiVersion: "networking.k8s.io/v1",
+    name: "web",
+    namespace: "web",
+    template: "web/templates/ingress.yaml",
+    text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
+  };
+
   it("reports findings on a chart's object at the hydrated file and line, naming Application, chart, template and values file", async () => {
     const root = repo(files("http"));
-    const ingress: ChartObject = {
-      kind: "Ingress",
-      apiVersion: "networking.k8s.io/v1",
-      name: "web",
-      namespace: "web",
-      template: "web/templates/ingress.yaml",
-      text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  tls:\n    - hosts: [web.example.invalid]\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
-    };
-    hydrate(root, [service, smCrd, ingress]);
+    const withTls = { ...ingress, text: ingress.text.replace("spec:\n", "spec:\n  tls:\n    - hosts: [web.example.invalid]\n") };
+    hydrate(root, [service, smCrd, withTls]);
     const result = await check({ dir: root, root, schema: false, policy: false, references: true });
     const file = `${hydratedLayout.applicationFolder("web", "web")}/ingress.web.web.yaml`;
     expect(result.violations.map((v) => [v.rule, v.code, `${v.file}:${v.line}`, v.component])).toEqual([
@@ -278,16 +281,6 @@ describe("checks on the charts' hydrated objects", () => {
     writeFileSync(join(root, hydratedLayout.objectsFile("web", "web")), '{"schema": "homelab.dev/hydrated-objects/v1", "obj');
     expect((await check({ dir: root, root, schema: false, policy: false, references: true })).violations).toEqual([]);
   });
-
-  // An Ingress routing to a Service (web-ui) that no object provides: a ref-backend finding while it is applied.
-  const ingress: ChartObject = {
-    kind: "Ingress",
-    apiVersion: "networking.k8s.io/v1",
-    name: "web",
-    namespace: "web",
-    template: "web/templates/ingress.yaml",
-    text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web-ui\n                port: {number: 80}\n",
-  };
 
   it("places findings on an object taken from objects.json at the same file and line as when its YAML is parsed", async () => {
     const findings = async (parsed?: (o: ChartObject) => Record<string, unknown>) => {
