@@ -49,6 +49,25 @@ describe("writeCrdSchemas", () => {
     expect(readdirSync(cache).sort()).toEqual(dirs.map((d) => d.slice(cache.length + 1)).sort());
   });
 
+  it("writes the committed schemas' form: a subtree the CRD repeats is one definition, referenced where it was", () => {
+    // A container-like shape, large enough to hoist, used by two fields (as pod templates repeat in real CRDs).
+    const container = {
+      type: "object",
+      properties: Object.fromEntries(
+        ["image", "name", "imagePullPolicy", "workingDir", "command", "args", "stdin", "tty"].map((f) => [f, { type: "string", maxLength: 253 }]),
+      ),
+    };
+    const repeated = crd("repeat.example.com", "size");
+    const version = repeated.object.spec.versions[0]!;
+    version.schema.openAPIV3Schema.properties.spec.properties = { init: container, main: container } as never;
+    const { dir } = writeCrdSchemas([repeated], join(temp, "repeated"))!;
+    const schema = JSON.parse(readFileSync(join(dir, "repeat.example.com", "widget_v1.json"), "utf8"));
+    const spec = schema.properties.spec.properties;
+    expect(spec.init).toEqual({ $ref: expect.stringMatching(/^#\/definitions\//) });
+    expect(spec.main).toEqual(spec.init);
+    expect(schema.definitions[spec.init.$ref.slice("#/definitions/".length)].properties.image).toEqual({ type: "string", maxLength: 253 });
+  });
+
   it("writes nothing when no CRD has a served version", () => {
     expect(writeCrdSchemas([], join(temp, "none"))).toBeUndefined();
   });

@@ -34,7 +34,7 @@ export { crdCatalog } from "../generated/catalog.js";
 export { crdSchemaDir, crdSchemaLocation, crdSchemaFor, crdEntryFor } from "./schemas.js";
 export { validateCustomResource, type CrdSchemaProblem } from "./validate.js";
 // The conversion the committed schemas are made with, for CRDs met at check time (the charts' hydrated CRDs).
-export { strictJsonSchema } from "../scripts/schemas.js";
+export { validationSchema } from "../scripts/schemas.js";
 export type { CrdVersion } from "../scripts/crd-source.js";
 export type * from "./core.js";
 
