@@ -68,6 +68,11 @@ async function entryPoints(options) {
   for (const [folder, pkg] of frameworkPackages()) {
     if (!reached.has(folder)) continue;
     manifests.push(pkg.manifestFile);
+    for (const file of workerReferences(path.join(root, folder))) {
+      const name = `worker-${path.relative(path.join(root, "packages"), file).replace(/\.ts$/, "").split(path.sep).join("-")}`;
+      entries[name] = file;
+      workerEntries.set(file, `${name}.mjs`);
+    }
     for (const { specifier, file } of pkg.exports) {
       const name = specifier.replace(/^@homelab\//, "").replace(/\//g, "-");
       entries[name] = file;
@@ -79,6 +84,32 @@ async function entryPoints(options) {
     names[program.specifier] = `${name}.mjs`;
   }
   return { entries, names, manifests: [...new Set(manifests)] };
+}
+
+/** `new URL("./x.ts", import.meta.url)`: how a source names a worker thread's entry module. */
+const WORKER_REFERENCE = /new URL\((["'])(\.\.?\/[^"']+\.ts)\1, (import\.meta\.url|__homelabSourceUrl)\)/g;
+
+/** Compiled worker entries by source file (filled by entryPoints, read by sourceUrls). */
+const workerEntries = new Map();
+
+/** TypeScript modules that a package's sources (tests aside) name as worker entries. */
+function workerReferences(packageDir) {
+  const found = new Set();
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.[cm]?ts$/.test(entry.name) && !/\.test\.[cm]?ts$/.test(entry.name)) {
+        for (const match of readFileSync(file, "utf8").matchAll(WORKER_REFERENCE)) {
+          const target = path.resolve(path.dirname(file), match[2]);
+          if (existsSync(target)) found.add(target);
+        }
+      }
+    }
+  };
+  walk(path.join(packageDir, "src"));
+  return [...found].sort();
 }
 
 /**
@@ -98,8 +129,13 @@ const sourceUrls = {
       }
       if (!/\bimport\.meta\.url\b/.test(text)) return { contents: text, loader: "ts" };
       const relative = path.relative(outDir, args.path).split(path.sep).join("/");
+      // A worker's entry is compiled too (entryPoints): its URL points at that module, beside this one in the build.
+      const body = text.replace(/\bimport\.meta\.url\b/g, "__homelabSourceUrl").replace(WORKER_REFERENCE, (whole, _quote, target) => {
+        const compiled = workerEntries.get(path.resolve(path.dirname(args.path), target));
+        return compiled ? `new URL(${JSON.stringify(`./${compiled}`)}, import.meta.url)` : whole;
+      });
       // Declared first: a `var` assigned at the end would still be undefined while module-level code runs.
-      const contents = `var __homelabSourceUrl = new URL(${JSON.stringify(relative)}, import.meta.url).href;\n${text.replace(/\bimport\.meta\.url\b/g, "__homelabSourceUrl")}`;
+      const contents = `var __homelabSourceUrl = new URL(${JSON.stringify(relative)}, import.meta.url).href;\n${body}`;
       return { contents, loader: "ts" };
     });
   },

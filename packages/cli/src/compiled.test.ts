@@ -78,10 +78,18 @@ describe("tsx's compile cache", () => {
 });
 
 describe("the compiled CLI", () => {
-  it("builds, runs, and gives the user's TypeScript the build's instance of each framework package", () => {
+  let built: { dir: string; out: string } | undefined;
+  /** One build for the tests below (about 2 s). */
+  const build = (): { dir: string; out: string } => {
+    if (built) return built;
     const dir = tempDir();
     const out = path.join(dir, "build");
     execFileSync(process.execPath, [path.join(cliDir, "scripts/build.mjs"), "--out", out], { cwd: root, stdio: "pipe" });
+    return (built = { dir, out });
+  };
+
+  it("builds, runs, and gives the user's TypeScript the build's instance of each framework package", () => {
+    const { dir, out } = build();
     // User code as a component would be: TypeScript, importing the framework by package name.
     writeFileSync(
       path.join(dir, "user.ts"),
@@ -135,4 +143,28 @@ describe("the compiled CLI", () => {
     expect([...sources].filter((f) => !light(f))).toEqual([]);
     expect(sources).toContain("packages/cli/src/commands/check.ts");
   });
+
+  it("starts kubeconform's worker threads from the build's compiled worker entry, not through tsx", () => {
+    const { out } = build();
+    // The pool's `new URL("./worker.ts", import.meta.url)` points at an entry of the build.
+    const worker = /new URL\("\.\/(worker-[\w-]+\.mjs)", import\.meta\.url\)/.exec(readFileSync(path.join(out, "kubeconform-wasm.mjs"), "utf8"))?.[1];
+    expect(worker).toBe("worker-kubeconform-wasm-src-worker.mjs");
+    expect(readFileSync(path.join(out, worker!), "utf8")).toContain("packages/kubeconform-wasm/src/worker.ts");
+    // 5.6 MB of ConfigMaps and one invalid object: enough for a second thread, which must find its files' problems.
+    const script = `
+      const { createValidator } = await import(${JSON.stringify(`file://${out}/kubeconform-wasm.mjs`)});
+      const { homelab } = await import(${JSON.stringify(`file://${out}/cluster.mjs`)});
+      const validator = await createValidator({ kubernetesVersion: homelab.kubernetes.version, threads: 2 });
+      const filler = (n) => ({ file: "filler-" + n + ".yaml", text: "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: f\\ndata:\\n  blob: " + "y".repeat(700000) + "\\n" });
+      const files = Array.from({ length: 8 }, (_, n) => filler(n));
+      files.splice(5, 0, { file: "bad.yaml", text: "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: bad\\nspec: {}\\n" });
+      const diagnostics = await validator.validate(files);
+      validator.close();
+      console.log(JSON.stringify(diagnostics.map((d) => d.file)));
+    `;
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim().split("\n").at(-1)).toBe(JSON.stringify(["bad.yaml"]));
+    expect(result.status).toBe(0);
+  }, 300_000);
 });

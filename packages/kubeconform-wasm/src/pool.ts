@@ -12,12 +12,12 @@ import { compiledModule, type Shim, type ShimAnswer, type ShimConfig } from "./w
  * 1 MB does.
  */
 const BYTES_PER_THREAD = 2 * 1024 * 1024;
-/** A worker still starting gets that much less work, so it does not finish last. */
-const START_COST = 1024 * 1024;
+/** A worker still starting (the CLI build's compiled worker: about 0.2 s) gets that much less work, so it does not finish last. */
+const START_COST = 512 * 1024;
 /**
  * What compiling a kind's schema costs, in bytes of YAML validated (compiles
- * run 100 ms to 2 s in wasm, the ApplicationSet CRD is the 2 s one; about
- * 0.12 s on average on the hydrated real cluster, where a MB of CRDs takes
+ * run 50 to 300 ms in wasm, the ApplicationSet CRD is the 300 ms one; about
+ * 0.1 s on average on the hydrated real cluster, where a MB of CRDs takes
  * about 0.3 s).
  */
 const KIND_COST = 512 * 1024;
@@ -78,17 +78,23 @@ export class Pool {
   private async start(count: number): Promise<ShimWorker[]> {
     if (this.workers.length < count) {
       const module = await compiledModule();
-      // Workers load TypeScript like the rest of the repo, through tsx's API (an
-      // `--import tsx` in execArgv does not reach a worker's entry module on Node 20).
-      const tsx = tsxApiUrl();
-      const entry = new URL("./worker.ts", import.meta.url).href;
-      const boot = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+      // The CLI's build compiles the entry and points this URL at it (packages/cli/scripts/build.mjs); from source,
+      // the worker loads TypeScript like the rest of the repo, through tsx's API (an `--import tsx` in execArgv does
+      // not reach a worker's entry module on Node 20). tsx's start-up in a worker is ~0.4 s of its time.
+      const entry = new URL("./worker.ts", import.meta.url);
+      const compiled = entry.pathname.endsWith(".mjs");
+      const boot = compiled
+        ? entry
+        : `import(${JSON.stringify(tsxApiUrl())}).then((api) => api.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)}))`;
       while (this.workers.length < count) {
         // tsx's compile cache goes where the process's own goes (packages/cli/bin/compiled.mjs), not into os.tmpdir(),
         // unless the checkout is read-only.
-        const tsxCache = writableCacheDir("tsx");
+        const tsxCache = compiled ? undefined : writableCacheDir("tsx");
         const env = tsxCache ? { ...process.env, TMPDIR: tsxCache } : process.env;
-        this.workers.push(new ShimWorker(new Worker(boot, { eval: true, env, workerData: { preopens: this.preopens, config: this.config, module } })));
+        const data = { preopens: this.preopens, config: this.config, module };
+        // A worker inherits the process's Node flags; --input-type (a `node -e` caller's) is refused for a file entry.
+        const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
+        this.workers.push(new ShimWorker(new Worker(boot, { eval: !compiled, env, execArgv, workerData: data })));
       }
     }
     return this.workers.slice(0, count);
