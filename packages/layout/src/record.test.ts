@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { layoutJson } from "./generated.js";
 import { RECORDS_FOLDER } from "./layers.js";
-import { contentDigest, parseRenderRecord, renderRecordText } from "./record.js";
+import { Ajv } from "ajv";
+import { contentDigest, parseRenderRecord, renderRecordSchema, renderRecordText } from "./record.js";
 import { recordFixture } from "./testing.js";
 
 const FILE = ".homelab/rendered/demo.json";
@@ -24,6 +25,14 @@ function problem(text: string, file = FILE): HomelabError {
   }
   throw new Error("expected the record to be refused");
 }
+
+describe("renderRecordSchema", () => {
+  it("is a valid draft-07 schema (the parser compiles it without the meta-schema check, for speed)", () => {
+    const ajv = new Ajv({ strict: true });
+    expect(ajv.validateSchema(renderRecordSchema), ajv.errorsText(ajv.errors)).toBe(true);
+    expect(ajv.validateSchema({ ...renderRecordSchema, required: "files" })).toBe(false);
+  });
+});
 
 describe("parseRenderRecord", () => {
   it("round-trips a valid record", () => {
