@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import ignore from "ignore";
 import { ErrorCode, HomelabError, formatPosition } from "@homelab/errors";
-import { YamlSource, readInputFile, type InputFile } from "@homelab/yaml";
+import { YamlSource, readInputFile, type DocumentMemo, type InputFile } from "@homelab/yaml";
 
 /** Gitignore-syntax file in the checked directory listing paths to leave out (retired folders, vendored charts). */
 export const IGNORE_FILE = ".homelabignore";
@@ -26,6 +26,8 @@ export interface Tree {
   root: string;
   files: Map<string, LoadedFile>;
   skipped: SkippedFile[];
+  /** Parsed documents remembered across runs, for the files read later (loadExtra) too. */
+  memo?: DocumentMemo;
 }
 
 const toPosix = (path: string): string => path.split(sep).join("/");
@@ -75,7 +77,7 @@ function addIgnorePatterns(rules: ReturnType<typeof ignore>, lines: readonly str
  * thrown as one exit-2 error naming every file. Items of a `kind: List` are
  * documents of their own (policies see a Secret inside a List).
  */
-export function loadTree(dir: string, options: { ignore?: readonly string[]; root?: string } = {}): Tree {
+export function loadTree(dir: string, options: { ignore?: readonly string[]; root?: string; memo?: DocumentMemo } = {}): Tree {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new HomelabError(ErrorCode.Usage, `not a directory: ${dir}`);
   }
@@ -125,7 +127,7 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
           continue;
         }
         try {
-          files.set(rel, { file: rel, source: YamlSource.parse(input.text, rel, { expandLists: true }) });
+          files.set(rel, { file: rel, source: YamlSource.parse(input.text, rel, { expandLists: true, ...(options.memo ? { memo: options.memo } : {}) }) });
         } catch (error) {
           if (error instanceof HomelabError) problems.push(error);
           else throw error;
@@ -142,7 +144,7 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
       hint: first.hint ?? `fix the file, or list it in ${IGNORE_FILE}`,
     });
   }
-  return { dir, root: options.root ?? findRoot(dir), files, skipped };
+  return { dir, root: options.root ?? findRoot(dir), files, skipped, ...(options.memo ? { memo: options.memo } : {}) };
 }
 
 /**
@@ -160,7 +162,7 @@ export function loadExtra(tree: Tree, abs: string): LoadedFile | undefined {
     if (input.why !== "missing" && !tree.skipped.some((s) => s.file === rel)) tree.skipped.push({ file: rel, reason: input.reason });
     return undefined;
   }
-  const loaded = { file: rel, source: YamlSource.parse(input.text, rel) };
+  const loaded = { file: rel, source: YamlSource.parse(input.text, rel, tree.memo ? { memo: tree.memo } : {}) };
   tree.files.set(rel, loaded);
   return loaded;
 }

@@ -14,3 +14,4 @@ export {
   type SkipReason,
 } from "./read.js";
 export { GO_YAML } from "./go-yaml.js";
+export { openDocumentMemo, type DocumentMemo } from "./memo.js";

@@ -1,4 +1,5 @@
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { documentMemoKey, type DocumentMemo, type StoredDocument } from "./memo.js";
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml";
 import { GO_YAML } from "./go-yaml.js";
 
@@ -34,6 +35,11 @@ export interface YamlParseOptions {
    * The List document then carries null. Off by default (values files are no lists).
    */
   expandLists?: boolean;
+  /**
+   * Documents remembered by content (memo.ts): a text parsed before with the
+   * same options is not parsed again until a position or syntax node is asked for.
+   */
+  memo?: DocumentMemo;
 }
 
 export const DEFAULT_MAX_ALIAS_COUNT = 1000;
@@ -43,9 +49,17 @@ export class YamlSource {
   readonly file: string;
   readonly text: string;
   readonly documents: readonly YamlDocument[];
-  private readonly lines: LineCounter;
+  /** Absent for a source from the memo until `parsed()` has run. */
+  private lines: LineCounter | undefined;
+  private reparsed: YamlSource | undefined;
 
-  private constructor(file: string, text: string, documents: YamlDocument[], lines: LineCounter) {
+  private constructor(
+    file: string,
+    text: string,
+    documents: YamlDocument[],
+    lines: LineCounter | undefined,
+    private readonly options: YamlParseOptions,
+  ) {
     this.file = file;
     this.text = text;
     this.documents = documents;
@@ -56,8 +70,48 @@ export class YamlSource {
    * Parses every document of a file. Syntax errors, duplicate keys, alias
    * bombs and nesting too deep to walk throw a HomelabError at the first
    * offending position. Time and memory are linear in the size of the text.
+   * With a memo, a text it knows comes back without parsing.
    */
   static parse(text: string, file: string, options: YamlParseOptions = {}): YamlSource {
+    const { memo, ...parseOptions } = options;
+    if (!memo) return YamlSource.parseText(text, file, parseOptions);
+    const key = documentMemoKey(text, parseOptions);
+    const stored = memo.get(key);
+    if (stored) return YamlSource.fromStored(text, file, stored, parseOptions);
+    const source = YamlSource.parseText(text, file, parseOptions);
+    memo.set(
+      key,
+      source.documents.map((d) => ({ index: d.index, value: d.value, line: d.line, ...(d.parent ? { parent: d.parent } : {}) })),
+    );
+    return source;
+  }
+
+  /** Documents as the memo kept them; their syntax nodes come from one parse, the first time one is read. */
+  private static fromStored(text: string, file: string, stored: readonly StoredDocument[], options: YamlParseOptions): YamlSource {
+    const documents: YamlDocument[] = [];
+    const source = new YamlSource(file, text, documents, undefined, options);
+    for (const doc of stored) {
+      documents.push({
+        index: doc.index,
+        value: doc.value,
+        line: doc.line,
+        ...(doc.parent ? { parent: doc.parent } : {}),
+        get node(): Document.Parsed {
+          return source.parsed().documents[doc.index]!.node;
+        },
+      });
+    }
+    return source;
+  }
+
+  /** This text parsed with positions (a source from the memo parses it now, once). */
+  private parsed(): YamlSource {
+    if (this.lines) return this;
+    this.reparsed ??= YamlSource.parseText(this.text, this.file, this.options);
+    return this.reparsed;
+  }
+
+  private static parseText(text: string, file: string, options: YamlParseOptions): YamlSource {
     const lines = new LineCounter();
     const at = (offset: number): { file: string; line: number; column: number } => {
       const pos = lines.linePos(offset);
@@ -100,7 +154,7 @@ export class YamlSource {
     });
     // A file of comments only or a trailing `---` yields empty documents: keep them for indexing, they carry null.
     if (options.expandLists) expandListItems(documents, lines);
-    return new YamlSource(file, text, documents, lines);
+    return new YamlSource(file, text, documents, lines, options);
   }
 
   /** Documents that hold a value (empty ones, e.g. after a trailing `---`, are skipped). */
@@ -114,6 +168,7 @@ export class YamlSource {
    * existing ancestor, which is where the user has to add it.
    */
   locate(index: number, path: JsonPath): { line: number; column: number } {
+    if (!this.lines) return this.parsed().locate(index, path);
     const doc = this.documents[index];
     if (!doc) return { line: 1, column: 1 };
     let node: unknown = doc.node.contents;
