@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { ensureBuilt } from "@homelab/workspace";
+import { ensureBuilt, openGeneration } from "@homelab/workspace";
 import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import type { PolicyInput, PolicyReport } from "./types.js";
 
@@ -49,4 +50,46 @@ function readWasm(path: string): Uint8Array {
     });
   }
   return readFileSync(path);
+}
+
+/** Reports kept per policy build: the last few trees a branch switch or an undo returns to. */
+const REPORTS_KEPT = 16;
+
+/**
+ * The report for `input`, from `memoDir` when this compiled policy judged the
+ * same input before; else `load()`ed, evaluated and remembered. The policies
+ * are a function of the input alone (capabilities.json admits no time, random,
+ * network or runtime builtin, and no data is loaded), so the key is the policy
+ * build and the input: any change to either is a miss, never a stale report.
+ * A run over an unchanged tree then neither instantiates OPA nor evaluates.
+ */
+export async function rememberedReport(
+  input: PolicyInput,
+  options: { wasm?: string | Uint8Array; memoDir: string; load(): Promise<PolicyEngine> },
+): Promise<PolicyReport> {
+  const bytes = typeof options.wasm === "object" ? options.wasm : readWasm(options.wasm ?? DEFAULT_WASM);
+  const build = createHash("sha256").update(bytes).update(`\0${ENTRYPOINT}`).digest("hex");
+  const key = createHash("sha256").update(build).update("\0").update(JSON.stringify(input)).digest("hex");
+  // One folder per policy build: a rebuilt policy's reports are dropped whole.
+  const folder = openGeneration(options.memoDir, build.slice(0, 16));
+  const file = join(folder, `${key}.json`);
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as PolicyReport;
+  } catch {
+    // Not judged yet (or unreadable): evaluate.
+  }
+  const report = (await options.load()).evaluate(input);
+  try {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(report));
+    renameSync(temp, file);
+    const reports = readdirSync(folder)
+      .filter((name) => name.endsWith(".json"))
+      .map((name) => ({ path: join(folder, name), mtimeMs: statSync(join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.mtimeMs - a.mtimeMs);
+    for (const old of reports.slice(REPORTS_KEPT)) rmSync(old.path, { force: true });
+  } catch {
+    // A memo that cannot be written is only slower.
+  }
+  return report;
 }

@@ -1,4 +1,4 @@
-export { DEFAULT_WASM, ENTRYPOINT, loadPolicyEngine, type PolicyEngine } from "./engine.js";
+export { DEFAULT_WASM, ENTRYPOINT, loadPolicyEngine, rememberedReport, type PolicyEngine } from "./engine.js";
 export { MESSAGES, formatMessage } from "./messages.js";
 export type {
   DocumentRef,

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HomelabError } from "@homelab/errors";
 // @ts-expect-error: plain .mjs build script without types
 import { buildPolicy } from "../scripts/build.mjs";
-import { formatMessage, loadPolicyEngine, MESSAGES } from "./index.js";
+import { formatMessage, loadPolicyEngine, MESSAGES, rememberedReport, type PolicyEngine, type PolicyInput } from "./index.js";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -57,6 +58,43 @@ describe("engine", () => {
       "server-side-apply",
     ]);
     expect(report.findings).toEqual([{ rule: "https-only", severity: "error", code: "ingress-no-tls", file: "a.yaml", index: 0, path: ["spec"], data: {} }]);
+  });
+
+  it("remembers a report by policy build and input: the same input is answered without loading the policy", async () => {
+    const memoDir = mkdtempSync(join(tmpdir(), "homelab-policy-memo-"));
+    try {
+      const input = (name: string): PolicyInput => ({
+        config: { publicClasses: ["traefik-public"], tlsEntryPoints: ["websecure"], forwardAuthMiddlewares: [], adminServices: [] },
+        documents: [
+          {
+            file: "a.yaml",
+            index: 0,
+            component: null,
+            instance: null,
+            layerOrder: null,
+            object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name }, spec: {} },
+          },
+        ],
+        values: [],
+        charts: [],
+        components: [],
+      });
+      let loads = 0;
+      const load = async (): Promise<PolicyEngine> => (loads++, loadPolicyEngine());
+      const first = await rememberedReport(input("a"), { memoDir, load });
+      expect(first.findings.map((f) => f.code)).toEqual(["ingress-no-tls"]);
+      expect(await rememberedReport(input("a"), { memoDir, load })).toEqual(first);
+      expect(loads).toBe(1);
+      // Another input, or another policy build, is judged afresh.
+      await rememberedReport(input("b"), { memoDir, load });
+      expect(loads).toBe(2);
+      const wasm = readFileSync(join(import.meta.dirname, "../build/policy.wasm"));
+      await rememberedReport(input("a"), { memoDir, wasm: new Uint8Array([...wasm, 0]), load });
+      expect(loads).toBe(3);
+      expect(readdirSync(memoDir)).toHaveLength(2);
+    } finally {
+      rmSync(memoDir, { recursive: true, force: true });
+    }
   });
 
   it("reports a missing compiled policy as a HomelabError with the build command", async () => {
