@@ -146,29 +146,31 @@ function engineFor(wasm: string | Uint8Array | undefined): Promise<PolicyEngine>
   return engine;
 }
 
-async function defaultValidator(options: SchemaValidatorOptions): Promise<SchemaValidator> {
-  // Loaded lazily by name: the validator is a separately built wasm package and policy-only callers must not need it.
-  const name = "@homelab/kubeconform-wasm";
-  let module: { createValidator?: (o: SchemaValidatorOptions) => Promise<SchemaValidator> };
+type KubeconformWasm = typeof import("@homelab/kubeconform-wasm");
+
+/**
+ * Loaded on demand: policy-only callers never load the validator. A literal
+ * specifier, so the compiled CLI bundles it (a lazy chunk) instead of
+ * resolving the package's TypeScript source at run time.
+ */
+async function kubeconformWasm(): Promise<KubeconformWasm> {
   try {
-    module = (await import(name)) as typeof module;
+    return await import("@homelab/kubeconform-wasm");
   } catch (cause) {
-    throw new HomelabError(ErrorCode.MissingArtifact, `schema validation needs ${name}, which could not be loaded`, {
+    throw new HomelabError(ErrorCode.MissingArtifact, "schema validation needs @homelab/kubeconform-wasm, which could not be loaded", {
       cause,
       hint: "build it (see packages/kubeconform-wasm/README.md) or run the check without schema validation",
     });
   }
-  if (typeof module.createValidator !== "function") {
-    throw new HomelabError(ErrorCode.MissingArtifact, `${name} does not export createValidator`);
-  }
-  return module.createValidator(options);
+}
+
+async function defaultValidator(options: SchemaValidatorOptions): Promise<SchemaValidator> {
+  return (await kubeconformWasm()).createValidator(options);
 }
 
 /** Default schema locations with the charts' CRD schemas before @homelab/crds' (core schemas built on first use). */
 async function schemaLocationsWith(chartCrds: string): Promise<string[]> {
-  const name = "@homelab/kubeconform-wasm";
-  const module = (await import(name)) as { defaultSchemaLocations(v: string, strict: boolean, extra: readonly string[]): string[] };
-  return module.defaultSchemaLocations(homelab.kubernetes.version, true, [chartCrds]);
+  return (await kubeconformWasm()).defaultSchemaLocations(homelab.kubernetes.version, true, [chartCrds]);
 }
 
 async function defaultCharts(): Promise<readonly ChartSchemaEntry[]> {

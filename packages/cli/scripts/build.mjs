@@ -25,9 +25,6 @@ const PROGRAMS = {
   "nx-plugin-run": { specifier: NX_RUNNER, file: path.join(root, "packages/nx-plugin/src/run.ts") },
 };
 
-/** Imported by a computed name (`import(name)`, so optional at run time), which the first pass cannot see. */
-const LOADED_BY_NAME = ["packages/kubeconform-wasm"];
-
 /** Framework packages by folder: name, manifest and `exports` entries that are TypeScript sources. */
 function frameworkPackages() {
   const packages = new Map();
@@ -61,7 +58,7 @@ async function entryPoints(options) {
     write: false,
     outdir: "reach",
   });
-  const reached = new Set([...Object.keys(reach.metafile.inputs), ...LOADED_BY_NAME].map((f) => f.split("/").slice(0, 2).join("/")));
+  const reached = new Set(Object.keys(reach.metafile.inputs).map((f) => f.split("/").slice(0, 2).join("/")));
   const entries = {};
   const names = {};
   const manifests = [path.join(cliDir, "package.json"), path.join(root, "packages/nx-plugin/package.json")];
