@@ -8,7 +8,7 @@ import jsoncParser from "jsonc-eslint-parser";
 import { readdirSync, readFileSync } from "node:fs";
 
 // Component packages depend on the components of their own and earlier layers to order the
-// Nx graph (tools/cluster.test.ts), not to import them; the chart registry loads their schemas by name.
+// Nx graph (tools/cluster.test.ts), not to import them; the chart registry reads their generated folders.
 const COMPONENT_PACKAGES = readdirSync(new URL("./packages/components/", import.meta.url)).map(
   (dir) => JSON.parse(readFileSync(new URL(`./packages/components/${dir}/package.json`, import.meta.url), "utf8")).name,
 );

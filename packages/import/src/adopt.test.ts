@@ -200,6 +200,8 @@ describe("homelab import", () => {
       component: "cloudnative-pg",
       chart: { name: "cloudnative-pg", version: "0.29.0", repository: "https://cloudnative-pg.github.io/charts" },
     });
+    // Its generated/index.ts builds the values schema with @homelab/values at run time.
+    expect(pkg.dependencies).toMatchObject({ "@homelab/values": "*" });
     const cnpg = imported.get("cluster-platform-apps/cloudnative-pg")!;
     expect(cnpg.namespace).toBe("cnpg-system");
     expect(cnpg.notes).toEqual([]);

@@ -388,6 +388,8 @@ export async function importComponent(options: ImportOptions): Promise<ImportRes
     dependencies: {
       "@homelab/core": "*",
       "@homelab/cluster": "*",
+      // generated/index.ts builds its valuesSchema with @homelab/values.
+      "@homelab/values": "*",
       ...(manifests.some((m) => typedKind(String(m.apiVersion), String(m.kind))) ? { "@homelab/crds": "*" } : {}),
     },
   };

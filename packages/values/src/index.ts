@@ -15,4 +15,5 @@ export {
   type ValuesSchema,
 } from "./validate.js";
 export { findChart, type ChartSchemaEntry } from "./registry.js";
+export { generatedValuesSchema, type GeneratedSchemaMeta } from "./generated.js";
 export { validateValuesFiles, validateValuesSource, type ValidateValuesFilesOptions, type ValuesFileIssue, type ValuesFilesResult } from "./files.js";
