@@ -144,6 +144,48 @@ describe("the compiled CLI", () => {
     expect(sources).toContain("packages/cli/src/commands/check.ts");
   });
 
+  it("runs check without registering a module hook (no tsx), its values and schema validation still loading", () => {
+    const { out } = build();
+    // A repository of its own (.git), one typo'd chart value and one invalid object.
+    const repo = tempDir();
+    mkdirSync(path.join(repo, ".git"));
+    mkdirSync(path.join(repo, "cluster-init-apps"));
+    writeFileSync(
+      path.join(repo, "cluster-init-apps/metallb.yaml"),
+      "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: metallb\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://metallb.github.io/metallb\n    chart: metallb\n    targetRevision: 0.16.1\n    helm:\n      valuesObject:\n        speaker:\n          tolerateMastr: true\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: metallb-system\n",
+    );
+    writeFileSync(
+      path.join(repo, "cluster-init-apps/bad.yaml"),
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: metallb-system\nspec: {}\n",
+    );
+    // Every module.register call (tsx's register() makes one, the build's resolve hook another), recorded as the bin runs check.
+    const script = `
+      import module, { syncBuiltinESMExports } from "node:module";
+      const registered = [];
+      const register = module.register;
+      module.register = (specifier, ...rest) => (registered.push(String(specifier)), register(specifier, ...rest));
+      syncBuiltinESMExports();
+      const { compiledBuild, enableSourceLoading } = await import(${JSON.stringify(path.join(cliDir, "bin/compiled.mjs"))});
+      const build = compiledBuild(${JSON.stringify(out)});
+      if (!build) throw new Error("fresh build not current");
+      const { main } = await import(build.url("@homelab/cli/main"));
+      let stdout = "";
+      const io = { cwd: process.cwd(), env: process.env, stdout: (t) => (stdout += t), stderr: (t) => process.stderr.write(t), beforeRun: () => enableSourceLoading(build) };
+      const code = await main(["check", ${JSON.stringify(repo)}], io);
+      const duringCheck = registered.length;
+      // The recording itself works: TypeScript loading registers its hooks here.
+      await enableSourceLoading(build);
+      console.log(JSON.stringify({ code, stdout, duringCheck, after: registered.length }));
+    `;
+    const env = { ...process.env, HOMELAB_CACHE_DIR: path.join(repo, ".cache") };
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+    expect(result.stderr).toBe("");
+    const answer = JSON.parse(result.stdout) as { code: number; stdout: string; duringCheck: number; after: number };
+    expect(answer.stdout).toContain('cluster-init-apps/bad.yaml:6:1  error    schema  spec: unknown field "spec"');
+    expect(answer.stdout).toContain('cluster-init-apps/metallb.yaml:15:11  error    values  speaker.tolerateMastr: unknown key "tolerateMastr"');
+    expect(answer).toMatchObject({ code: 1, duringCheck: 0, after: 2 });
+  }, 120_000);
+
   it("starts kubeconform's worker threads from the build's compiled worker entry, not through tsx", () => {
     const { out } = build();
     // The pool's `new URL("./worker.ts", import.meta.url)` points at an entry of the build.

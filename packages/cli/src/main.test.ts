@@ -132,6 +132,31 @@ describe("homelab CLI", () => {
     }
   });
 
+  it("skips beforeRun for a command that declares it imports no TypeScript", async () => {
+    const { defineCommand } = await import("./spec.js");
+    const events: string[] = [];
+    const command = defineCommand({
+      path: ["probe"],
+      summary: "probe",
+      positionals: [],
+      flags: {},
+      importsTypeScript: false,
+      load: async () => async () => {
+        events.push("run");
+        return 0;
+      },
+    });
+    const { COMMANDS } = await import("./commands/index.js");
+    (COMMANDS as unknown as unknown[]).push(command);
+    const io = { cwd: process.cwd(), env: {}, stdout: () => undefined, stderr: () => undefined, beforeRun: async () => void events.push("beforeRun") };
+    try {
+      expect(await main(["probe"], io)).toBe(0);
+      expect(events).toEqual(["run"]);
+    } finally {
+      (COMMANDS as unknown as unknown[]).pop();
+    }
+  });
+
   it("validates a values file with file:line:column and exit 1", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "homelab-cli-"));
     await writeFile(path.join(dir, "values.yaml"), "crds:\n  enabled: true\nreplicaCont: 2\n");

@@ -203,7 +203,7 @@ export async function main(argv: readonly string[], rawIo: Io): Promise<number> 
       return 0;
     }
     const run = await found.command.load();
-    await rawIo.beforeRun?.();
+    if (found.command.importsTypeScript !== false) await rawIo.beforeRun?.();
     return await run(args, io);
   } catch (thrown) {
     const error = typeScriptSyntaxError(thrown, io.cwd) ?? thrown;

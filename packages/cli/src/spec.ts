@@ -11,7 +11,8 @@ export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   /**
-   * Called once the command's implementation has loaded, before it runs. The
+   * Called once the command's implementation has loaded, before it runs
+   * (unless the command declares `importsTypeScript: false`). The
    * bin lets the process import TypeScript (the user's homelab.config.ts and
    * components) here, so the compiled framework's own modules load without
    * tsx's loader hooks in the way (each hooked import is a round trip to
@@ -84,6 +85,13 @@ export interface CommandSpec<T extends FlagTable = FlagTable> {
   flags: T;
   /** The implementation, imported only when the command runs (`async () => (await import("./x.run.js")).run`). */
   load(): Promise<CommandRun<T>>;
+  /**
+   * false: the command never imports TypeScript (no homelab.config.ts, no
+   * component package), so `Io.beforeRun` is skipped and the compiled CLI
+   * never starts tsx's loader (~0.1 s). Declare it only where that holds:
+   * a TypeScript import would then fail. Default true.
+   */
+  importsTypeScript?: boolean;
 }
 
 /**

@@ -27,4 +27,6 @@ export const checkCommand = defineCommand({
   positionals: [{ name: "dir", description: "directory to check (default: the repository root)" }],
   flags: checkFlags,
   load: async () => (await import("./check.run.js")).run,
+  // It reads YAML, JSON and the generated values folders (@homelab/charts), never homelab.config.ts or a component's module.
+  importsTypeScript: false,
 });
