@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,30 @@ describe("hand-written GitOps tree end to end", () => {
     const json = JSON.parse(formatJson(result)) as { violations: Record<string, unknown>[]; summary: Record<string, unknown> };
     expect(Object.keys(json.violations[0]!).slice(0, 6)).toEqual(["rule", "severity", "component", "file", "line", "column"]);
     expect(json.summary.exitCode).toBe(1);
+  });
+
+  it("a re-run answered by the memos (parsed documents, policy reports) reports the same findings at the same lines", async () => {
+    const cache = tree({});
+    const before = process.env.HOMELAB_CACHE_DIR;
+    process.env.HOMELAB_CACHE_DIR = cache;
+    try {
+      const dir = gitops();
+      const first = await check({ dir, root: dir, schema: false, now: NOW });
+      expect(first.violations.map((v) => `${v.code} ${v.file}:${v.line}:${v.column}`)).toEqual([
+        "route-unprotected cluster-workload-apps/whoami/route.yaml:13:7",
+      ]);
+      expect(readdirSync(join(cache, "yaml-documents"))).toEqual(["documents.v8"]);
+      expect(readdirSync(join(cache, "policy-reports"))).toHaveLength(1);
+      const again = await check({ dir, root: dir, schema: false, now: NOW });
+      expect(again).toEqual(first);
+      // An edit moves the finding: the changed file is parsed again and the policies judge the new input.
+      writeFileSync(join(dir, "cluster-workload-apps/whoami/route.yaml"), `# moved down\n${ROUTE}`);
+      const edited = await check({ dir, root: dir, schema: false, now: NOW });
+      expect(edited.violations.map((v) => `${v.code} ${v.file}:${v.line}`)).toEqual(["route-unprotected cluster-workload-apps/whoami/route.yaml:14"]);
+    } finally {
+      if (before === undefined) delete process.env.HOMELAB_CACHE_DIR;
+      else process.env.HOMELAB_CACHE_DIR = before;
+    }
   });
 
   it("passes once the route carries the forward-auth middleware; public classes are configurable", async () => {

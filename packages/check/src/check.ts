@@ -1,9 +1,18 @@
 import { resolve, relative, join, sep } from "node:path";
 import { homelab } from "@homelab/cluster";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { formatMessage, loadPolicyEngine, type PolicyConfig, type PolicyEngine, type PolicyInput, type PolicyReport, type Severity } from "@homelab/policy";
+import {
+  formatMessage,
+  loadPolicyEngine,
+  rememberedReport,
+  type PolicyConfig,
+  type PolicyEngine,
+  type PolicyInput,
+  type PolicyReport,
+  type Severity,
+} from "@homelab/policy";
 import { redundantDefaults, validateValues, type ChartSchemaEntry } from "@homelab/values";
-import { formatPath } from "@homelab/yaml";
+import { formatPath, openDocumentMemo } from "@homelab/yaml";
 import { loadTree, type SkippedFile, type Tree } from "./load.js";
 import { DEFAULT_LAYERS, buildModel, docKey, isKubernetesObject, type DocInfo, type LayerFolder } from "./model.js";
 import { isExpired, matches, rawViolation, type AppliedWaiver, type RawViolation } from "./waivers.js";
@@ -39,8 +48,9 @@ export interface CheckOptions {
   /** Run schema validation before policy (default true). */
   schema?: boolean;
   /**
-   * Remember the files that validated clean, in the workspace cache, and skip them
-   * while their text, the schemas and the engine are unchanged (default true).
+   * Remember, in the workspace cache, the files' parsed documents, the files that
+   * validated clean and the policy reports, and reuse them while their inputs (the
+   * text, the schemas, the engine, the policy build) are unchanged (default true).
    */
   cache?: boolean;
   /** Evaluate the OPA policies (default true). */
@@ -243,8 +253,15 @@ export function policyConfig(options: Pick<CheckOptions, "publicClasses" | "tlsE
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const dir = resolve(options.dir);
   const now = options.now ?? new Date();
+  // A caller's tree comes with its caller's memo (or none), saved by the caller.
+  const memo = options.tree || options.cache === false ? undefined : openDocumentMemo(workspaceCacheDir("yaml-documents"));
   const loaded =
-    options.tree ?? loadTree(dir, { ...(options.ignore ? { ignore: options.ignore } : {}), ...(options.root ? { root: resolve(options.root) } : {}) });
+    options.tree ??
+    loadTree(dir, {
+      ...(options.ignore ? { ignore: options.ignore } : {}),
+      ...(options.root ? { root: resolve(options.root) } : {}),
+      ...(memo ? { memo } : {}),
+    });
   const config = policyConfig(options);
   const model = buildModel(loaded, config, options.layers ?? DEFAULT_LAYERS);
   // The hydrated files join a copy: a caller's tree (the Nx batch checks one twice, validate then policy) must not
@@ -358,7 +375,16 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   }
 
   // Without policies (the Nx `validate` target) there are no policy findings, and waivers of policy rules stay unused.
-  const report: PolicyReport = options.policy === false ? { rules: [], findings: [] } : (await engineFor(options.policyWasm)).evaluate(model.input);
+  const report: PolicyReport =
+    options.policy === false
+      ? { rules: [], findings: [] }
+      : options.cache === false
+        ? (await engineFor(options.policyWasm)).evaluate(model.input)
+        : await rememberedReport(model.input, {
+            ...(options.policyWasm ? { wasm: options.policyWasm } : {}),
+            memoDir: workspaceCacheDir("policy-reports"),
+            load: () => engineFor(options.policyWasm),
+          });
   for (const f of report.findings) {
     const source = tree.files.get(f.file)?.source;
     const at = source ? source.locate(f.index, f.path) : { line: 1, column: 1 };
@@ -435,6 +461,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const byRule: Record<string, number> = {};
   for (const v of violations) byRule[v.rule] = (byRule[v.rule] ?? 0) + 1;
   const waivers = [...applied.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+  memo?.save();
   return {
     dir,
     violations,

@@ -17,7 +17,8 @@ import { check, formatResult, loadTree, type CheckResult, type Tree } from "@hom
 import { formatError, isHomelabError, type HomelabError } from "@homelab/errors";
 import { instantiate, loadConfig, render, type HomelabConfig, type WriteResult } from "@homelab/core";
 import type { HydrateResult } from "@homelab/hydrate";
-import { MIRROR_ENV } from "@homelab/workspace";
+import { MIRROR_ENV, workspaceCacheDir } from "@homelab/workspace";
+import { openDocumentMemo } from "@homelab/yaml";
 
 export const TARGETS = ["render", "hydrate", "validate", "policy"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -158,8 +159,10 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
     }
   }
 
-  // validate and policy check the same tree: read and parse it once (after the renders wrote it).
+  // validate and policy check the same tree: read and parse it once (after the renders wrote it), and what an
+  // unchanged file parsed to last time comes from check's memo of documents.
   let tree: Tree | undefined;
+  const memo = openDocumentMemo(workspaceCacheDir("yaml-documents"));
   for (const target of ["validate", "policy"] as const) {
     const group = byTarget(target);
     // validate and policy read every component's hydrated folder (they depend on every hydrate task).
@@ -173,7 +176,7 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
     let result: CheckResult;
     try {
       // The flags of `homelab check --no-policy` (validate) and `--no-schema` (policy).
-      tree ??= loadTree(options.root);
+      tree ??= loadTree(options.root, { memo });
       result = await check({ dir: options.root, tree, components: ready.map((t) => t.component), schema: target === "validate", policy: target === "policy" });
     } catch (error) {
       for (const task of ready) yield { task: task.id, result: { success: false, terminalOutput: describe(error) } };
@@ -184,6 +187,7 @@ export async function* runTasks(tasks: readonly HomelabTask[], options: RunOptio
       yield { task: task.id, result: { success: own.exitCode === 0, terminalOutput: formatResult(own, "text") } };
     }
   }
+  memo.save();
 }
 
 /** One hydrate of the batch's components, with the chart packages `homelab hydrate` would read. */

@@ -14,7 +14,8 @@ const checkFlags = {
   "no-policy": { type: "boolean", description: "skip the policies, run only schema and values validation" },
   "no-cache": {
     type: "boolean",
-    description: "validate every file again (default: files that validated clean, unchanged, with the same schemas, are skipped)",
+    description:
+      "parse, validate and evaluate everything again (default: unchanged files' parsed documents and clean validations, and an unchanged tree's policy report, are remembered)",
   },
 } as const satisfies FlagTable;
 export type CheckArgs = ParsedArgs<typeof checkFlags>;
