@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import { createRequire } from "node:module";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { relativePathProblem } from "./contain.js";
 import { applicationSetPath, componentFolder, layer, LAYERS, type LayerName } from "./layers.js";
@@ -142,11 +143,11 @@ export const renderRecordSchema = {
   },
 } as const;
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  // The schema is a constant (record.test.ts validates it against draft-07): checking it against the meta-schema and
-  // optimising its code again at every start was 20 of the 40 ms this compile took, on every command that reads records.
-  validator ??= new Ajv({ allErrors: true, strict: true, validateSchema: false, code: { optimize: false } }).compile(renderRecordSchema);
+  // Precompiled from renderRecordSchema (generated/render-record.validate.cjs, `npm run generate -w @homelab/layout`).
+  const require = createRequire(import.meta.url);
+  validator ??= (require("../generated/render-record.validate.cjs") as { createValidator(r: NodeJS.Require): ValidateFunction }).createValidator(require);
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
