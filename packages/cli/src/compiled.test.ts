@@ -204,7 +204,12 @@ describe("the compiled CLI", () => {
       validator.close();
       console.log(JSON.stringify(diagnostics.map((d) => d.file)));
     `;
-    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    // A V8 flag and --input-type, as a caller's own process may have them: the workers must start under both.
+    const result = spawnSync(process.execPath, ["--max-semi-space-size=16", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     expect(result.stderr).toBe("");
     expect(result.stdout.trim().split("\n").at(-1)).toBe(JSON.stringify(["bad.yaml"]));
     expect(result.status).toBe(0);

@@ -83,8 +83,10 @@ export class Pool {
       // not reach a worker's entry module on Node 20). tsx's start-up in a worker is ~0.4 s of its time.
       const entry = new URL("./worker.ts", import.meta.url);
       const compiled = entry.pathname.endsWith(".mjs");
+      // Booted by evaluated code either way: a file entry would fail under an inherited --input-type (a `node -e`
+      // caller's flag), and the worker keeps every other flag of the process, V8's included.
       const boot = compiled
-        ? entry
+        ? `import(${JSON.stringify(entry.href)})`
         : `import(${JSON.stringify(tsxApiUrl())}).then((api) => api.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)}))`;
       while (this.workers.length < count) {
         // tsx's compile cache goes where the process's own goes (packages/cli/bin/compiled.mjs), not into os.tmpdir(),
@@ -92,9 +94,7 @@ export class Pool {
         const tsxCache = compiled ? undefined : writableCacheDir("tsx");
         const env = tsxCache ? { ...process.env, TMPDIR: tsxCache } : process.env;
         const data = { preopens: this.preopens, config: this.config, module };
-        // A worker inherits the process's Node flags; --input-type (a `node -e` caller's) is refused for a file entry.
-        const execArgv = process.execArgv.filter((flag) => !flag.startsWith("--input-type"));
-        this.workers.push(new ShimWorker(new Worker(boot, { eval: !compiled, env, execArgv, workerData: data })));
+        this.workers.push(new ShimWorker(new Worker(boot, { eval: true, env, workerData: data })));
       }
     }
     return this.workers.slice(0, count);
