@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homelab } from "@homelab/cluster";
 import { HomelabError } from "@homelab/errors";
 import { packageDir } from "./artifacts.js";
+import { tieringFlag } from "./wasm.js";
 import { build, coreSchemaDir, createValidator, crdLocation, crdSchemaDir, defaultSchemaLocations, validate, type Validator } from "./index.js";
 
 const kubernetesVersion = homelab.kubernetes.version;
@@ -378,5 +379,15 @@ describe("configuration errors", () => {
 
   it("refuses remote schema locations: validation is offline", async () => {
     await expect(createValidator({ kubernetesVersion, schemaLocations: ["https://example.com/schemas"] })).rejects.toMatchObject({ code: "CONFIG" });
+  });
+});
+
+describe("tieringFlag", () => {
+  it("raises V8's wasm tiering budget unless the process was started with a tiering flag of its own", () => {
+    expect(tieringFlag([])).toBe("--wasm-tiering-budget=20000000");
+    expect(tieringFlag(["--max-old-space-size=4096", "--input-type=module"])).toBe("--wasm-tiering-budget=20000000");
+    for (const own of [["--wasm-tiering-budget=1"], ["--wasm_tiering_budget", "5"], ["--no-wasm-dynamic-tiering"], ["--no-wasm-tier-up"], ["--liftoff-only"]]) {
+      expect(tieringFlag(own), own.join(" ")).toBeUndefined();
+    }
   });
 });
