@@ -34,11 +34,16 @@ findings contains lib.finding(meta.id, meta.severity, "ingress-plain-entrypoint"
 # backend over plain HTTP (hand-written repos do this instead of the entry
 # point redirect).
 redirect_middleware(route_doc, ref) if {
+	[object.get(ref, "namespace", lib.namespace(route_doc.object)), ref.name] in https_redirects
+}
+
+# The Traefik Middlewares that redirect to https, as [namespace, name]: found in
+# one pass over the documents (a rule without arguments is evaluated once), not
+# in one pass per route reference (quadratic: 13 of 16 s at 500 components).
+https_redirects contains [lib.namespace(mw.object), lib.name(mw.object)] if {
 	some mw in input.documents
 	mw.object.kind == "Middleware"
 	lib.group(mw.object) in lib.traefik_groups
-	lib.name(mw.object) == ref.name
-	lib.namespace(mw.object) == object.get(ref, "namespace", lib.namespace(route_doc.object))
 	mw.object.spec.redirectScheme.scheme == "https"
 }
 

@@ -29,16 +29,14 @@ floating(image) if {
 	image_tag(image) in {"", "latest"}
 }
 
-container_lists := {"containers", "initContainers", "ephemeralContainers"}
-
-findings contains lib.finding(meta.id, meta.severity, "image-floating", doc, path, {"image": image}) if {
+# doc.images: every `image` of an entry of a container list (containers,
+# initContainers, ephemeralContainers) anywhere in the object, found by the
+# check's one walk over it (a walk() here allocates a path per node).
+findings contains lib.finding(meta.id, meta.severity, "image-floating", doc, entry.path, {"image": entry.image}) if {
 	some doc in input.documents
-	walk(doc.object, [path, image])
-	count(path) >= 3
-	path[count(path) - 1] == "image"
-	path[count(path) - 3] in container_lists
-	is_string(image)
-	floating(image)
+	some entry in doc.images
+	is_string(entry.image)
+	floating(entry.image)
 }
 
 findings contains lib.values_finding(meta.id, meta.severity, "values-tag-latest", src, path, {"tag": tag}) if {

@@ -15,6 +15,8 @@ const documentsOf = (text: string) =>
     instance: null,
     layerOrder: 1,
     object: d.value as Record<string, unknown>,
+    images: [],
+    namedValues: [],
   }));
 
 describe("applicationsOf", () => {

@@ -10,6 +10,7 @@ import { ErrorCode, HomelabError } from "@homelab/errors";
 // The layout module alone (what `hydratedLayout` of @homelab/hydrate re-exports), without loading the engine.
 import * as hydratedLayout from "@homelab/hydrate/layout";
 import { resolveInside } from "@homelab/layout";
+import { objectIndex } from "@homelab/policy";
 import { YamlSource, maxYamlBytes, readInputFile } from "@homelab/yaml";
 import type { LoadedFile, Tree } from "./load.js";
 import { docKey, type Model } from "./model.js";
@@ -265,13 +266,15 @@ export function addToModel(model: Model, set: HydratedSet): void {
   const layers = new Map(model.input.components.map((c) => [c.component, c.layerOrder]));
   for (const o of set.objects) {
     const metadata = (o.object.metadata ?? {}) as Record<string, unknown>;
+    const object = o.object.kind === "CustomResourceDefinition" ? crdOutline(o.object) : o.object;
     model.input.documents.push({
       file: o.file,
       index: o.index,
       component: o.origin.component,
       instance: null,
       layerOrder: layers.get(o.origin.component) ?? null,
-      object: o.object.kind === "CustomResourceDefinition" ? crdOutline(o.object) : o.object,
+      object,
+      ...objectIndex(object),
       origin: {
         application: o.origin.application,
         chart: o.origin.chart,

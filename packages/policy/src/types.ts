@@ -9,6 +9,19 @@ export interface DocumentRef {
   index: number;
 }
 
+/**
+ * What the rules that look everywhere in an object read, found by one walk in
+ * TypeScript (objectIndex): Rego's walk() in OPA's wasm runtime allocates a
+ * path per node, and the two walks these replace were half the evaluation
+ * time and 40% of the peak memory at 500 components.
+ */
+export interface ObjectIndex {
+  /** `image` under `containers`, `initContainers` or `ephemeralContainers` (list items or map entries): its path and value. */
+  images: { path: JsonPath; image: unknown }[];
+  /** A mapping with a string `name` and a `value` key: its path (of the mapping), name and value. */
+  namedValues: { path: JsonPath; name: string; value: unknown }[];
+}
+
 /** One Kubernetes/ArgoCD object of the checked tree. */
 export interface InputDocument extends DocumentRef {
   component: string | null;
@@ -16,6 +29,10 @@ export interface InputDocument extends DocumentRef {
   /** Layer order of the file (from a render record or the layer folder it sits in), null if unknown. */
   layerOrder: number | null;
   object: Record<string, unknown>;
+  /** Every `image` of an entry of a container list in `object` (see {@link ObjectIndex}). */
+  images: ObjectIndex["images"];
+  /** Every mapping in `object` with a string `name` and a `value` (env entries and their like). */
+  namedValues: ObjectIndex["namedValues"];
   /**
    * Set for an object a chart renders (hydrated): the Application, chart and
    * template that made it, and its hook. Absent for our own manifests.

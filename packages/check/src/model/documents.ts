@@ -1,4 +1,4 @@
-import type { InputChart, InputComponent, InputDocument, InputValues } from "@homelab/policy";
+import { objectIndex, type InputChart, type InputComponent, type InputDocument, type InputValues } from "@homelab/policy";
 import { LABELS } from "@homelab/layout";
 import { declaredApplications } from "@homelab/sources";
 import type { LoadedFile } from "../load.js";
@@ -73,7 +73,7 @@ export function documentFacts(
       const instance = str(labels[LABELS.instance]) ?? fileOwner?.instance ?? dirOwner?.instance ?? null;
       const layerOrder =
         (component ? ownership.recordLayers.get(component) : undefined) ?? fileOwner?.layerOrder ?? dirOwner?.layerOrder ?? layerOfPath(path, place.layers);
-      documents.push({ file: loaded.file, index: doc.index, component, instance, layerOrder, object: obj });
+      documents.push({ file: loaded.file, index: doc.index, component, instance, layerOrder, object: obj, ...objectIndex(obj) });
       docs.set(docKey(loaded.file, doc.index), {
         component,
         instance,
