@@ -127,7 +127,9 @@ export function loadTree(dir: string, options: { ignore?: readonly string[]; roo
           continue;
         }
         try {
-          files.set(rel, { file: rel, source: YamlSource.parse(input.text, rel, { expandLists: true, ...(options.memo ? { memo: options.memo } : {}) }) });
+          // Positions on demand: most files never need one, and a large tree would hold every syntax tree.
+          const source = YamlSource.parse(input.text, rel, { expandLists: true, positionsOnDemand: true, ...(options.memo ? { memo: options.memo } : {}) });
+          files.set(rel, { file: rel, source });
         } catch (error) {
           if (error instanceof HomelabError) problems.push(error);
           else throw error;

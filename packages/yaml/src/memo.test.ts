@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { HomelabError } from "@homelab/errors";
 import { documentMemoKey, openDocumentMemo, type DocumentMemo, type StoredDocument } from "./memo.js";
 import { YamlSource } from "./source.js";
 
@@ -62,6 +63,17 @@ describe("YamlSource.parse with a memo", () => {
     const memo = recording();
     expect((YamlSource.parse(text, "f.yaml", { memo }).documents[0]!.value as { list: unknown[] }).list[1]).toEqual({ k: "on" });
     expect((YamlSource.parse(text, "f.yaml", { goYaml: true, memo }).documents[0]!.value as { list: unknown[] }).list[1]).toEqual({ k: true });
+  });
+
+  it("with positions on demand, gives the documents, lines, positions and nodes an eager parse gives", () => {
+    const eager = YamlSource.parse(text, "f.yaml", { expandLists: true });
+    const lean = YamlSource.parse(text, "f.yaml", { expandLists: true, positionsOnDemand: true });
+    const plain = (s: YamlSource) => s.documents.map((d) => ({ index: d.index, value: d.value, line: d.line, parent: d.parent }));
+    expect(plain(lean)).toEqual(plain(eager));
+    expect(lean.locate(0, ["list", 1, "k"])).toEqual(eager.locate(0, ["list", 1, "k"]));
+    expect(lean.locate(2, ["kind"])).toEqual(eager.locate(2, ["kind"]));
+    expect(lean.documents[0]!.node.toJS()).toEqual(eager.documents[0]!.node.toJS());
+    expect(() => YamlSource.parse("a: [1\n", "bad.yaml", { positionsOnDemand: true })).toThrow(HomelabError);
   });
 
   it("remembers nothing of a file that does not parse", () => {

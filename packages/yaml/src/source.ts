@@ -40,6 +40,13 @@ export interface YamlParseOptions {
    * same options is not parsed again until a position or syntax node is asked for.
    */
   memo?: DocumentMemo;
+  /**
+   * Keep the documents' values and lines only, and parse the text again the
+   * first time a position or syntax node is asked for (a finding's line): a
+   * tree of thousands of files then does not hold every syntax tree (about
+   * 50 MB at 500 components). Default false.
+   */
+  positionsOnDemand?: boolean;
 }
 
 export const DEFAULT_MAX_ALIAS_COUNT = 1000;
@@ -73,17 +80,15 @@ export class YamlSource {
    * With a memo, a text it knows comes back without parsing.
    */
   static parse(text: string, file: string, options: YamlParseOptions = {}): YamlSource {
-    const { memo, ...parseOptions } = options;
-    if (!memo) return YamlSource.parseText(text, file, parseOptions);
-    const key = documentMemoKey(text, parseOptions);
-    const stored = memo.get(key);
-    if (stored) return YamlSource.fromStored(text, file, stored, parseOptions);
+    const { memo, positionsOnDemand = false, ...parseOptions } = options;
+    const key = memo ? documentMemoKey(text, parseOptions) : undefined;
+    const known = key === undefined ? undefined : memo!.get(key);
+    if (known) return YamlSource.fromStored(text, file, known, parseOptions);
     const source = YamlSource.parseText(text, file, parseOptions);
-    memo.set(
-      key,
-      source.documents.map((d) => ({ index: d.index, value: d.value, line: d.line, ...(d.parent ? { parent: d.parent } : {}) })),
-    );
-    return source;
+    if (key === undefined && !positionsOnDemand) return source;
+    const stored = source.documents.map((d) => ({ index: d.index, value: d.value, line: d.line, ...(d.parent ? { parent: d.parent } : {}) }));
+    if (key !== undefined) memo!.set(key, stored);
+    return positionsOnDemand ? YamlSource.fromStored(text, file, stored, parseOptions) : source;
   }
 
   /** Documents as the memo kept them; their syntax nodes come from one parse, the first time one is read. */
