@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
-import { hashTree, openGeneration } from "@homelab/workspace";
+import { openGeneration, statTree } from "@homelab/workspace";
 
 export interface ValidationMemo {
   /** Whether `text` validated clean under this memo's engine, configuration and schemas. */
@@ -21,11 +21,11 @@ export interface ValidationMemo {
 /**
  * Opens the memo under `dir` for one validator: `engine` names the build of the
  * module, `config` what it was configured with, `schemaDirs` the folders its
- * schemas come from (hashed by content, so a regenerated schema is a miss).
+ * schemas come from (by each file's size and mtime: a regenerated schema is a miss).
  */
 export function openMemo(dir: string, engine: string, config: unknown, schemaDirs: readonly string[]): ValidationMemo {
   const base = createHash("sha256").update(engine).update("\0").update(JSON.stringify(config)).update("\0");
-  for (const schemaDir of schemaDirs) hashTree(base.update(`dir ${schemaDir}\0`), schemaDir);
+  for (const schemaDir of schemaDirs) statTree(base.update(`dir ${schemaDir}\0`), schemaDir);
   const prefix = base.digest("hex");
   // One folder per engine, configuration and schema set: the older ones are dropped whole.
   const generation = openGeneration(dir, prefix.slice(0, 16));

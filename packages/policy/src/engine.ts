@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { ensureBuilt, openGeneration } from "@homelab/workspace";
-import { loadPolicy, type LoadedPolicy } from "@open-policy-agent/opa-wasm";
+import type { LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import type { PolicyInput, PolicyReport } from "./types.js";
 
 /** Entrypoint compiled into policy.wasm (see scripts/build.mjs). */
@@ -20,6 +20,8 @@ export interface PolicyEngine {
 /** Loads the compiled policy once; evaluate it for as many inputs as needed. */
 export async function loadPolicyEngine(options: { wasm?: string | Uint8Array } = {}): Promise<PolicyEngine> {
   const bytes = typeof options.wasm === "object" ? options.wasm : readWasm(options.wasm ?? DEFAULT_WASM);
+  // Loaded here, not at the top: a check the report memo answers never needs OPA's SDK (and the YAML library it bundles).
+  const { loadPolicy } = await import("@open-policy-agent/opa-wasm");
   const policy: LoadedPolicy = await loadPolicy(bytes);
   policy.setData({});
   return {

@@ -1,9 +1,7 @@
 import { createRequire } from "node:module";
-import { _, Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import standaloneCodeModule from "ajv/dist/standalone/index.js";
-import addFormatsModule from "ajv-formats";
+import type { _ as CodeTag, Ajv, ErrorObject, ValidateFunction } from "ajv";
+import type { Ajv2019 } from "ajv/dist/2019.js";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { closest, distance } from "fastest-levenshtein";
 import { ErrorCode, HomelabError } from "@homelab/errors";
 import { pointerToPath } from "@homelab/yaml";
@@ -113,17 +111,40 @@ function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-// ajv-formats and ajv's standalone module are CommonJS with a default export; under NodeNext the namespace may wrap it.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
-const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as (
-  ajv: Ajv,
-  validate: ValidateFunction,
-) => string;
-
-/** Resolves the helpers precompiled validators call (`require("ajv/dist/runtime/equal")`) from this package's own ajv. */
+/** Resolves the helpers precompiled validators call (`require("ajv/dist/runtime/equal")`) from this package's own ajv, and ajv itself. */
 const runtimeRequire = createRequire(import.meta.url);
 
+interface AjvCompiler {
+  Ajv: typeof Ajv;
+  Ajv2019: typeof Ajv2019;
+  Ajv2020: typeof Ajv2020;
+  _: typeof CodeTag;
+  standaloneCode(ajv: Ajv, validate: ValidateFunction): string;
+  addFormats(ajv: Ajv): Ajv;
+}
+let compiler: AjvCompiler | undefined;
+
+/**
+ * ajv's compiler, loaded on the first schema compiled here: validating values
+ * with the precompiled validators codegen writes needs only ajv's run-time
+ * helpers, and loading the compiler was ~15 ms of every check.
+ */
+function ajvCompiler(): AjvCompiler {
+  // ajv-formats and ajv's standalone module are CommonJS with a default export.
+  const interop = <T>(module: unknown): T => ((module as { default?: unknown }).default ?? module) as T;
+  compiler ??= {
+    Ajv: (runtimeRequire("ajv") as { Ajv: typeof Ajv }).Ajv,
+    Ajv2019: (runtimeRequire("ajv/dist/2019") as { Ajv2019: typeof Ajv2019 }).Ajv2019,
+    Ajv2020: (runtimeRequire("ajv/dist/2020") as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    _: (runtimeRequire("ajv") as { _: typeof CodeTag })._,
+    standaloneCode: interop(runtimeRequire("ajv/dist/standalone")),
+    addFormats: interop(runtimeRequire("ajv-formats")),
+  };
+  return compiler;
+}
+
 function newAjv(draft: SchemaDraft, standalone: boolean): Ajv {
+  const { Ajv, Ajv2019, Ajv2020, _, addFormats } = ajvCompiler();
   // strict off: chart schemas use unknown keywords and formats; allowUnionTypes for `type: [x, "null"]`.
   // Not verbose: the allowed keys for "did you mean" are read from the schema at the error's
   // schemaPath, which keeps precompiled code free of a second copy of the schema per error.
@@ -202,7 +223,7 @@ export function standaloneValidatorModule(schema: ValuesSchema, header: string):
   const ajv = newAjv(schema.draft, true);
   let code: string;
   try {
-    code = standaloneCode(ajv, ajv.compile(overrideOf(schema.schema)));
+    code = ajvCompiler().standaloneCode(ajv, ajv.compile(overrideOf(schema.schema)));
   } catch (error) {
     throw new HomelabError(
       ErrorCode.SchemaInvalid,

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CACHE_DIR_ENV, keepNewest, workspaceCacheDir, writableCacheDir } from "./cache.js";
+import { CACHE_DIR_ENV, keepNewest, statTree, workspaceCacheDir, writableCacheDir } from "./cache.js";
 
 const temp = mkdtempSync(path.join(tmpdir(), "homelab-cache-test-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -48,5 +49,32 @@ describe("keepNewest", () => {
     for (const name of ["x", "y", "z", "current"]) mkdirSync(path.join(dir, name), { recursive: true });
     keepNewest(dir, path.join(dir, "current"), 1);
     expect(readdirSync(dir).sort()).toEqual(["current", "x", "y", "z"]);
+  });
+});
+
+describe("statTree", () => {
+  const digest = (root: string) => statTree(createHash("sha256"), root).digest("hex");
+
+  it("changes with a file's size, mtime, name or presence, and never reads content", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "homelab-stat-tree-"));
+    try {
+      mkdirSync(path.join(root, "sub"));
+      writeFileSync(path.join(root, "sub", "a.json"), "{}");
+      const at = new Date("2026-01-01T00:00:00Z");
+      utimesSync(path.join(root, "sub", "a.json"), at, at);
+      const first = digest(root);
+      expect(digest(root)).toBe(first);
+      writeFileSync(path.join(root, "sub", "a.json"), "[]"); // same size, new mtime
+      expect(digest(root)).not.toBe(first);
+      utimesSync(path.join(root, "sub", "a.json"), at, at);
+      expect(digest(root)).toBe(first);
+      writeFileSync(path.join(root, "b.json"), "");
+      expect(digest(root)).not.toBe(first);
+      rmSync(path.join(root, "b.json"));
+      expect(digest(root)).toBe(first);
+      expect(digest(path.join(root, "missing"))).not.toBe(digest(path.join(root, "other-missing")));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
