@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "./main.js";
+import type { Io } from "./spec.js";
 
 async function run(argv: string[], cwd = process.cwd()) {
   let stdout = "";
@@ -102,7 +103,8 @@ describe("homelab CLI", () => {
     ]);
   });
 
-  it("calls beforeRun once the command has loaded and before it runs; never for help or a usage error", async () => {
+  /** Runs `body` with a `probe` command in the table that records load, beforeRun and run in `events`. */
+  async function withProbe(options: { importsTypeScript?: false }, body: (io: Io, events: string[]) => Promise<void>): Promise<void> {
     const { defineCommand } = await import("./spec.js");
     const events: string[] = [];
     const command = defineCommand({
@@ -110,6 +112,7 @@ describe("homelab CLI", () => {
       summary: "probe",
       positionals: [],
       flags: {},
+      ...options,
       load: async () => {
         events.push("load");
         return async () => {
@@ -122,39 +125,27 @@ describe("homelab CLI", () => {
     (COMMANDS as unknown as unknown[]).push(command);
     const io = { cwd: process.cwd(), env: {}, stdout: () => undefined, stderr: () => undefined, beforeRun: async () => void events.push("beforeRun") };
     try {
+      await body(io, events);
+    } finally {
+      (COMMANDS as unknown as unknown[]).pop();
+    }
+  }
+
+  it("calls beforeRun once the command has loaded and before it runs; never for help or a usage error", async () => {
+    await withProbe({}, async (io, events) => {
       expect(await main(["probe", "--help"], io)).toBe(0);
       expect(await main(["probe", "--nope"], io)).toBe(2);
       expect(events).toEqual([]);
       expect(await main(["probe"], io)).toBe(0);
       expect(events).toEqual(["load", "beforeRun", "run"]);
-    } finally {
-      (COMMANDS as unknown as unknown[]).pop();
-    }
+    });
   });
 
   it("skips beforeRun for a command that declares it imports no TypeScript", async () => {
-    const { defineCommand } = await import("./spec.js");
-    const events: string[] = [];
-    const command = defineCommand({
-      path: ["probe"],
-      summary: "probe",
-      positionals: [],
-      flags: {},
-      importsTypeScript: false,
-      load: async () => async () => {
-        events.push("run");
-        return 0;
-      },
-    });
-    const { COMMANDS } = await import("./commands/index.js");
-    (COMMANDS as unknown as unknown[]).push(command);
-    const io = { cwd: process.cwd(), env: {}, stdout: () => undefined, stderr: () => undefined, beforeRun: async () => void events.push("beforeRun") };
-    try {
+    await withProbe({ importsTypeScript: false }, async (io, events) => {
       expect(await main(["probe"], io)).toBe(0);
-      expect(events).toEqual(["run"]);
-    } finally {
-      (COMMANDS as unknown as unknown[]).pop();
-    }
+      expect(events).toEqual(["load", "run"]);
+    });
   });
 
   it("validates a values file with file:line:column and exit 1", async () => {

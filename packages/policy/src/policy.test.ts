@@ -27,27 +27,30 @@ describe("capabilities", () => {
   });
 });
 
+/** One Ingress without TLS, named `name`: an https-only finding. */
+const ingressInput = (name: string): PolicyInput => ({
+  config: { publicClasses: ["traefik-public"], tlsEntryPoints: ["websecure"], forwardAuthMiddlewares: [], adminServices: [] },
+  documents: [
+    {
+      file: "a.yaml",
+      index: 0,
+      component: null,
+      instance: null,
+      layerOrder: null,
+      object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name }, spec: {} },
+      images: [],
+      namedValues: [],
+    },
+  ],
+  values: [],
+  charts: [],
+  components: [],
+});
+
 describe("engine", () => {
   it("evaluates the compiled report entrypoint and lists every rule", async () => {
     const engine = await loadPolicyEngine();
-    const report = engine.evaluate({
-      config: { publicClasses: ["traefik-public"], tlsEntryPoints: ["websecure"], forwardAuthMiddlewares: [], adminServices: [] },
-      documents: [
-        {
-          file: "a.yaml",
-          index: 0,
-          component: null,
-          instance: null,
-          layerOrder: null,
-          object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "a" }, spec: {} },
-          images: [],
-          namedValues: [],
-        },
-      ],
-      values: [],
-      charts: [],
-      components: [],
-    });
+    const report = engine.evaluate(ingressInput("a"));
     expect(report.rules.map((r) => r.id)).toEqual([
       "https-only",
       "forward-auth",
@@ -65,35 +68,17 @@ describe("engine", () => {
   it("remembers a report by policy build and input: the same input is answered without loading the policy", async () => {
     const memoDir = mkdtempSync(join(tmpdir(), "homelab-policy-memo-"));
     try {
-      const input = (name: string): PolicyInput => ({
-        config: { publicClasses: ["traefik-public"], tlsEntryPoints: ["websecure"], forwardAuthMiddlewares: [], adminServices: [] },
-        documents: [
-          {
-            file: "a.yaml",
-            index: 0,
-            component: null,
-            instance: null,
-            layerOrder: null,
-            object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name }, spec: {} },
-            images: [],
-            namedValues: [],
-          },
-        ],
-        values: [],
-        charts: [],
-        components: [],
-      });
       let loads = 0;
       const load = async (): Promise<PolicyEngine> => (loads++, loadPolicyEngine());
-      const first = await rememberedReport(input("a"), { memoDir, load });
+      const first = await rememberedReport(ingressInput("a"), { memoDir, load });
       expect(first.findings.map((f) => f.code)).toEqual(["ingress-no-tls"]);
-      expect(await rememberedReport(input("a"), { memoDir, load })).toEqual(first);
+      expect(await rememberedReport(ingressInput("a"), { memoDir, load })).toEqual(first);
       expect(loads).toBe(1);
       // Another input, or another policy build, is judged afresh.
-      await rememberedReport(input("b"), { memoDir, load });
+      await rememberedReport(ingressInput("b"), { memoDir, load });
       expect(loads).toBe(2);
       const wasm = readFileSync(join(import.meta.dirname, "../build/policy.wasm"));
-      await rememberedReport(input("a"), { memoDir, wasm: new Uint8Array([...wasm, 0]), load });
+      await rememberedReport(ingressInput("a"), { memoDir, wasm: new Uint8Array([...wasm, 0]), load });
       expect(loads).toBe(3);
       expect(readdirSync(memoDir)).toHaveLength(2);
     } finally {
