@@ -137,7 +137,8 @@ export default tseslint.config(
           ],
           // tsx is loaded with `node --import tsx` (a flag, not an import); esbuild only by the CLI's build script.
           // @lezer/*: peer dependencies of @prometheus-io/lezer-promql, pinned beside it in check.
-          ignoredDependencies: ["tsx", "esbuild", "@lezer/highlight", "@lezer/lr", ...COMPONENT_PACKAGES],
+          // ajv-formats: required on first use (createRequire) by @homelab/values and by the validators codegen writes.
+          ignoredDependencies: ["tsx", "esbuild", "@lezer/highlight", "@lezer/lr", "ajv-formats", ...COMPONENT_PACKAGES],
           includeTransitiveDependencies: false,
         },
       ],
