@@ -16,8 +16,17 @@ import { itWithMirror } from "@homelab/test-fixtures/mirrors";
 import { REPO_ROOT, codegen, codegenAll, createFetchSchema, listComponents } from "./index.js";
 import { keyStatsTable } from "./stats.js";
 
+/** Temporary folders of this file, removed when it is done. */
+const temps: string[] = [];
+afterAll(() => Promise.all(temps.splice(0).map((dir) => rm(dir, { recursive: true, force: true }))));
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
 async function chartDir(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-chart-"));
+  const dir = await tempDir("codegen-chart-");
   for (const [name, content] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), content);
@@ -314,7 +323,7 @@ describe("Helm repository input", () => {
   afterAll(() => server.close());
 
   it("reads index.yaml, downloads the .tgz and generates, with bundled subchart values closed and a stub's open", async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), "codegen-out-"));
+    const out = await tempDir("codegen-out-");
     const result = await codegen({ input: { kind: "repo", repo, chart: "demo", version: "1.2.3" }, outDir: out });
     expect(result.ir.chart).toEqual({ name: "demo", version: "1.2.3", repository: repo });
     expect((await readFile(path.join(out, "index.ts"), "utf8")).split("\n")[0]).toBe(
@@ -344,7 +353,7 @@ describe("Helm repository input", () => {
 
 describe("the 13 real charts", () => {
   itWithMirror("chart-packages", "committed generated output is what codegen produces now (byte for byte)", async (chartsDir) => {
-    const outRoot = await mkdtemp(path.join(os.tmpdir(), "codegen-all-"));
+    const outRoot = await tempDir("codegen-all-");
     const { results, registry } = await codegenAll({ chartsDir, outRoot });
     expect(results.map((r) => r.component)).toEqual((await listComponents(REPO_ROOT)).map((c) => c.component));
     expect(results).toHaveLength(13);
@@ -412,7 +421,7 @@ describe("the 13 real charts", () => {
   });
 
   it("typo'd keys are rejected by tsc (type test with @ts-expect-error)", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "codegen-tsc-"));
+    const dir = await tempDir("codegen-tsc-");
     const tsconfig = path.join(dir, "tsconfig.json");
     await writeFile(
       tsconfig,
@@ -457,7 +466,7 @@ describe("the 13 real charts", () => {
 describe("command line", () => {
   // Without a mirror --component goes to the chart's Helm repository, which tests cannot reach.
   itWithMirror("chart-packages", "--component alone regenerates the pinned chart from the local chart packages mirror (the Nx target)", async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), "codegen-cli-"));
+    const out = await tempDir("codegen-cli-");
     const { runCodegen } = await import("./cli.js");
     const { lines } = await runCodegen({ component: "metallb", out });
     expect(lines[0]).toMatch(/^metallb@0\.16\.1: schema shipped \(draft-07\), \d+ B types → /);
