@@ -99,6 +99,16 @@ describe("openDocumentMemo", () => {
     expect(readdirSync(dir)).toEqual(["documents.v8"]);
   });
 
+  it("hands back what was added, whatever the caller did to those values afterwards", () => {
+    const dir = path.join(temp, "copied");
+    const memo = openDocumentMemo(dir);
+    const value = { metadata: { labels: { a: "1" } } };
+    memo.set("k", [{ index: 0, value, line: 1 }]);
+    value.metadata.labels.a = "changed later in the run";
+    memo.save();
+    expect(openDocumentMemo(dir).get("k")).toEqual([{ index: 0, value: { metadata: { labels: { a: "1" } } }, line: 1 }]);
+  });
+
   it("reads a damaged file as an empty memo, and a folder it cannot write only costs the memo", () => {
     const dir = path.join(temp, "damaged");
     openDocumentMemo(dir).save();

@@ -59,23 +59,31 @@ export function documentMemoKey(text: string, options: Omit<YamlParseOptions, "m
 /** The memo kept in `dir` (created on save); an unreadable or foreign file is an empty memo. */
 export function openDocumentMemo(dir: string): DocumentMemo {
   const file = path.join(dir, MEMO_FILE);
-  let known = new Map<string, readonly StoredDocument[]>();
+  // Entries stay serialized (one buffer each) until asked for, and are serialized when added: a caller that
+  // changes a document's value later in the run cannot change what the memo hands the next run.
+  let known = new Map<string, Uint8Array>();
   try {
     const stored = v8.deserialize(readFileSync(file)) as unknown;
-    if (stored instanceof Map) known = stored as Map<string, readonly StoredDocument[]>;
+    if (stored instanceof Map) known = stored as Map<string, Uint8Array>;
   } catch {
     // Absent, or written by another Node: nothing remembered.
   }
-  const used = new Map<string, readonly StoredDocument[]>();
+  const used = new Map<string, Uint8Array>();
   let added = 0;
   return {
     get(key) {
-      const documents = known.get(key);
-      if (documents) used.set(key, documents);
-      return documents;
+      const entry = known.get(key);
+      if (!entry) return undefined;
+      try {
+        const documents = v8.deserialize(entry) as readonly StoredDocument[];
+        used.set(key, entry);
+        return documents;
+      } catch {
+        return undefined;
+      }
     },
     set(key, documents) {
-      used.set(key, documents);
+      used.set(key, v8.serialize(documents));
       added++;
     },
     save() {
