@@ -40,7 +40,6 @@ export interface CodegenResult {
 
 export interface ComponentChart {
   component: string;
-  packageName: string;
   chart: { name: string; version: string; repository: string };
 }
 
@@ -99,7 +98,6 @@ export async function readComponent(repoRoot: string, component: string): Promis
   }
   return {
     component,
-    packageName: String((pkg as Record<string, unknown>).name),
     chart: { name: chart.name, version: chart.version, repository: chart.repository },
   };
 }
