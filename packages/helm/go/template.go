@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +24,10 @@ import (
 
 type templateRequest struct {
 	Releases []releaseRequest `json:"releases"`
+	// Known names, by digest, the document texts the caller converted earlier
+	// (a fixed-point pass or the determinism render gives mostly the same bytes
+	// again): their Value is left out, and the caller fills it in.
+	Known []string `json:"known"`
 }
 
 type releaseRequest struct {
@@ -53,6 +59,8 @@ type renderedDoc struct {
 	Template string   `json:"template"`
 	Content  string   `json:"content"`
 	Hook     []string `json:"hook"`
+	// Digest is the sha256 (hex) of Content, the key of Known.
+	Digest string `json:"digest"`
 	// Value is the document as JSON, converted as Kubernetes clients read YAML
 	// (sigs.k8s.io/yaml over go-yaml), so the caller need not parse the YAML
 	// again; absent when it does not convert (the caller's parser then names the error).
@@ -62,6 +70,8 @@ type renderedDoc struct {
 type crdFile struct {
 	File    string `json:"file"`
 	Content string `json:"content"`
+	// Digest is the sha256 (hex) of Content, the key of Known.
+	Digest string `json:"digest"`
 	// Value is the file's one document as JSON (see crdDocumentJSON); absent
 	// when the file holds several or does not convert.
 	Value json.RawMessage `json:"value,omitempty"`
@@ -82,15 +92,19 @@ func runTemplate(in io.Reader, out io.Writer) error {
 	}
 	response := templateResponse{Engine: engineVersion(), Results: make([]releaseResult, 0, len(request.Releases))}
 	archives := map[string][]byte{}
+	known := make(map[string]bool, len(request.Known))
+	for _, digest := range request.Known {
+		known[digest] = true
+	}
 	for _, release := range request.Releases {
-		response.Results = append(response.Results, renderRelease(release, archives))
+		response.Results = append(response.Results, renderRelease(release, archives, known))
 	}
 	return writeJSON(out, response)
 }
 
 // renderRelease renders one release as `helm template` does (cmd/helm/template.go):
 // action.Install in client-only dry-run mode. Failures stay in this release's result.
-func renderRelease(req releaseRequest, archives map[string][]byte) (result releaseResult) {
+func renderRelease(req releaseRequest, archives map[string][]byte, known map[string]bool) (result releaseResult) {
 	result = releaseResult{ID: req.ID, Objects: []renderedDoc{}, CRDs: []crdFile{}, Warnings: []string{}}
 	// Helm reports coalesce and dependency warnings through the standard logger;
 	// releases render one at a time, so a per-release buffer attributes them.
@@ -159,6 +173,8 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 
 	// The CRD files convert while the templates render: they do not depend on
 	// the values, and both are CPU work on a machine with more than one core.
+	// Every subchart's files convert; which of them the release installs is
+	// known once Run has dropped the disabled subcharts (below).
 	crds := []crdFile{}
 	crdsDone := make(chan struct{})
 	if req.IncludeCRDs {
@@ -168,8 +184,10 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 			defer close(crdsDone)
 			parallel(len(objects), func(i int) {
 				content := string(objects[i].File.Data)
-				crds[i] = crdFile{File: objects[i].Filename, Content: content}
-				crds[i].Value = crdDocumentJSON(content)
+				crds[i] = crdFile{File: objects[i].Filename, Content: content, Digest: digestOf(content)}
+				if !known[crds[i].Digest] {
+					crds[i].Value = crdDocumentJSON(content)
+				}
 			})
 		}()
 	} else {
@@ -182,7 +200,7 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 		result.Error = toReleaseError(err)
 		return result
 	}
-	result.Objects = splitManifest(rel.Manifest)
+	result.Objects = splitManifest(rel.Manifest, known)
 	for _, hook := range rel.Hooks {
 		events := make([]string, 0, len(hook.Events))
 		for _, event := range hook.Events {
@@ -192,10 +210,14 @@ func renderRelease(req releaseRequest, archives map[string][]byte) (result relea
 			// A hook annotation with no known event still is a hook, not a resource.
 			events = append(events, "unknown")
 		}
-		result.Objects = append(result.Objects, renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events, Value: documentJSON(hook.Manifest)})
+		doc := renderedDoc{Template: hook.Path, Content: hook.Manifest, Hook: events, Digest: digestOf(hook.Manifest)}
+		if !known[doc.Digest] {
+			doc.Value = documentJSON(hook.Manifest)
+		}
+		result.Objects = append(result.Objects, doc)
 	}
 	<-crdsDone
-	result.CRDs = crds
+	result.CRDs = installedCRDs(crds, chrt)
 	return result
 }
 
@@ -283,7 +305,7 @@ func mergeMaps(a, b map[string]any) map[string]any {
 // (pkg/action/action.go renderResources); each document is already a single one.
 var sourceHeader = regexp.MustCompile(`(?m)^---\n# Source: (.*)\n`)
 
-func splitManifest(manifest string) []renderedDoc {
+func splitManifest(manifest string, known map[string]bool) []renderedDoc {
 	docs := []renderedDoc{}
 	matches := sourceHeader.FindAllStringSubmatchIndex(manifest, -1)
 	for i, match := range matches {
@@ -294,8 +316,35 @@ func splitManifest(manifest string) []renderedDoc {
 		content := strings.TrimSuffix(manifest[match[1]:end], "\n")
 		docs = append(docs, renderedDoc{Template: manifest[match[2]:match[3]], Content: content})
 	}
-	parallel(len(docs), func(i int) { docs[i].Value = documentJSON(docs[i].Content) })
+	parallel(len(docs), func(i int) {
+		docs[i].Digest = digestOf(docs[i].Content)
+		if !known[docs[i].Digest] {
+			docs[i].Value = documentJSON(docs[i].Content)
+		}
+	})
 	return docs
+}
+
+func digestOf(content string) string {
+	sum := sha256.Sum256([]byte(content))
+	return hex.EncodeToString(sum[:])
+}
+
+// installedCRDs keeps the files `helm template --include-crds` prints: the
+// chart's CRDObjects once Run has processed its dependencies, so a subchart
+// disabled by its condition or tags installs none (action.go renderResources).
+func installedCRDs(converted []crdFile, chrt *chart.Chart) []crdFile {
+	installed := map[string]bool{}
+	for _, object := range chrt.CRDObjects() {
+		installed[object.Filename] = true
+	}
+	out := make([]crdFile, 0, len(converted))
+	for _, file := range converted {
+		if installed[file.File] {
+			out = append(out, file)
+		}
+	}
+	return out
 }
 
 // documentJSON converts one rendered document as sigs.k8s.io/yaml's YAMLToJSON
@@ -310,7 +359,7 @@ func documentJSON(content string) json.RawMessage {
 
 // yamlDocumentJSON converts text that is exactly one YAML document, as is.
 func yamlDocumentJSON(text string) json.RawMessage {
-	if multiDocument.MatchString(text) {
+	if hasDocumentMarker(text) {
 		return nil
 	}
 	var doc any
@@ -426,8 +475,26 @@ func jsonKey(key any) (string, error) {
 	return "", fmt.Errorf("unsupported map key of type %T", key)
 }
 
-// A document marker on any line: YAMLToJSON would read only the first document.
-var multiDocument = regexp.MustCompile(`(?m)^(---|\.\.\.)(\s|$)`)
+// hasDocumentMarker tells whether a line starts with a document marker
+// (`---` or `...` followed by white space or the end), as (?m)^(---|\.\.\.)(\s|$)
+// would, by scanning line starts: a regexp over megabytes of CRD YAML was a
+// sixth of a render. YAMLToJSON would read only the first document.
+func hasDocumentMarker(text string) bool {
+	for start := 0; start < len(text); {
+		line := text[start:]
+		if strings.HasPrefix(line, "---") || strings.HasPrefix(line, "...") {
+			if len(line) == 3 || strings.IndexByte(" \t\n\f\r", line[3]) >= 0 {
+				return true
+			}
+		}
+		next := strings.IndexByte(line, '\n')
+		if next < 0 {
+			return false
+		}
+		start += next + 1
+	}
+	return false
+}
 
 var (
 	// "execution error at (chart/templates/x.yaml:12:3): ...", "parse error at (chart/templates/x.yaml:12): ...",

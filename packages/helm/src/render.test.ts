@@ -156,6 +156,49 @@ describe("renderReleases (Helm's engine, small charts)", () => {
     controller.abort();
     await expect(renderReleases([release("a", chart)], { signal: controller.signal })).rejects.toThrow(/cancelled/);
   });
+
+  it("installs the crds/ of enabled subcharts only, as --include-crds does after Helm drops disabled dependencies", async () => {
+    const parent = writeChart("parent", {
+      "Chart.yaml": [
+        "apiVersion: v2",
+        "name: parent",
+        "version: 1.0.0",
+        "dependencies:",
+        "  - name: sub",
+        "    version: 1.0.0",
+        "    condition: sub.enabled",
+        "",
+      ].join("\n"),
+      "values.yaml": "sub:\n  enabled: false\n",
+      "crds/own.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: owns.example.com\n",
+      "charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+      "charts/sub/crds/sub.yaml": "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: subs.example.com\n",
+    });
+    const [off, on] = await renderReleases([
+      release("off", parent, { includeCrds: true }),
+      release("on", parent, { includeCrds: true, values: [{ sub: { enabled: true } }] }),
+    ]);
+    expect(off!.crds.map((c) => c.file)).toEqual(["parent/crds/own.yaml"]);
+    expect(on!.crds.map((c) => c.file)).toEqual(["parent/crds/own.yaml", "parent/charts/sub/crds/sub.yaml"]);
+  });
+
+  it("does not convert again what an earlier batch of the run converted: the values come from `converted`, the results are the same", async () => {
+    const converted = new Map<string, unknown>();
+    const [first] = await renderReleases([release("one", chart, { includeCrds: true })], { converted });
+    const held = converted.size;
+    expect(held).toBeGreaterThan(0);
+    const [again] = await renderReleases([release("one", chart, { includeCrds: true })], { converted });
+    const [alone] = await renderReleases([release("one", chart, { includeCrds: true })]);
+    expect(again).toEqual(first);
+    expect(again).toEqual(alone);
+    expect(converted.size).toBe(held);
+    // The very objects of the first batch: the helper sent no value for these texts, so none was parsed anew.
+    const cm = (r: typeof first) => r!.objects.find((o) => o.content.includes("kind: ConfigMap"))!;
+    expect(cm(again).value).toBe(cm(first).value);
+    expect(cm(alone).value).not.toBe(cm(first).value);
+    expect(again!.crds.find((c) => c.file.endsWith("widget.yaml"))!.value).toBe(first!.crds.find((c) => c.file.endsWith("widget.yaml"))!.value);
+    expect(Object.keys(cm(again))).not.toContain("digest");
+  });
 });
 
 describeWithMirror("chart-packages", "renderReleases on real chart packages", (mirror) => {

@@ -81,11 +81,20 @@ export interface RenderOptions {
   timeoutMs?: number;
   /** Where the one-line "building" message goes when the helper must be built first; default stderr. */
   log?: (line: string) => void;
+  /**
+   * Documents converted by earlier batches of the same run, by the sha256 of
+   * their text: the helper does not convert these again, their values come
+   * from here, and this batch's conversions are added. A value is a function
+   * of the text alone, so results are the same with or without it.
+   */
+  converted?: Map<string, unknown>;
 }
 
+/** What the helper sends: each document also carries the sha256 of its text (the key of `known`). */
+type Digested<T> = T & { digest?: string };
 interface TemplateResponse {
   engine: string;
-  results: ReleaseResult[];
+  results: (Omit<ReleaseResult, "objects" | "crds"> & { objects: Digested<RenderedObject>[]; crds: Digested<CrdFile>[] })[];
 }
 
 const defaultTimeoutMs = 5 * 60_000;
@@ -120,8 +129,9 @@ export async function ensureHelper(log: (line: string) => void = (line) => proce
 }
 
 /** The helper's stdin for `homelab-helm template` (the bench feeds it to the helper as hydrate does). */
-export function templateRequest(requests: readonly ReleaseRequest[]): string {
+export function templateRequest(requests: readonly ReleaseRequest[], known: Iterable<string> = []): string {
   return JSON.stringify({
+    known: [...known],
     releases: requests.map((r) => ({
       id: r.id,
       chart: path.resolve(r.chart),
@@ -149,7 +159,7 @@ export async function renderReleases(requests: readonly ReleaseRequest[], option
     ids.add(request.id);
   }
   const binary = await ensureHelper(options.log);
-  const stdout = await runHelper(binary, ["template"], templateRequest(requests), options);
+  const stdout = await runHelper(binary, ["template"], templateRequest(requests, options.converted?.keys()), options);
   let response: TemplateResponse;
   try {
     response = JSON.parse(stdout) as TemplateResponse;
@@ -169,8 +179,18 @@ export async function renderReleases(requests: readonly ReleaseRequest[], option
   return requests.map((request) => {
     const result = byId.get(request.id);
     if (!result) throw new HomelabError(ErrorCode.MissingArtifact, `the Helm helper returned no result for release "${request.id}"`);
+    for (const doc of [...result.objects, ...result.crds]) withValue(doc, options.converted);
     return result;
   });
+}
+
+/** The document as callers see it: its digest dropped, its value from `converted` when the helper left it out as known. */
+function withValue(doc: Digested<RenderedObject | CrdFile>, converted: Map<string, unknown> | undefined): void {
+  const { digest } = doc;
+  delete doc.digest;
+  if (digest === undefined || converted === undefined) return;
+  if (doc.value !== undefined) converted.set(digest, doc.value);
+  else if (converted.has(digest)) doc.value = converted.get(digest);
 }
 
 /**

@@ -5,7 +5,7 @@
  * own resolver (a chart folder of a mirror).
  */
 
-import type { ReleaseRequest, ReleaseResult } from "@homelab/helm";
+import type { ReleaseRequest, ReleaseResult, RenderOptions } from "@homelab/helm";
 
 // The release protocol is @homelab/helm's; hydrate only names it.
 export type { ReleaseRequest, ReleaseResult, RenderedObject } from "@homelab/helm";
@@ -13,7 +13,8 @@ export type { ReleaseRequest, ReleaseResult, RenderedObject } from "@homelab/hel
 export interface RenderEngine {
   /** Engine identity for cache keys and headers, e.g. `helm.sh/helm/v3@v3.22.0`. */
   version(): Promise<string>;
-  renderReleases(requests: readonly ReleaseRequest[], options?: { signal?: AbortSignal }): Promise<ReleaseResult[]>;
+  /** `converted` lets an engine skip converting texts an earlier batch of the run converted (RenderOptions). */
+  renderReleases(requests: readonly ReleaseRequest[], options?: Pick<RenderOptions, "signal" | "converted">): Promise<ReleaseResult[]>;
 }
 
 export interface ChartCoordinates {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { HomelabError } from "@homelab/errors";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { hydrate } from "./hydrate.js";
+import { hydrate, lanes } from "./hydrate.js";
 import { contentDigest, indexFile, objectsFile, parseHydratedIndex, parseHydratedObjects } from "./layout.js";
 import { crdYaml, describeWithEngine, scratchRepository } from "./testing.js";
 
@@ -316,4 +316,26 @@ describeWithEngine("hydrate with Helm's engine", () => {
       rmSync(outside, { recursive: true, force: true });
     }
   });
+});
+
+it("splits renders into lanes of about equal cost: round-robin before any render, costliest first after one", () => {
+  const requests = ["a", "b", "c", "d", "e"].map((id) => ({ id }));
+  const ids = (batches: { id: string }[][]) => batches.map((b) => b.map((r) => r.id));
+  expect(ids(lanes(requests, 2, new Map()))).toEqual([
+    ["a", "c", "e"],
+    ["b", "d"],
+  ]);
+  const weights = new Map([
+    ["a", 1],
+    ["b", 9],
+    ["c", 5],
+    ["d", 4],
+    ["e", 1],
+  ]);
+  // b alone (9) against c + d (9), then the two light ones to whichever is lighter.
+  expect(ids(lanes(requests, 2, weights))).toEqual([
+    ["b", "a"],
+    ["c", "d", "e"],
+  ]);
+  expect(ids(lanes(requests.slice(0, 1), 2, weights))).toEqual([["a"]]);
 });

@@ -158,20 +158,58 @@ function releaseRequest(release: Release, surface: ApiSurface, kubeVersion: stri
   };
 }
 
+/** What the renders of one hydrate run share. */
+interface RenderRun {
+  options: Parameters<RenderEngine["renderReleases"]>[1] & {};
+  /** Each release's output size at its last render, the estimate of its cost for the next. */
+  weights: Map<string, number>;
+}
+
+/**
+ * Requests split into `count` batches of about equal cost: the costliest first,
+ * each to the lightest batch so far (longest processing time first), by the
+ * weight of the release's last render; round-robin before any render, when
+ * every weight is the same.
+ */
+export function lanes<T extends { id: string }>(requests: readonly T[], count: number, weights: ReadonlyMap<string, number>): T[][] {
+  const batches = Array.from({ length: count }, () => ({ load: 0, requests: [] as T[] }));
+  const weight = (r: T) => weights.get(r.id) ?? 1;
+  const order = requests.map((r, i) => ({ r, i })).sort((a, b) => weight(b.r) - weight(a.r) || a.i - b.i);
+  for (const { r } of order) {
+    const lightest = batches.reduce((min, b) => (b.load < min.load ? b : min));
+    lightest.requests.push(r);
+    lightest.load += weight(r);
+  }
+  return batches.map((b) => b.requests).filter((b) => b.length > 0);
+}
+
+/**
+ * A render's cost, estimated from its output, measured on the real cluster's
+ * charts: a fixed part, then Helm splitting and sorting the templates' output
+ * (and the helper converting new texts); the crds/ files are only read and
+ * hashed once converted.
+ */
+function renderWeight(result: ReleaseResult): number {
+  let bytes = 32_768;
+  for (const object of result.objects) bytes += object.content.length;
+  for (const crd of result.crds) bytes += crd.content.length / 6;
+  return bytes;
+}
+
 async function renderAll(
   engine: RenderEngine,
   releases: readonly Release[],
   surface: ApiSurface,
   kubeVersion: string,
-  signal?: AbortSignal,
+  run: RenderRun,
 ): Promise<Map<string, ReleaseResult>> {
   if (releases.length === 0) return new Map();
   const requests = releases.map((r) => releaseRequest(r, surface, kubeVersion));
-  // One helper process renders its batch serially: a batch per core (round-robin, so big charts spread) uses them all.
-  const lanes = Math.max(1, Math.min(os.availableParallelism(), requests.length));
-  const batches = Array.from({ length: lanes }, (_, lane) => requests.filter((_, i) => i % lanes === lane));
-  const results = (await Promise.all(batches.map((batch) => engine.renderReleases(batch, signal ? { signal } : {})))).flat();
+  // One helper process renders its batch serially: a batch per core uses them all.
+  const batches = lanes(requests, Math.max(1, Math.min(os.availableParallelism(), requests.length)), run.weights);
+  const results = (await Promise.all(batches.map((batch) => engine.renderReleases(batch, run.options)))).flat();
   const byId = new Map(results.map((r) => [r.id, r]));
+  for (const result of results) run.weights.set(result.id, renderWeight(result));
   const failures: string[] = [];
   let first: Release | undefined;
   for (const release of releases) {
@@ -384,6 +422,8 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   }
 
   const documents: DocumentCache = new Map();
+  // The engine's conversions of this run, by text digest: the fixed-point passes and the determinism render repeat most texts.
+  const run: RenderRun = { options: { ...(options.signal ? { signal: options.signal } : {}), converted: new Map() }, weights: new Map() };
   const resolved = new Map<string, Promise<ResolvedChart>>();
   const releases: Release[] = [];
   for (const plan of plans) {
@@ -423,11 +463,11 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
   let passes = 0;
   if (memo) {
     surface = memo;
-    results = await renderAll(engine, [...writtenReleases, ...configReleases], surface, kubeVersion, options.signal);
+    results = await renderAll(engine, [...writtenReleases, ...configReleases], surface, kubeVersion, run);
   } else {
     // Which CRDs ArgoCD excludes is known once the argocd-cm renders: the first pass counts every CRD.
     surface = base.with(folderCrds(null));
-    results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
+    results = await renderAll(engine, releases, surface, kubeVersion, run);
     passes = 1;
     const maxPasses = options.maxPasses ?? 4;
     for (;;) {
@@ -449,7 +489,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
         );
       }
       surface = next;
-      results = await renderAll(engine, releases, surface, kubeVersion, options.signal);
+      results = await renderAll(engine, releases, surface, kubeVersion, run);
       passes++;
     }
     if (options.write !== false) await writeSurfaceMemo(root, memoKey, surface);
@@ -457,7 +497,7 @@ export async function hydrate(options: HydrateOptions): Promise<HydrateResult> {
 
   const writtenPlans = plans.filter((p) => wanted.has(p.component));
   // Same inputs once more: what differs is not reproducible.
-  const again = await renderAll(engine, writtenReleases, surface, kubeVersion, options.signal);
+  const again = await renderAll(engine, writtenReleases, surface, kubeVersion, run);
 
   const assembleOf = (plan: ApplicationPlan, argo: ArgoSettings | null) =>
     assemble(plan, releases, results, again, folderObjects, surface, kubeVersion, engineVersion, documents, argo);
