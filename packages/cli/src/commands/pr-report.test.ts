@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordFixtureText } from "@homelab/layout/testing";
@@ -34,7 +34,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await github.close();
   await repo.cleanup();
+  for (const file of beside.splice(0)) await rm(file, { force: true });
 });
+
+/** Files the tests write beside the repository (not in it, where they would be untracked files); removed after each test. */
+const beside: string[] = [];
+function besideRepo(suffix: string): string {
+  const file = path.join(repo.dir, "..", `${path.basename(repo.dir)}-${suffix}`);
+  beside.push(file);
+  return file;
+}
 
 async function run(argv: string[], env: Record<string, string>) {
   let stdout = "";
@@ -44,7 +53,7 @@ async function run(argv: string[], env: Record<string, string>) {
 }
 
 async function actionsEnv(apiUrl: string): Promise<Record<string, string>> {
-  const event = path.join(repo.dir, "..", `${path.basename(repo.dir)}-event.json`);
+  const event = besideRepo("event.json");
   await writeFile(event, JSON.stringify({ pull_request: { number: 12, head: { sha: head }, base: { sha: base } } }));
   return {
     GITHUB_TOKEN: TOKEN,
@@ -59,7 +68,7 @@ async function actionsEnv(apiUrl: string): Promise<Record<string, string>> {
 
 describe("homelab pr-report", () => {
   it("takes repository, PR and SHAs from the GitHub Actions event and publishes there", async () => {
-    const findings = path.join(repo.dir, "..", `${path.basename(repo.dir)}-findings.json`);
+    const findings = besideRepo("findings.json");
     await writeFile(
       findings,
       JSON.stringify({
