@@ -144,7 +144,7 @@ describe("the compiled CLI", () => {
     expect(sources).toContain("packages/cli/src/commands/check.ts");
   });
 
-  it("runs check without registering a module hook (no tsx), its values and schema validation still loading", () => {
+  it("runs check and values validate without registering a module hook (no tsx), values and schema validation still loading", () => {
     const { out } = build();
     // A repository of its own (.git), one typo'd chart value and one invalid object.
     const repo = tempDir();
@@ -158,7 +158,8 @@ describe("the compiled CLI", () => {
       path.join(repo, "cluster-init-apps/bad.yaml"),
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n  namespace: metallb-system\nspec: {}\n",
     );
-    // Every module.register call (tsx's register() makes one, the build's resolve hook another), recorded as the bin runs check.
+    writeFileSync(path.join(repo, "metallb-values.yaml"), "speaker:\n  tolerateMastr: true\n");
+    // Every module.register call (tsx's register() makes one, the build's resolve hook another), recorded as the bin runs the commands.
     const script = `
       import module, { syncBuiltinESMExports } from "node:module";
       const registered = [];
@@ -170,20 +171,38 @@ describe("the compiled CLI", () => {
       if (!build) throw new Error("fresh build not current");
       const { main } = await import(build.url("@homelab/cli/main"));
       let stdout = "";
-      const io = { cwd: process.cwd(), env: process.env, stdout: (t) => (stdout += t), stderr: (t) => process.stderr.write(t), beforeRun: () => enableSourceLoading(build) };
+      let stderr = "";
+      const io = { cwd: process.cwd(), env: process.env, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), beforeRun: () => enableSourceLoading(build) };
       const code = await main(["check", ${JSON.stringify(repo)}], io);
       const duringCheck = registered.length;
+      const checkOut = stdout;
+      const checkErr = stderr;
+      stdout = "";
+      const valuesCode = await main(["values", "validate", "--chart", "metallb", ${JSON.stringify(path.join(repo, "metallb-values.yaml"))}], io);
+      const duringValues = registered.length;
       // The recording itself works: TypeScript loading registers its hooks here.
       await enableSourceLoading(build);
-      console.log(JSON.stringify({ code, stdout, duringCheck, after: registered.length }));
+      console.log(JSON.stringify({ code, stdout: checkOut, valuesCode, valuesOut: stdout, checkErr, valuesErr: stderr, duringCheck, duringValues, after: registered.length }));
     `;
     const env = { ...process.env, HOMELAB_CACHE_DIR: path.join(repo, ".cache") };
     const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
     expect(result.stderr).toBe("");
-    const answer = JSON.parse(result.stdout) as { code: number; stdout: string; duringCheck: number; after: number };
+    const answer = JSON.parse(result.stdout) as {
+      code: number;
+      stdout: string;
+      valuesCode: number;
+      valuesOut: string;
+      checkErr: string;
+      valuesErr: string;
+      duringCheck: number;
+      duringValues: number;
+      after: number;
+    };
     expect(answer.stdout).toContain('cluster-init-apps/bad.yaml:6:1  error    schema  spec: unknown field "spec"');
     expect(answer.stdout).toContain('cluster-init-apps/metallb.yaml:15:11  error    values  speaker.tolerateMastr: unknown key "tolerateMastr"');
-    expect(answer).toMatchObject({ code: 1, duringCheck: 0, after: 2 });
+    expect(answer.valuesOut).toContain('metallb-values.yaml:2:3: speaker.tolerateMastr: unknown key "tolerateMastr"');
+    expect(answer).toMatchObject({ code: 1, valuesCode: 1, checkErr: "", valuesErr: "1 file(s) checked against metallb@0.16.1: 1 problem(s)\n" });
+    expect(answer).toMatchObject({ duringCheck: 0, duringValues: 0, after: 2 });
   }, 120_000);
 
   it("starts kubeconform's worker threads from the build's compiled worker entry, not through tsx", () => {

@@ -17,4 +17,6 @@ export const valuesValidateCommand = defineCommand({
   positionals: [{ name: "files", description: "values files", variadic: true, required: true }],
   flags: valuesValidateFlags,
   load: async () => (await import("./values.run.js")).run,
+  // It reads values files, wrapper charts' Chart.yaml and the generated values folders (@homelab/charts), never TypeScript.
+  importsTypeScript: false,
 });
