@@ -19,22 +19,25 @@ async function homelabExecutor(options, context) {
 }
 
 let runner;
+let sourceLoading;
 /**
  * run.ts from the compiled framework when that build is current (see
  * packages/cli/bin/compiled.mjs), else through tsx; component packages and
- * homelab.config.ts are TypeScript run from source either way.
+ * homelab.config.ts are TypeScript run from source either way, and only
+ * render and hydrate tasks load them (validate and policy run `check`,
+ * which reads YAML and generated JSON only).
  */
-async function loadRunner() {
+async function loadRunner(needsTypeScript) {
+  const compiled = await import(pathToFileURL(path.join(__dirname, "../../cli/bin/compiled.mjs")).href);
   if (!runner) {
-    const compiled = await import(pathToFileURL(path.join(__dirname, "../../cli/bin/compiled.mjs")).href);
     const build = compiled.compiledBuild();
-    // Compiled, the runner loads before tsx's hooks exist (each hooked import is a round trip to tsx's thread);
-    // the components it then imports are TypeScript and need them.
-    if (!build) await compiled.enableSourceLoading(undefined);
-    runner = await import(build ? build.url(compiled.NX_RUNNER) : pathToFileURL(path.join(__dirname, "run.ts")).href);
-    if (build) await compiled.enableSourceLoading(build);
+    // Compiled, the runner loads before tsx's hooks exist (each hooked import is a round trip to tsx's thread).
+    if (!build) sourceLoading = compiled.enableSourceLoading(undefined);
+    await sourceLoading;
+    runner = { build, module: await import(build ? build.url(compiled.NX_RUNNER) : pathToFileURL(path.join(__dirname, "run.ts")).href) };
   }
-  return runner;
+  if (needsTypeScript) await (sourceLoading ??= compiled.enableSourceLoading(runner.build));
+  return runner.module;
 }
 
 /**
@@ -44,7 +47,8 @@ async function loadRunner() {
  * @param {import("nx/src/config/misc-interfaces").ExecutorContext} context
  */
 async function* batch(taskGraph, inputs, _overrides, context) {
-  const { runTasks, TARGETS } = await loadRunner();
+  const targets = Object.values(taskGraph.tasks).map((task) => task.target.target);
+  const { runTasks, TARGETS } = await loadRunner(targets.some((target) => target === "render" || target === "hydrate"));
   const tasks = Object.values(taskGraph.tasks).map((task) => {
     const target = task.target.target;
     if (!TARGETS.includes(target)) throw new Error(`@homelab/nx-plugin:homelab runs ${TARGETS.join(", ")} targets, not ${target}`);
