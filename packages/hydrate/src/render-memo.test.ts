@@ -68,6 +68,21 @@ describe("memoizedEngine", () => {
     expect(hit).toEqual({ ...a[0], id: "other" });
   });
 
+  it("reads an entry once per run: the determinism render's same request comes from memory", async () => {
+    const dir = path.join(temp, "once-per-run", "memo");
+    const chart = chartFolder("once-per-run");
+    const setup = memoizedEngine(fakeEngine().engine, dir);
+    await setup.renderReleases([request(chart)]);
+    const [confirmed] = await setup.renderReleases([request(chart)]);
+    const later = fakeEngine();
+    const run = memoizedEngine(later.engine, dir);
+    await run.renderReleases([request(chart)]);
+    rmSync(dir, { recursive: true, force: true }); // read again from disk, the entry would now be missing
+    const [again] = await run.renderReleases([request(chart, { id: "again" })]);
+    expect(later.renders()).toBe(0);
+    expect(again).toEqual({ ...confirmed, id: "again" });
+  });
+
   it("confirms a render against an earlier run's single render", async () => {
     const dir = path.join(temp, "across", "memo");
     const chart = chartFolder("across");

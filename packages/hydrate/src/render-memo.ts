@@ -32,13 +32,23 @@ export function memoizedEngine(engine: RenderEngine, dir: string, options: Rende
   const chartDigests = new Map<string, string>();
   /** This run's first render of each request key, kept until a second render confirms it. */
   const firstRenders = new Map<string, string>();
+  /** Entries read in this run: the determinism render asks for the same requests again. */
+  const hits = new Map<string, ReleaseResult>();
+  const remembered = (folder: string, key: string): ReleaseResult | undefined => {
+    let hit = hits.get(key);
+    if (hit === undefined) {
+      hit = read(folder, key);
+      if (hit !== undefined) hits.set(key, hit);
+    }
+    return hit;
+  };
 
   return {
     version: () => engine.version(),
     async renderReleases(requests, renderOptions) {
       const folder = await generationDir();
       const keys = requests.map((r) => requestKey(r, chartDigests));
-      const results: (ReleaseResult | undefined)[] = keys.map((key) => read(folder, key));
+      const results: (ReleaseResult | undefined)[] = keys.map((key) => remembered(folder, key));
       const missing = requests.filter((_, i) => results[i] === undefined);
       const rendered = missing.length > 0 ? await engine.renderReleases(missing, renderOptions) : [];
       const byId = new Map(rendered.map((r) => [r.id, r]));
