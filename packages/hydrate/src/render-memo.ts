@@ -12,9 +12,9 @@
  * (and reported) on every run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { hashTree, openGeneration } from "@homelab/workspace";
+import { hashTree, openGeneration, writeFileAtomic } from "@homelab/workspace";
 import type { ReleaseRequest, ReleaseResult, RenderEngine } from "./engine.js";
 
 export interface RenderMemoOptions {
@@ -114,11 +114,8 @@ function read(folder: string, key: string): ReleaseResult | undefined {
 
 function write(file: string, text: string): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Through a temporary sibling and a rename: a reader sees the whole entry or none.
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    // A reader sees the whole entry or none.
+    writeFileAtomic(file, text);
   } catch {
     // A memo that cannot be written is only slower.
   }

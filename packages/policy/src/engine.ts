@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, HomelabError } from "@homelab/errors";
-import { ensureBuilt, openGeneration } from "@homelab/workspace";
+import { ensureBuilt, openGeneration, writeFileAtomic } from "@homelab/workspace";
 import type { LoadedPolicy } from "@open-policy-agent/opa-wasm";
 import type { PolicyInput, PolicyReport } from "./types.js";
 
@@ -82,9 +82,7 @@ export async function rememberedReport(
   }
   const report = (await options.load()).evaluate(input);
   try {
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(report));
-    renameSync(temp, file);
+    writeFileAtomic(file, JSON.stringify(report));
     const reports = readdirSync(folder)
       .filter((name) => name.endsWith(".json"))
       .map((name) => ({ path: join(folder, name), mtimeMs: statSync(join(folder, name)).mtimeMs }))

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CACHE_DIR_ENV, keepNewest, statTree, workspaceCacheDir, writableCacheDir } from "./cache.js";
+import { CACHE_DIR_ENV, keepNewest, statTree, workspaceCacheDir, writableCacheDir, writeFileAtomic } from "./cache.js";
 
 const temp = mkdtempSync(path.join(tmpdir(), "homelab-cache-test-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -76,5 +76,20 @@ describe("statTree", () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("makes the folder, replaces the file whole and leaves no temporary file, also when the write fails", () => {
+    const dir = path.join(temp, "atomic", "nested");
+    const file = path.join(dir, "entry.json");
+    writeFileAtomic(file, "one");
+    writeFileAtomic(file, Buffer.from("two"));
+    expect(readFileSync(file, "utf8")).toBe("two");
+    expect(readdirSync(dir)).toEqual(["entry.json"]);
+    // A folder in the way: the rename fails, the error reaches the caller, the temporary file is gone.
+    mkdirSync(path.join(dir, "taken"));
+    expect(() => writeFileAtomic(path.join(dir, "taken"), "x")).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(["entry.json", "taken"]);
   });
 });

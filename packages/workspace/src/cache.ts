@@ -1,5 +1,5 @@
-import type { Hash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { randomBytes, type Hash } from "node:crypto";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "./mirrors.js";
 
@@ -31,6 +31,25 @@ export function writableCacheDir(name: string, env: NodeJS.ProcessEnv = process.
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Writes `file` whole or not at all: a temporary sibling (named by process and
+ * a random suffix, so parallel writers never share one) renamed over it, so a
+ * reader sees the old content or the new, and of two writers the last one
+ * wins. Its folder is made when missing; on failure the temporary file is
+ * removed and the error thrown.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }
 

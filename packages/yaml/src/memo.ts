@@ -6,10 +6,11 @@
  * position is asked for (a finding's line), which most files never are.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import v8 from "node:v8";
+import { writeFileAtomic } from "@homelab/workspace";
 import type { JsonPath, YamlParseOptions } from "./source.js";
 
 /** A document as the memo keeps it: YamlDocument without its syntax node. */
@@ -88,20 +89,13 @@ export function openDocumentMemo(dir: string): DocumentMemo {
     },
     save() {
       if (added === 0 && used.size === known.size) return;
-      const temp = `${file}.${process.pid}.tmp`;
       try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temp, v8.serialize(used));
         // Whole or not at all: a reader never sees half a memo, and of two writers the last one wins.
-        renameSync(temp, file);
+        writeFileAtomic(file, v8.serialize(used));
         known = new Map(used);
         added = 0;
       } catch {
-        try {
-          rmSync(temp, { force: true });
-        } catch {
-          // Left for the next save to overwrite.
-        }
+        // A memo that cannot be written is only slower.
       }
     },
   };

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { writeFileAtomic } from "@homelab/workspace";
 import { isDigest } from "./lock.js";
 
 /** Overrides the chart cache folder. */
@@ -45,13 +46,9 @@ export function readCached(cacheDir: string, digest: string): Buffer | undefined
 export function storeCached(cacheDir: string, data: Uint8Array): { digest: string; path: string } {
   const digest = sha256Digest(data);
   const file = cachedPath(cacheDir, digest);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, file);
+    writeFileAtomic(file, data);
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new HomelabError(ErrorCode.Io, `cannot write the chart cache: ${(error as Error).message}`, { position: { file }, cause: error });
   }
   return { digest, path: file };

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ErrorCode, HomelabError } from "@homelab/errors";
+import { writeFileAtomic } from "@homelab/workspace";
 import { YamlSource, commentBlock, stringifyYaml } from "@homelab/yaml";
 
 /** The lock file at the repository root. */
@@ -120,12 +120,9 @@ export function formatLock(lock: ChartLock): string {
 /** Writes the lock atomically (a temp file renamed over it). */
 export function writeLock(root: string, lock: ChartLock): string {
   const file = path.join(root, LOCK_FILE);
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
-    writeFileSync(temp, formatLock(lock));
-    renameSync(temp, file);
+    writeFileAtomic(file, formatLock(lock));
   } catch (error) {
-    rmSync(temp, { force: true });
     throw new HomelabError(ErrorCode.Io, `cannot write ${LOCK_FILE}: ${(error as Error).message}`, { position: { file }, cause: error });
   }
   return file;
