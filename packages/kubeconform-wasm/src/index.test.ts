@@ -111,6 +111,16 @@ describe("validate", () => {
     ]);
   });
 
+  it("reports each error of a nested object that has several, not a bare 'validation failed' at its parent", async () => {
+    const text = DEPLOYMENT.replace("  replicas: 2", '  replicas: "two"').replace("containerPort: 8080", 'containerPort: "8080"\n              hostPortt: 1');
+    const diagnostics = await validator.validate([{ file: "web.yaml", text }]);
+    expect(diagnostics.map((d) => [d.line, d.path, d.code, d.message])).toEqual([
+      [10, "spec.replicas", "invalid", "got string, want null or integer"],
+      [24, "spec.template.spec.containers[0].ports[0].containerPort", "invalid", "got string, want integer"],
+      [25, "spec.template.spec.containers[0].ports[0].hostPortt", "unknown-field", 'unknown field "hostPortt" (not in the apps/v1 Deployment schema)'],
+    ]);
+  });
+
   it("reports an unknown apiVersion as a missing schema", async () => {
     const text = DEPLOYMENT.replace("apps/v1", "apps/v2");
     const diagnostics = await validator.validate([{ file: "web.yaml", text }]);
@@ -262,6 +272,38 @@ describe("CRD schemas (CRDs-catalog layout)", () => {
     expect(diagnostics.map((d) => [d.line, d.path, d.code])).toEqual([
       [6, "spec.size", "invalid"],
       [7, "spec.colour", "unknown-field"],
+    ]);
+  });
+});
+
+describe("schemas with local $refs", () => {
+  it("reports the error under a referenced definition at its own path (as the hoisted CRD schemas need)", async () => {
+    const crds = path.join(temp, "crds-ref");
+    mkdirSync(path.join(crds, "example.com"), { recursive: true });
+    const part = { type: "object", additionalProperties: false, properties: { size: { type: "integer" } } };
+    writeFileSync(
+      path.join(crds, "example.com", "gadget_v1.json"),
+      JSON.stringify({
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          apiVersion: { type: "string" },
+          kind: { type: "string" },
+          metadata: { type: "object" },
+          spec: { type: "object", additionalProperties: false, properties: { left: { $ref: "#/definitions/Part" }, right: { $ref: "#/definitions/Part" } } },
+        },
+        definitions: { Part: part },
+      }),
+    );
+    const options = {
+      kubernetesVersion,
+      schemaLocations: [path.dirname(coreSchemaDir(kubernetesVersion, true)), `${crds}/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`],
+    };
+    const bad = "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\nspec:\n  left:\n    size: 1\n    colour: red\n  right:\n    size: big\n";
+    const diagnostics = await validate([{ file: "bad.yaml", text: bad }], options);
+    expect(diagnostics.map((d) => [d.line, d.path, d.code, d.message])).toEqual([
+      [8, "spec.left.colour", "unknown-field", 'unknown field "colour" (not in the example.com/v1 Gadget schema)'],
+      [10, "spec.right.size", "invalid", "got string, want integer"],
     ]);
   });
 });

@@ -11,12 +11,20 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"unsafe"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/yannh/kubeconform/pkg/cache"
 	"github.com/yannh/kubeconform/pkg/resource"
 	"github.com/yannh/kubeconform/pkg/validator"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"sigs.k8s.io/yaml"
 )
 
 type config struct {
@@ -54,6 +62,7 @@ var (
 	input  []byte
 	output []byte
 	val    validator.Validator
+	cfg    config
 )
 
 //go:wasmexport kc_alloc
@@ -64,7 +73,7 @@ func kcAlloc(size uint32) uint32 {
 
 //go:wasmexport kc_configure
 func kcConfigure(size uint32) uint64 {
-	var cfg config
+	cfg = config{}
 	if err := json.Unmarshal(input[:size], &cfg); err != nil {
 		return reply(answer{Error: "bad configuration: " + err.Error()})
 	}
@@ -165,6 +174,11 @@ func record(out *answer, file, doc, start, end, item int, r validator.Result) {
 	}
 	f := finding{File: file, Document: doc, Start: start, End: end, Item: item, Errors: r.ValidationErrors}
 	if r.Status == validator.Invalid {
+		if detailed := leafErrors(&r.Resource); len(detailed) > 0 {
+			f.Errors = detailed
+		}
+	}
+	if r.Status == validator.Invalid {
 		f.Status = "invalid"
 	} else {
 		f.Status = "error"
@@ -176,6 +190,82 @@ func record(out *answer, file, doc, start, end, item int, r validator.Result) {
 		f.Kind, f.APIVersion, f.Name = sig.Kind, sig.Version, sig.Name
 	}
 	out.Findings = append(out.Findings, f)
+}
+
+// leafErrors validates an invalid resource again with the schema kubeconform
+// compiled for it and returns every leaf of jsonschema's error tree.
+// kubeconform keeps only the tree's first level, so an error under a local
+// $ref (the hoisted definitions of our CRD schemas) or two errors in one
+// nested object came back as a bare "validation failed" at the parent. nil
+// when the schema is not at hand: the caller keeps kubeconform's errors.
+func leafErrors(res *resource.Resource) []validator.ValidationError {
+	sig, err := res.Signature()
+	if err != nil {
+		return nil
+	}
+	schema := compiledSchema(sig.Kind, sig.Version)
+	if schema == nil {
+		return nil
+	}
+	var obj map[string]interface{}
+	if err := yaml.Unmarshal(res.Bytes, &obj); err != nil {
+		return nil
+	}
+	var verr *jsonschema.ValidationError
+	if !errors.As(schema.Validate(obj), &verr) {
+		return nil
+	}
+	printer := message.NewPrinter(language.English)
+	out := []validator.ValidationError{}
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		switch e.ErrorKind.(type) {
+		case *kind.Schema, *kind.Group, *kind.Reference:
+			if len(e.Causes) > 0 {
+				for _, c := range e.Causes {
+					walk(c)
+				}
+				return
+			}
+		}
+		path := ""
+		for _, token := range e.InstanceLocation {
+			path += "/" + token
+		}
+		out = append(out, validator.ValidationError{Path: path, Msg: e.ErrorKind.LocalizedString(printer)})
+	}
+	walk(verr)
+	return out
+}
+
+// compiledSchema is the schema kubeconform's validator compiled and cached for
+// a kind, read from its in-memory cache (an unexported field, hence reflect):
+// the very schema, formats and draft it validated with, compiled once. Keyed
+// as kubeconform keys it (validator.go's key). nil if the field or entry is
+// not there, e.g. after an upgrade of kubeconform changed them.
+func compiledSchema(kindName, version string) *jsonschema.Schema {
+	impl := reflect.ValueOf(val)
+	if impl.Kind() != reflect.Pointer || impl.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	field := impl.Elem().FieldByName("schemaMemoryCache")
+	if !field.IsValid() || !field.CanAddr() {
+		return nil
+	}
+	memory, ok := reflect.NewAt(field.Type(), unsafe.Pointer(field.UnsafeAddr())).Elem().Interface().(cache.Cache)
+	if !ok || memory == nil {
+		return nil
+	}
+	k8sVersion := cfg.KubernetesVersion
+	if k8sVersion == "" {
+		k8sVersion = "master"
+	}
+	cached, err := memory.Get(fmt.Sprintf("%s-%s-%s", kindName, version, k8sVersion))
+	if err != nil {
+		return nil
+	}
+	schema, _ := cached.(*jsonschema.Schema)
+	return schema
 }
 
 func reply(a answer) uint64 {
