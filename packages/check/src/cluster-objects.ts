@@ -1,5 +1,6 @@
 import { join, relative, sep } from "node:path";
 import { applicationsOf, type AppSpec } from "./applications.js";
+import { deepestFolder } from "./folders.js";
 import type { Tree } from "./load.js";
 import type { DocInfo, Model } from "./model.js";
 import { resolveReferences, type ClusterObject, type Ordering, type ReferenceOptions } from "./references/index.js";
@@ -12,26 +13,22 @@ export interface OrderingNote extends Omit<Ordering, "path" | "index"> {
   component: string | null;
 }
 
-/** The Application whose manifest folder holds a file (the deepest folder wins). */
-export function applicationForFile(apps: readonly AppSpec[], repoFile: string): AppSpec | undefined {
-  let best: { app: AppSpec; depth: number } | undefined;
-  for (const app of apps) {
-    for (const path of app.paths) {
-      if (!repoFile.startsWith(`${path}/`)) continue;
-      if (!best || path.length > best.depth) best = { app, depth: path.length };
-    }
-  }
-  return best?.app;
+/** The Application whose manifest folder holds a repository file (the deepest folder wins; of one folder, the first Application). */
+export function applicationForFile(apps: readonly AppSpec[]): (repoFile: string) => AppSpec | undefined {
+  return deepestFolder(apps.flatMap((app) => app.paths.map((path) => [path, app] as const)));
 }
 
 /** Our manifests as cluster objects, each with the Application that syncs it. */
 export function manifestObjects(model: Model, tree: Tree, apps: readonly AppSpec[] = applicationsOf(model.input.documents)): ClusterObject[] {
   const repoFile = (file: string): string => relative(tree.root, join(tree.dir, file)).split(sep).join("/");
+  const appOf = applicationForFile(apps);
+  const appOfFile = new Map<string, AppSpec | undefined>();
   // Documents with an origin are a chart's hydrated objects, added with their own Application (hydrated.ts).
   return model.input.documents
     .filter((doc) => doc.origin === undefined)
     .map((doc) => {
-      const app = applicationForFile(apps, repoFile(doc.file));
+      if (!appOfFile.has(doc.file)) appOfFile.set(doc.file, appOf(repoFile(doc.file)));
+      const app = appOfFile.get(doc.file);
       return {
         file: doc.file,
         index: doc.index,

@@ -1,6 +1,7 @@
 import { objectIndex, type InputChart, type InputComponent, type InputDocument, type InputValues } from "@homelab/policy";
 import { LABELS } from "@homelab/layout";
 import { declaredApplications } from "@homelab/sources";
+import { deepestFolder } from "../folders.js";
 import type { LoadedFile } from "../load.js";
 import type { PlacedApplication } from "./sources.js";
 import { applicationComponent } from "./sources.js";
@@ -54,10 +55,11 @@ export function documentFacts(
 ): { documents: InputDocument[]; docs: Map<string, DocInfo> } {
   const docs = new Map<string, DocInfo>();
   const documents: InputDocument[] = [];
+  const ownerOf = deepestFolder(ownership.owners.map((o) => [o.prefix, o] as const));
   for (const loaded of kubernetesFiles) {
     const path = place.repoRel(loaded.file);
     const fileOwner = ownership.fileOwners.get(path);
-    const dirOwner = ownership.owners.filter((o) => path.startsWith(`${o.prefix}/`)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const dirOwner = ownerOf(path);
     for (const doc of loaded.source.documents) {
       const obj = doc.value;
       if (!isKubernetesObject(obj)) continue;
