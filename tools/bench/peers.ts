@@ -48,7 +48,7 @@ const homelabStep = (ws: Workspace, ...args: string[]): Step => ({
 const nxStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: path.join(REPO, "node_modules/.bin/nx"), args, cwd: ws.dir, env: NX_ENV });
 
 /** The native peers' commands over the tree `homelab check` would check in `ws`. */
-function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest: Step; files: number; documents: number } {
+function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest: Step; files: number; documents: number; kubernetesFiles: string[] } {
   mkdirSync(tmp, { recursive: true });
   const tree = loadTree(ws.dir);
   const model = buildModel(tree, policyConfig(), DEFAULT_LAYERS);
@@ -77,7 +77,13 @@ function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest:
     cwd: tmp,
     maxStatus: 1,
   };
-  return { kubeconform, conftest, files: model.kubernetesFiles.length, documents: model.input.documents.length };
+  return {
+    kubeconform,
+    conftest,
+    files: model.kubernetesFiles.length,
+    documents: model.input.documents.length,
+    kubernetesFiles: model.kubernetesFiles.map((f) => path.join(ws.dir, f.file)),
+  };
 }
 
 function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolean, tmp: string, out: PeersResult, log: (l: string) => void): void {
@@ -110,6 +116,76 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
       `${label}: policy only`,
       { label: "homelab check --no-schema", steps: [homelabStep(ws, "check", "--no-schema")] },
       { label: "conftest test …", steps: [native.conftest] },
+      { pairs },
+    ),
+  );
+  // Floors: what any `homelab check` pays before its first file (Node, the command's modules, the kubeconform wasm and
+  // Go runtime with one schema, the OPA engine), on a tree of one ConfigMap or none, against the peers on the whole tree.
+  const one = path.join(tmp, "one-configmap");
+  mkdirSync(one, { recursive: true });
+  writeFileSync(path.join(one, "configmap.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\n  namespace: default\ndata:\n  key: value\n");
+  const empty = path.join(tmp, "empty");
+  mkdirSync(empty, { recursive: true });
+  log(`   floors: check of one ConfigMap / of an empty tree vs the peers on the whole tree`);
+  out.results.push(
+    paired(
+      `${label}: floor, check of one ConfigMap`,
+      { label: "homelab check --no-cache <one ConfigMap>", steps: [homelabStep(ws, "check", "--no-cache", one)] },
+      nativeCheck,
+      {
+        pairs,
+      },
+    ),
+    paired(
+      `${label}: floor, schema only, one ConfigMap`,
+      { label: "homelab check --no-policy --no-cache <one ConfigMap>", steps: [homelabStep(ws, "check", "--no-policy", "--no-cache", one)] },
+      { label: "kubeconform -strict …", steps: [native.kubeconform] },
+      { pairs },
+    ),
+    paired(
+      `${label}: floor, policy only, empty tree`,
+      { label: "homelab check --no-schema <empty folder>", steps: [homelabStep(ws, "check", "--no-schema", empty)] },
+      { label: "conftest test …", steps: [native.conftest] },
+      { pairs },
+    ),
+  );
+}
+
+/**
+ * The two halves of a first check that no design of ours can skip, each a whole process against the peers' whole
+ * check: parsing the tree's YAML in JavaScript (tools/bench/parse-tree.mjs), and validating its Kubernetes files with
+ * kubeconform in wasm (tools/bench/validate-tree.mjs, the CLI's build).
+ */
+function firstRunFloors(ws: Workspace, label: string, pairs: number, tmp: string, out: PeersResult, log: (l: string) => void): void {
+  const native = nativeSteps(ws, tmp);
+  const nativeCheck: Side = { label: "kubeconform -strict … && conftest test …", steps: [native.kubeconform, native.conftest] };
+  // Every file check reads and parses (the same loader walks the same tree), and the ones kubeconform gets.
+  const yamlList = path.join(tmp, "yaml-files.txt");
+  writeFileSync(yamlList, [...loadTree(ws.dir).files.keys()].map((f) => `${path.join(ws.dir, f)}\n`).join(""));
+  const kubernetesList = path.join(tmp, "kubernetes-files.txt");
+  writeFileSync(
+    kubernetesList,
+    native.kubeconform.args
+      .filter((a) => a.startsWith(`${ws.dir}/`))
+      .map((f) => `${f}\n`)
+      .join(""),
+  );
+  log(`   floors: parsing the YAML alone, validating the schemas alone, vs kubeconform + conftest`);
+  const node = (script: string, ...args: string[]): Step => ({ cmd: process.execPath, args: [path.join(REPO, "tools/bench", script), ...args], cwd: ws.dir });
+  out.results.push(
+    paired(
+      `${label}: floor, parsing the YAML alone`,
+      { label: "node tools/bench/parse-tree.mjs (yaml.parseAllDocuments of every file)", steps: [node("parse-tree.mjs", yamlList)] },
+      nativeCheck,
+      { pairs },
+    ),
+    paired(
+      `${label}: floor, kubeconform-wasm alone`,
+      {
+        label: "node tools/bench/validate-tree.mjs (createValidator().validate of every Kubernetes file)",
+        steps: [node("validate-tree.mjs", cluster.kubernetes.version, kubernetesList)],
+      },
+      nativeCheck,
       { pairs },
     ),
   );
@@ -204,6 +280,7 @@ export async function peersBench(options: PeersOptions): Promise<PeersResult> {
       try {
         run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), "render"], { cwd: ws.dir });
         treeScenarios(ws, label, n >= 500 ? Math.min(pairs, 3) : pairs, false, path.join(tmp, label), out, log);
+        if (n === Math.max(...options.sizes)) firstRunFloors(ws, label, Math.min(pairs, 3), path.join(tmp, `${label}-floors`), out, log);
       } finally {
         if (options.keep) log(`   kept ${ws.dir}`);
         else ws.remove();
