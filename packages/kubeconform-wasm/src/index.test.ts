@@ -56,6 +56,14 @@ spec:
     app.kubernetes.io/name: web
 `;
 
+/** A strict custom resource schema: apiVersion, kind, metadata and the given spec schema. */
+const customResourceSchema = (spec: object, extra: object = {}): object => ({
+  type: "object",
+  additionalProperties: false,
+  properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, spec },
+  ...extra,
+});
+
 let validator: Validator;
 let temp: string;
 
@@ -283,17 +291,12 @@ describe("schemas with local $refs", () => {
     const part = { type: "object", additionalProperties: false, properties: { size: { type: "integer" } } };
     writeFileSync(
       path.join(crds, "example.com", "gadget_v1.json"),
-      JSON.stringify({
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          apiVersion: { type: "string" },
-          kind: { type: "string" },
-          metadata: { type: "object" },
-          spec: { type: "object", additionalProperties: false, properties: { left: { $ref: "#/definitions/Part" }, right: { $ref: "#/definitions/Part" } } },
-        },
-        definitions: { Part: part },
-      }),
+      JSON.stringify(
+        customResourceSchema(
+          { type: "object", additionalProperties: false, properties: { left: { $ref: "#/definitions/Part" }, right: { $ref: "#/definitions/Part" } } },
+          { definitions: { Part: part } },
+        ),
+      ),
     );
     const options = {
       kubernetesVersion,
@@ -310,16 +313,7 @@ describe("schemas with local $refs", () => {
 
 describe("the memo of clean files", () => {
   const widgetSchema = (minimum: number): string =>
-    JSON.stringify({
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        apiVersion: { type: "string" },
-        kind: { type: "string" },
-        metadata: { type: "object" },
-        spec: { type: "object", additionalProperties: false, properties: { size: { type: "integer", minimum } } },
-      },
-    });
+    JSON.stringify(customResourceSchema({ type: "object", additionalProperties: false, properties: { size: { type: "integer", minimum } } }));
   const widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 2\n";
 
   function setUp(name: string): { crds: string; memoDir: string; options: Parameters<typeof validate>[1] } {
