@@ -47,25 +47,28 @@ const homelabStep = (ws: Workspace, ...args: string[]): Step => ({
 });
 const nxStep = (ws: Workspace, ...args: string[]): Step => ({ cmd: path.join(REPO, "node_modules/.bin/nx"), args, cwd: ws.dir, env: NX_ENV });
 
+interface NativeSteps {
+  kubeconform: Step;
+  conftest: Step;
+  documents: number;
+  /** Absolute paths: every YAML file check reads, and the Kubernetes files among them (kubeconform's). */
+  yamlFiles: string[];
+  kubernetesFiles: string[];
+}
+
 /** The native peers' commands over the tree `homelab check` would check in `ws`. */
-function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest: Step; files: number; documents: number; kubernetesFiles: string[] } {
+function nativeSteps(ws: Workspace, tmp: string): NativeSteps {
   mkdirSync(tmp, { recursive: true });
   const tree = loadTree(ws.dir);
   const model = buildModel(tree, policyConfig(), DEFAULT_LAYERS);
+  const kubernetesFiles = model.kubernetesFiles.map((f) => path.join(ws.dir, f.file));
   const crds = crdSchemaDir();
   const version = cluster.kubernetes.version;
   const locations = [path.dirname(coreSchemaDir(version, true)), ...(crds ? [crdLocation(crds)] : [])];
   const kubeconform: Step = {
     cmd: nativePath,
     // kubeconform's defaults otherwise (4 workers), as a script would call it.
-    args: [
-      "-strict",
-      "-summary",
-      "-kubernetes-version",
-      version,
-      ...locations.flatMap((l) => ["-schema-location", l]),
-      ...model.kubernetesFiles.map((f) => path.join(ws.dir, f.file)),
-    ],
+    args: ["-strict", "-summary", "-kubernetes-version", version, ...locations.flatMap((l) => ["-schema-location", l]), ...kubernetesFiles],
     cwd: ws.dir,
     maxStatus: 1,
   };
@@ -80,16 +83,20 @@ function nativeSteps(ws: Workspace, tmp: string): { kubeconform: Step; conftest:
   return {
     kubeconform,
     conftest,
-    files: model.kubernetesFiles.length,
     documents: model.input.documents.length,
-    kubernetesFiles: model.kubernetesFiles.map((f) => path.join(ws.dir, f.file)),
+    yamlFiles: [...tree.files.keys()].map((f) => path.join(ws.dir, f)),
+    kubernetesFiles,
   };
 }
 
-function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolean, tmp: string, out: PeersResult, log: (l: string) => void): void {
+/** The peers' whole check: kubeconform, then conftest. */
+const nativeCheckSide = (native: NativeSteps): Side => ({ label: "kubeconform -strict … && conftest test …", steps: [native.kubeconform, native.conftest] });
+
+/** The check scenarios of one tree; returns the peers' commands for more scenarios on it. */
+function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolean, tmp: string, out: PeersResult, log: (l: string) => void): NativeSteps {
   const native = nativeSteps(ws, tmp);
-  out.trees.push({ label, files: native.files, documents: native.documents });
-  const nativeCheck: Side = { label: "kubeconform -strict … && conftest test …", steps: [native.kubeconform, native.conftest] };
+  out.trees.push({ label, files: native.kubernetesFiles.length, documents: native.documents });
+  const nativeCheck = nativeCheckSide(native);
   log(`   check vs kubeconform + conftest (${pairs} pairs, with peak RSS)`);
   // First run: nothing remembered (--no-cache); re-run: the memo of clean files from the untimed run (what a second
   // `homelab check` on an unchanged tree pays). The peers remember nothing either way.
@@ -100,7 +107,7 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
     }),
   );
   out.results.push(paired(`${label}: check, re-run`, { label: "homelab check", steps: [homelabStep(ws, "check")] }, nativeCheck, { pairs, memory: true }));
-  if (!full) return;
+  if (!full) return native;
   log(`   schema only vs kubeconform`);
   out.results.push(
     paired(
@@ -149,6 +156,7 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
       { pairs },
     ),
   );
+  return native;
 }
 
 /**
@@ -156,20 +164,13 @@ function treeScenarios(ws: Workspace, label: string, pairs: number, full: boolea
  * check: parsing the tree's YAML in JavaScript (tools/bench/parse-tree.mjs), and validating its Kubernetes files with
  * kubeconform in wasm (tools/bench/validate-tree.mjs, the CLI's build).
  */
-function firstRunFloors(ws: Workspace, label: string, pairs: number, tmp: string, out: PeersResult, log: (l: string) => void): void {
-  const native = nativeSteps(ws, tmp);
-  const nativeCheck: Side = { label: "kubeconform -strict … && conftest test …", steps: [native.kubeconform, native.conftest] };
-  // Every file check reads and parses (the same loader walks the same tree), and the ones kubeconform gets.
+function firstRunFloors(ws: Workspace, native: NativeSteps, label: string, pairs: number, tmp: string, out: PeersResult, log: (l: string) => void): void {
+  mkdirSync(tmp, { recursive: true });
+  const nativeCheck = nativeCheckSide(native);
   const yamlList = path.join(tmp, "yaml-files.txt");
-  writeFileSync(yamlList, [...loadTree(ws.dir).files.keys()].map((f) => `${path.join(ws.dir, f)}\n`).join(""));
+  writeFileSync(yamlList, native.yamlFiles.map((f) => `${f}\n`).join(""));
   const kubernetesList = path.join(tmp, "kubernetes-files.txt");
-  writeFileSync(
-    kubernetesList,
-    native.kubeconform.args
-      .filter((a) => a.startsWith(`${ws.dir}/`))
-      .map((f) => `${f}\n`)
-      .join(""),
-  );
+  writeFileSync(kubernetesList, native.kubernetesFiles.map((f) => `${f}\n`).join(""));
   log(`   floors: parsing the YAML alone, validating the schemas alone, vs kubeconform + conftest`);
   const node = (script: string, ...args: string[]): Step => ({ cmd: process.execPath, args: [path.join(REPO, "tools/bench", script), ...args], cwd: ws.dir });
   out.results.push(
@@ -279,8 +280,8 @@ export async function peersBench(options: PeersOptions): Promise<PeersResult> {
       const ws = createWorkspace(n, "peers");
       try {
         run(process.execPath, [path.join(ws.dir, "packages/cli/bin/homelab.js"), "render"], { cwd: ws.dir });
-        treeScenarios(ws, label, n >= 500 ? Math.min(pairs, 3) : pairs, false, path.join(tmp, label), out, log);
-        if (n === Math.max(...options.sizes)) firstRunFloors(ws, label, Math.min(pairs, 3), path.join(tmp, `${label}-floors`), out, log);
+        const native = treeScenarios(ws, label, n >= 500 ? Math.min(pairs, 3) : pairs, false, path.join(tmp, label), out, log);
+        if (n === Math.max(...options.sizes)) firstRunFloors(ws, native, label, Math.min(pairs, 3), path.join(tmp, `${label}-floors`), out, log);
       } finally {
         if (options.keep) log(`   kept ${ws.dir}`);
         else ws.remove();

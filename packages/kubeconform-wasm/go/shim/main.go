@@ -174,12 +174,10 @@ func record(out *answer, file, doc, start, end, item int, r validator.Result) {
 	}
 	f := finding{File: file, Document: doc, Start: start, End: end, Item: item, Errors: r.ValidationErrors}
 	if r.Status == validator.Invalid {
+		f.Status = "invalid"
 		if detailed := leafErrors(&r.Resource); len(detailed) > 0 {
 			f.Errors = detailed
 		}
-	}
-	if r.Status == validator.Invalid {
-		f.Status = "invalid"
 	} else {
 		f.Status = "error"
 	}
